@@ -1,0 +1,83 @@
+#!/bin/sh
+# Build the guest's initramfs (build/guest/initramfs.cpio): busybox, kmod's
+# modprobe with a module tree (modules.dep/alias) holding the stock modules
+# the tests need plus the patched nvmet stack and nvme-kv's modules, nvme-cli,
+# fio, the nvme-kv tools and the selftests.
+#
+#   qemu/mkinitramfs.sh <kernel-release>
+set -eu
+
+kver=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/guest
+root=$out/root
+moddir=$root/lib/modules/$kver
+stock=/usr/lib/modules/$kver
+
+rm -rf "$root"
+mkdir -p "$root" "$out"
+for d in bin sbin usr/bin usr/sbin etc/nvme proc sys dev tmp run root \
+	 lib64 lib/x86_64-linux-gnu; do
+	mkdir -p "$root/$d"
+done
+mkdir -p "$moddir/kernel" "$moddir/updates"
+
+# copy_bin <binary> <path in guest>: the binary and the shared libraries
+# ldd names for it.
+copy_bin() {
+	cp "$1" "$root$2"
+	ldd "$1" 2>/dev/null | awk '/=>/ { print $3 } /^\t\// { print $1 }' |
+	while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+cp /bin/busybox "$root/bin/busybox"
+copy_bin /usr/bin/kmod /sbin/kmod
+for t in modprobe insmod rmmod lsmod modinfo depmod; do
+	ln -s kmod "$root/sbin/$t"
+done
+copy_bin /usr/sbin/nvme /usr/sbin/nvme
+copy_bin /usr/bin/fio /usr/bin/fio
+cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" "$root/usr/bin/"
+
+# Stock modules the tests use, with everything they depend on.  The nvmet
+# stack (nvmet, nvme-loop, nvmet-tcp, nvmet-rdma) comes along only for its
+# dependencies: the patched build replaces it below.
+stock_mods="configfs brd null_blk nvme-core nvme-fabrics nvme-tcp nvme-rdma
+nvmet nvme-loop nvmet-tcp nvmet-rdma rdma_rxe crc32_generic veth"
+for m in $stock_mods; do
+	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
+		awk '$1 == "insmod" { print $2 }'
+done | sort -u | while read -r f; do
+	rel=${f#"$stock"/}
+	mkdir -p "$moddir/$(dirname "$rel")"
+	cp "$f" "$moddir/$rel"
+done
+# decompressed here, once, instead of by every modprobe in the guest
+find "$moddir/kernel" -name '*.ko.xz' -exec xz -d {} +
+rm -f "$moddir"/kernel/drivers/nvme/target/*.ko
+for f in "$top"/build/ksrc/drivers/nvme/target/*.ko \
+	 "$top"/build/mod/host/nvme-kv.ko "$top"/build/mod/target/nvmet-kv.ko; do
+	cp "$f" "$moddir/updates/"
+done
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	cp "$stock/$f" "$moddir/"
+done
+depmod -b "$root" "$kver"
+
+# Selftests and the init script
+cp -r "$top/selftests" "$root/selftests"
+rm -rf "$root/selftests/unit"
+cp "$top/qemu/init" "$root/init"
+chmod +x "$root/init"
+echo "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-00000000cafe" \
+	> "$root/etc/nvme/hostnqn"
+echo "00000000-0000-4000-8000-00000000cafe" > "$root/etc/nvme/hostid"
+
+# Uncompressed: unpacking is faster than decompressing under TCG.
+(cd "$root" && find . | cpio -o -H newc --quiet) > "$out/initramfs.cpio.tmp"
+mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"
+echo "guest: initramfs $(du -h "$out/initramfs.cpio" | cut -f1) for $kver"

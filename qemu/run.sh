@@ -1,0 +1,52 @@
+#!/bin/sh
+# Boot the guest kernel with build/guest/initramfs.cpio and run one mode.
+#
+#   qemu/run.sh <kernel-release> check|demo|shell
+#
+# The guest writes its results to a second serial port, saved as
+# build/guest/<mode>.out; the whole console goes to build/guest/<mode>.console.
+# TCG by default; QEMU_ACCEL=kvm where KVM works.  QEMU_TIMEOUT (seconds)
+# bounds the run.  When the guest does not finish cleanly, the tail of its
+# console is printed and the exit status is non-zero.
+set -eu
+
+kver=$1
+mode=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/guest
+accel=${QEMU_ACCEL:-tcg}
+timeout=${QEMU_TIMEOUT:-900}
+mem=${QEMU_MEM:-2048}
+
+case "$accel" in
+tcg)	accel_opt="-accel tcg,thread=multi -cpu max" ;;
+kvm)	accel_opt="-accel kvm -cpu host" ;;
+*)	echo "run: QEMU_ACCEL must be tcg or kvm" >&2; exit 2 ;;
+esac
+
+console=$out/$mode.console
+result=$out/$mode.out
+rm -f "$console" "$result"
+
+if [ "$mode" = shell ]; then
+	serial="-serial mon:stdio -serial file:$result"
+else
+	serial="-serial file:$console -serial file:$result"
+fi
+
+status=0
+# shellcheck disable=SC2086
+timeout --foreground "$timeout" qemu-system-x86_64 \
+	$accel_opt -m "$mem" -smp 2 -nodefaults -no-reboot \
+	-display none $serial \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$out/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 nvmekv.mode=$mode" \
+	|| status=$?
+
+if [ "$mode" != shell ] && ! grep -q "init: $mode finished" "$console"; then
+	[ $status = 124 ] && echo "run: guest timed out after ${timeout}s" >&2
+	echo "run: guest did not finish '$mode' (qemu status $status); console tail ($console):" >&2
+	tail -n 40 "$console" >&2
+	exit 1
+fi
+exit $status

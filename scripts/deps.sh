@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install the Debian packages the build, the tests and the demo need, only
+# those missing.  Idempotent, quiet and non-interactive.
+set -eu
+
+pkgs="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
+qemu-system-x86 busybox-static nvme-cli fio cpio kmod xz-utils patch
+make gcc libc6-dev iproute2"
+
+missing=""
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: need root to install$missing" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# fail here, with the versions named, if image, headers and source disagree
+"$(dirname "$0")/kver.sh" >/dev/null

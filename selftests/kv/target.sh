@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+# Target and host set-up for the in-guest selftests (busybox sh): one KV
+# subsystem on a brd RAM disk, exported on a loop port and a TCP port on
+# 127.0.0.1, and helpers to connect to it and find the devices.
+
+NQN=nqn.2026-11.io.nvme-kv:selftest
+NVMET=/sys/kernel/config/nvmet
+SUBSYS=$NVMET/subsystems/$NQN
+TCP_PORT=4420
+
+# target_up <nsid> <backing device>: KV subsystem with one namespace
+target_up() {
+	modprobe nvmet || return 1
+	mkdir -p "$SUBSYS" || return 1
+	echo 1 > "$SUBSYS/attr_allow_any_host" || return 1
+	mkdir -p "$SUBSYS/namespaces/$1" || return 1
+	echo "$2" > "$SUBSYS/namespaces/$1/device_path" || return 1
+	echo 1 > "$SUBSYS/namespaces/$1/csi" || return 1
+	echo 1 > "$SUBSYS/namespaces/$1/enable"
+}
+
+# port_up <loop|tcp>: a port of that transport, with the subsystem linked
+port_up() {
+	case "$1" in
+	loop)	_p=$NVMET/ports/1
+		modprobe nvme-loop || return 1
+		mkdir -p "$_p" && echo loop > "$_p/addr_trtype" ;;
+	tcp)	_p=$NVMET/ports/2
+		modprobe nvmet-tcp || return 1
+		mkdir -p "$_p" && echo tcp > "$_p/addr_trtype" &&
+		echo ipv4 > "$_p/addr_adrfam" &&
+		echo 127.0.0.1 > "$_p/addr_traddr" &&
+		echo "$TCP_PORT" > "$_p/addr_trsvcid" ;;
+	esac || return 1
+	ln -s "$SUBSYS" "$_p/subsystems/$NQN"
+}
+
+port_down() {
+	case "$1" in
+	loop) _p=$NVMET/ports/1 ;;
+	tcp) _p=$NVMET/ports/2 ;;
+	esac
+	rm -f "$_p/subsystems/$NQN" && rmdir "$_p"
+}
+
+target_down() {
+	for _ns in "$SUBSYS"/namespaces/*; do
+		[ -d "$_ns" ] || continue
+		echo 0 > "$_ns/enable"
+		rmdir "$_ns"
+	done
+	rmdir "$SUBSYS"
+}
+
+connect() {
+	case "$1" in
+	loop) nvme connect -t loop -n "$NQN" ;;
+	tcp) nvme connect -t tcp -a 127.0.0.1 -s "$TCP_PORT" -n "$NQN" ;;
+	esac
+}
+
+# ctrl_of <transport>: the controller (nvmeN) connected to NQN over it
+ctrl_of() {
+	for _c in /sys/class/nvme/nvme*; do
+		[ -e "$_c/transport" ] || continue
+		[ "$(cat "$_c/transport")" = "$1" ] || continue
+		[ "$(cat "$_c/subsysnqn")" = "$NQN" ] || continue
+		basename "$_c"
+		return 0
+	done
+	return 1
+}
+
+# ng_of <nvmeN>: the generic char device of its namespace 1, ngXnY, found
+# through sysfs (with native multipath it belongs to the namespace head)
+ng_of() {
+	for _d in /sys/class/nvme-generic/ng*; do
+		[ -e "$_d" ] || continue
+		case "$(readlink -f "$_d/device")" in
+		*/"$1"|*/"$1"/*|*/nvme-subsys*) basename "$_d"; return 0 ;;
+		esac
+	done
+	return 1
+}

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers for the in-guest selftests (busybox sh).
+#
+#   t "<name>" <command...>    run a command; passes when it exits 0, its
+#                              output becomes TAP diagnostics when it fails
+#   ok <0|1> "<name>"          record a result computed by the caller
+#   tap_lines "<prefix>"       turn "PASS name" / "FAIL name: why" lines on
+#                              stdin into results
+#   tap_plan                   print the plan; call last
+
+TAP_N=0
+
+ok() {
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $TAP_N - $2"
+	else
+		echo "not ok $TAP_N - $2"
+	fi
+}
+
+t() {
+	_name=$1
+	shift
+	if "$@" > /tmp/tap.out 2>&1; then
+		ok 0 "$_name"
+	else
+		ok 1 "$_name"
+		sed 's/^/# /' /tmp/tap.out | tail -n 20
+	fi
+}
+
+tap_lines() {
+	while IFS= read -r _line; do
+		case "$_line" in
+		"PASS "*) ok 0 "$1${_line#PASS }" ;;
+		"FAIL "*) ok 1 "$1${_line#FAIL }" ;;
+		*) echo "# $_line" ;;
+		esac
+	done
+}
+
+tap_plan() {
+	echo "1..$TAP_N"
+}
+
+# wait_for <seconds> <command...>: poll until the command succeeds
+wait_for() {
+	_i=$(($1 * 10))
+	shift
+	while [ $_i -gt 0 ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.1
+		_i=$((_i - 1))
+	done
+	"$@"
+}

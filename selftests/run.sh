@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# In-guest selftests: run by qemu/init in check mode, TAP on stdout.
+# One KV subsystem on a RAM disk, reached over nvme-loop and then over
+# nvme-tcp to 127.0.0.1; the same checks run on both.
+. /selftests/lib.sh
+. /selftests/kv/target.sh
+
+KVER=$(uname -r)
+VALUE_SIZES="1 16 17 4095 4096 65536"
+
+t "modules: brd backing device loads" modprobe brd rd_nr=1 rd_size=65536
+t "target: KV namespace (csi 1) enables" target_up 1 /dev/ram0
+t "target: nvmet loaded nvmet-kv on demand for csi 1" \
+	sh -c 'lsmod | grep -q "^nvmet_kv "'
+t "target: csi cannot change while the namespace is enabled" \
+	sh -c "! echo 0 > $SUBSYS/namespaces/1/csi"
+t "guest: nvme-cli and fio run" sh -c 'nvme version && fio --version'
+
+# key_of <length 1|16> <index>: a distinct key of that length
+key_of() {
+	if [ "$1" = 1 ]; then
+		echo "abcdefghijklmnop" | cut -c "$2"
+	else
+		printf 'key-%012d' "$2"
+	fi
+}
+
+# roundtrip <kv device> <key> <size>: store random bytes, read them back
+roundtrip() {
+	head -c "$3" /dev/urandom > /tmp/value &&
+	nvme-kv store "$1" "$2" -f /tmp/value &&
+	nvme-kv retrieve "$1" "$2" -o /tmp/back &&
+	cmp /tmp/value /tmp/back
+}
+
+# missing_key_message <kv device>: exit status 1 and a clear message
+missing_key_message() {
+	nvme-kv retrieve "$1" no-such-key > /tmp/msg 2>&1
+	rc=$?
+	cat /tmp/msg
+	[ $rc = 1 ] && grep -q "key does not exist" /tmp/msg
+}
+
+long_key_usage() {
+	nvme-kv store "$1" 12345678901234567 value
+	[ $? = 2 ]
+}
+
+overwrite() {
+	nvme-kv store "$1" over first && nvme-kv store "$1" over second &&
+	[ "$(nvme-kv retrieve "$1" over)" = second ]
+}
+
+kv_dev_exists() {
+	[ -c "/dev/$1" ]
+}
+
+kv_dev_gone() {
+	[ ! -e "/dev/$1" ] && [ ! -e "/sys/class/nvme-kv/$1" ]
+}
+
+first=1
+for tr in loop tcp; do
+	t "$tr: port comes up" port_up "$tr"
+	t "$tr: nvme connect" connect "$tr"
+	ctrl=$(ctrl_of "$tr")
+	kv=kv${ctrl#nvme}n1
+	wait_for 10 ng_of "$ctrl" > /dev/null
+	ng=$(ng_of "$ctrl")
+	t "$tr: KV namespace appears as /dev/ngXnY ($ng)" kv_dev_exists "$ng"
+
+	if [ $first = 1 ]; then
+		t "$tr: nvme-kv binds it on load as /dev/$kv" modprobe nvme-kv
+		first=0
+	else
+		t "$tr: rescan binds it as /dev/$kv" \
+			sh -c 'echo 1 > /sys/class/nvme-kv/rescan'
+	fi
+	wait_for 5 kv_dev_exists "$kv"
+	t "$tr: /dev/$kv is a root-only char device" \
+		sh -c "[ -c /dev/$kv ] && ls -l /dev/$kv | grep -q '^crw------- '"
+	t "$tr: sysfs names its nsid and value limit" \
+		sh -c "[ \$(cat /sys/class/nvme-kv/$kv/nsid) = 1 ] &&
+		       [ \$(cat /sys/class/nvme-kv/$kv/max_value_len) = 1048576 ]"
+
+	i=1
+	for size in $VALUE_SIZES; do
+		for klen in 1 16; do
+			t "$tr: store then retrieve returns the same $size bytes, key length $klen" \
+				roundtrip "/dev/$kv" "$(key_of $klen $i)" "$size"
+			i=$((i + 1))
+		done
+	done
+	t "$tr: store overwrites an existing value" overwrite "/dev/$kv"
+	t "$tr: CLI reports a missing key with exit status 1 and a message" \
+		missing_key_message "/dev/$kv"
+	t "$tr: CLI rejects a 17-byte key with exit status 2" \
+		long_key_usage "/dev/$kv"
+	if [ "$tr" = tcp ]; then
+		t "tcp: a value stored over loop reads back over tcp" \
+			sh -c "[ \"\$(nvme-kv retrieve /dev/$kv over)\" = second ]"
+	fi
+	kv_ioctl_test "/dev/$kv" "/dev/$ng" 1 > /tmp/ioctl.out 2>&1
+	tap_lines "$tr: " < /tmp/ioctl.out
+
+	t "$tr: nvme disconnect" nvme disconnect -n "$NQN"
+	echo 1 > /sys/class/nvme-kv/rescan
+	t "$tr: rescan after disconnect removes /dev/$kv" kv_dev_gone "$kv"
+	t "$tr: port goes down" port_down "$tr"
+done
+
+t "modules: nvme-kv unloads" rmmod nvme-kv
+t "target: namespace disables and the subsystem goes away" target_down
+t "modules: nvmet-kv, nvme-loop, nvmet-tcp and nvmet unload" \
+	rmmod nvmet-kv nvme-loop nvmet-tcp nvmet
+t "dmesg has no WARNING, BUG or Oops" \
+	sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|Call Trace"'
+tap_plan

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * NVMe Key Value command set: wire fields, status codes and the ioctl ABI of
+ * the nvme-kv character devices (/dev/kv<ctrl>n<nsid>).
+ *
+ * This header is the single definition of the KV wire format used by the
+ * host driver, the target, the user-space library and the tests.  Field
+ * positions are byte offsets into the 64-byte submission queue entry; the
+ * helpers below read and write them byte by byte, so they give the same
+ * little-endian wire image on any host.
+ */
+#ifndef _UAPI_LINUX_NVME_KV_H
+#define _UAPI_LINUX_NVME_KV_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* Command Set Identifier of the Key Value command set */
+#define NVME_KV_CSI		0x01
+
+/* Key length limits of the specification (KL in CDW11 bits 7:0) */
+#define NVME_KV_KEY_MIN		1
+#define NVME_KV_KEY_MAX		16
+
+/* I/O command opcodes */
+enum nvme_kv_opcode {
+	NVME_KV_CMD_STORE	= 0x01,	/* host to controller */
+	NVME_KV_CMD_RETRIEVE	= 0x02,	/* controller to host */
+	NVME_KV_CMD_LIST	= 0x06,	/* controller to host */
+	NVME_KV_CMD_DELETE	= 0x10,	/* no data */
+	NVME_KV_CMD_EXIST	= 0x14,	/* no data */
+};
+
+/* Byte offsets of the KV fields in the 64-byte submission queue entry */
+#define NVME_KV_SQE_BYTES	64
+#define NVME_KV_SQE_OPCODE	0	/* CDW0 bits 7:0 */
+#define NVME_KV_SQE_NSID	4	/* CDW1, le32 */
+#define NVME_KV_SQE_KEY_LO	8	/* CDW2-3: key bytes 0..7 */
+#define NVME_KV_SQE_SIZE	40	/* CDW10, le32: Store value size (VS),
+					 * Retrieve/List host buffer size (HBS)
+					 */
+#define NVME_KV_SQE_KEY_LEN	44	/* CDW11 bits 7:0: key length (KL) */
+#define NVME_KV_SQE_OPTIONS	45	/* CDW11 bits 15:8: Store/Retrieve options */
+#define NVME_KV_SQE_KEY_HI	56	/* CDW14-15: key bytes 8..15 */
+
+/* Store options (CDW11 bits 15:8) */
+#define NVME_KV_STORE_SIKE		(1 << 0) /* store only if the key exists */
+#define NVME_KV_STORE_SINKE		(1 << 1) /* store only if it does not */
+#define NVME_KV_STORE_NO_COMPRESS	(1 << 2) /* do not compress the value */
+#define NVME_KV_STORE_OPTIONS		(NVME_KV_STORE_SIKE | \
+					 NVME_KV_STORE_SINKE | \
+					 NVME_KV_STORE_NO_COMPRESS)
+
+/* Retrieve options (CDW11 bits 15:8) */
+#define NVME_KV_RETRIEVE_RAW		(1 << 0) /* value as stored */
+#define NVME_KV_RETRIEVE_OPTIONS	NVME_KV_RETRIEVE_RAW
+
+/*
+ * Status codes of the KV command set.  Targets of this project send them
+ * with Status Code Type 0h (generic, I/O command set specific range), as
+ * libnvme and SPDK define them; hosts accept SCT 0h and 1h.
+ */
+enum nvme_kv_status {
+	NVME_KV_SC_CAPACITY_EXCEEDED	= 0x81,
+	NVME_KV_SC_NS_NOT_READY		= 0x82,
+	NVME_KV_SC_RESERVATION_CONFLICT	= 0x83,
+	NVME_KV_SC_FORMAT_IN_PROGRESS	= 0x84,
+	NVME_KV_SC_INVALID_VALUE_SIZE	= 0x85,
+	NVME_KV_SC_INVALID_KEY_SIZE	= 0x86,
+	NVME_KV_SC_KEY_NOT_EXISTS	= 0x87,
+	NVME_KV_SC_UNRECOVERED_ERROR	= 0x88,
+	NVME_KV_SC_KEY_EXISTS		= 0x89,
+};
+
+/* Generic status codes the KV target also returns (SCT 0h) */
+#define NVME_KV_SC_INVALID_OPCODE	0x01
+#define NVME_KV_SC_INVALID_FIELD	0x02
+
+/* Status as the ioctls report it: Status Code Type in bits 10:8, Status Code in 7:0 */
+#define NVME_KV_STATUS_SCT(s)		(((s) >> 8) & 0x7)
+#define NVME_KV_STATUS_SC(s)		((s) & 0xff)
+
+/**
+ * struct nvme_kv_format - KV Format data structure (16 bytes)
+ * @kvkml:	key max length in bytes
+ * @rsvd2:	reserved
+ * @afo:	additional format options; bits 1:0 relative performance
+ * @kvvml:	value max length in bytes
+ * @mnks:	max number of keys, 0 when no maximum is indicated
+ * @rsvd12:	reserved
+ */
+struct nvme_kv_format {
+	__le16	kvkml;
+	__u8	rsvd2;
+	__u8	afo;
+	__le32	kvvml;
+	__le32	mnks;
+	__u8	rsvd12[4];
+};
+
+/**
+ * struct nvme_kv_id_ns - KV Identify Namespace data (CNS 05h, CSI 01h)
+ * @nsze:	namespace size in bytes
+ * @rsvd8:	reserved
+ * @nuse:	namespace utilisation in bytes
+ * @nsfeat:	namespace features
+ * @nkvf:	number of KV formats, 0's based (0 means one format)
+ * @nmic:	namespace multi-path I/O and sharing capabilities
+ * @rescap:	reservation capabilities
+ * @fpi:	format progress indicator
+ * @kvfc:	KV format capabilities; bits 3:0 the format in use
+ * @rsvd30:	reserved
+ * @novg:	namespace optimal value granularity in bytes
+ * @anagrpid:	ANA group identifier
+ * @rsvd40:	reserved
+ * @nsattr:	namespace attributes
+ * @nvmsetid:	NVM set identifier
+ * @endgid:	endurance group identifier
+ * @nguid:	namespace globally unique identifier
+ * @eui64:	IEEE extended unique identifier
+ * @kvf:	KV formats
+ * @rsvd328:	reserved
+ * @vs:		vendor specific
+ */
+struct nvme_kv_id_ns {
+	__le64	nsze;
+	__u8	rsvd8[8];
+	__le64	nuse;
+	__u8	nsfeat;
+	__u8	nkvf;
+	__u8	nmic;
+	__u8	rescap;
+	__u8	fpi;
+	__u8	kvfc;
+	__u8	rsvd30[2];
+	__le32	novg;
+	__le32	anagrpid;
+	__u8	rsvd40[3];
+	__u8	nsattr;
+	__le16	nvmsetid;
+	__le16	endgid;
+	__u8	nguid[16];
+	__u8	eui64[8];
+	struct nvme_kv_format kvf[16];
+	__u8	rsvd328[3512];
+	__u8	vs[256];
+};
+
+/**
+ * struct nvme_kv_cmd - argument of NVME_KV_IOCTL_STORE and NVME_KV_IOCTL_RETRIEVE
+ * @argsz:	sizeof(struct nvme_kv_cmd) as the caller knows it; a later,
+ *		larger version of this structure stays accepted as long as the
+ *		bytes this kernel does not know are zero
+ * @flags:	none defined yet, must be 0
+ * @key_len:	key length in bytes, NVME_KV_KEY_MIN..NVME_KV_KEY_MAX
+ * @options:	NVME_KV_STORE_* or NVME_KV_RETRIEVE_* bits
+ * @rsvd0:	must be 0
+ * @value_len:	Store: value size in bytes; Retrieve: size of the buffer at
+ *		@value (the host buffer size of the command)
+ * @key:	key bytes; bytes past @key_len must be 0
+ * @value:	user address of the value buffer
+ * @result:	out: Retrieve: size of the stored value, which may exceed
+ *		@value_len (then only @value_len bytes were transferred)
+ * @status:	out: NVMe status of the command (NVME_KV_STATUS_SCT/SC), 0
+ *		when it succeeded; the ioctl also returns a matching -errno
+ * @rsvd1:	must be 0
+ * @rsvd2:	must be 0
+ */
+struct nvme_kv_cmd {
+	__u32	argsz;
+	__u32	flags;
+	__u8	key_len;
+	__u8	options;
+	__u16	rsvd0;
+	__u32	value_len;
+	__u8	key[NVME_KV_KEY_MAX];
+	__u64	value;
+	__u32	result;
+	__u16	status;
+	__u16	rsvd1;
+	__u64	rsvd2[4];
+};
+
+#define NVME_KV_IOCTL_TYPE	0xB9
+#define NVME_KV_IOCTL_STORE	_IOWR(NVME_KV_IOCTL_TYPE, 0x01, struct nvme_kv_cmd)
+#define NVME_KV_IOCTL_RETRIEVE	_IOWR(NVME_KV_IOCTL_TYPE, 0x02, struct nvme_kv_cmd)
+
+/*
+ * Wire helpers, shared by kernel and user space.  @sqe is the 64-byte
+ * submission queue entry as bytes.
+ */
+static inline void nvme_kv_put_le32(__u8 *p, __u32 v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
+}
+
+static inline __u32 nvme_kv_get_le32(const __u8 *p)
+{
+	return (__u32)p[0] | (__u32)p[1] << 8 | (__u32)p[2] << 16 |
+	       (__u32)p[3] << 24;
+}
+
+/*
+ * Place a key of @len bytes (at most NVME_KV_KEY_MAX) and its length in a
+ * command: bytes 0..7 in CDW2-3, bytes 8..15 in CDW14-15, the rest zero.
+ */
+static inline void nvme_kv_sqe_set_key(__u8 *sqe, const __u8 *key, __u8 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		sqe[NVME_KV_SQE_KEY_LO + i] = i < len ? key[i] : 0;
+		sqe[NVME_KV_SQE_KEY_HI + i] = i + 8 < len ? key[i + 8] : 0;
+	}
+	sqe[NVME_KV_SQE_KEY_LEN] = len;
+}
+
+/*
+ * Copy the key of a command into @key (NVME_KV_KEY_MAX bytes, zero padded)
+ * and return the key length field, which the caller must still validate.
+ */
+static inline __u8 nvme_kv_sqe_get_key(const __u8 *sqe, __u8 *key)
+{
+	__u8 len = sqe[NVME_KV_SQE_KEY_LEN];
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		key[i] = i < len ? sqe[NVME_KV_SQE_KEY_LO + i] : 0;
+		key[i + 8] = i + 8 < len ? sqe[NVME_KV_SQE_KEY_HI + i] : 0;
+	}
+	return len;
+}
+
+#endif /* _UAPI_LINUX_NVME_KV_H */
