@@ -75,7 +75,8 @@ check: guest
 	@$(TOP)/scripts/check.sh "$(KVER)"
 
 demo: guest
-	@$(TOP)/qemu/run.sh "$(KVER)" demo
+	@$(TOP)/qemu/run.sh "$(KVER)" demo; status=$$?; \
+		cat $(B)/guest/demo.out; exit $$status
 
 checkpatch: ksrc
 	@$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \

@@ -31,7 +31,7 @@
 #include <linux/nvme_kv.h>
 #include "nvme.h"
 
-#define NVME_KV_MINORS		(1U << MINORBITS)
+#define NVME_KV_MINORS		BIT(MINORBITS)
 
 static unsigned int max_ctrls = 256;
 module_param(max_ctrls, uint, 0644);

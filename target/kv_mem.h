@@ -23,7 +23,7 @@ struct nvmet_req;
  * @bytes:	key and value bytes held
  */
 struct kv_mem {
-	struct mutex		lock;
+	struct mutex		lock;	/* see above */
 	struct hlist_head	buckets[1 << KV_MEM_HASH_BITS];
 	u64			nr_keys;
 	u64			bytes;

@@ -10,13 +10,13 @@
 #include <linux/types.h>
 #include <linux/string.h>
 #else
-#include <stdint.h>
 #include <stddef.h>
 #include <string.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+#include <linux/types.h>
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
 #endif
 
 #include <linux/nvme_kv.h>

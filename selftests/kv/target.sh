@@ -52,7 +52,9 @@ target_down() {
 	rmdir "$SUBSYS"
 }
 
+# connect <loop|tcp>; nvme-fabrics loads the transport's host module itself
 connect() {
+	modprobe nvme-fabrics || return 1
 	case "$1" in
 	loop) nvme connect -t loop -n "$NQN" ;;
 	tcp) nvme connect -t tcp -a 127.0.0.1 -s "$TCP_PORT" -n "$NQN" ;;

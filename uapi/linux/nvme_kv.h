@@ -14,6 +14,7 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include <linux/const.h>
 
 /* Command Set Identifier of the Key Value command set */
 #define NVME_KV_CSI		0x01
@@ -44,15 +45,15 @@ enum nvme_kv_opcode {
 #define NVME_KV_SQE_KEY_HI	56	/* CDW14-15: key bytes 8..15 */
 
 /* Store options (CDW11 bits 15:8) */
-#define NVME_KV_STORE_SIKE		(1 << 0) /* store only if the key exists */
-#define NVME_KV_STORE_SINKE		(1 << 1) /* store only if it does not */
-#define NVME_KV_STORE_NO_COMPRESS	(1 << 2) /* do not compress the value */
+#define NVME_KV_STORE_SIKE		_BITUL(0) /* store only if the key exists */
+#define NVME_KV_STORE_SINKE		_BITUL(1) /* store only if it does not */
+#define NVME_KV_STORE_NO_COMPRESS	_BITUL(2) /* do not compress the value */
 #define NVME_KV_STORE_OPTIONS		(NVME_KV_STORE_SIKE | \
 					 NVME_KV_STORE_SINKE | \
 					 NVME_KV_STORE_NO_COMPRESS)
 
 /* Retrieve options (CDW11 bits 15:8) */
-#define NVME_KV_RETRIEVE_RAW		(1 << 0) /* value as stored */
+#define NVME_KV_RETRIEVE_RAW		_BITUL(0) /* value as stored */
 #define NVME_KV_RETRIEVE_OPTIONS	NVME_KV_RETRIEVE_RAW
 
 /*

@@ -210,7 +210,8 @@ static int cmd_store(int argc, char **argv)
 			help_store(stdout);
 			return EXIT_OK;
 		default:
-			return usage_error("store", "bad option");
+			return usage_error("store", "unknown option or missing argument '%s'",
+					   argv[optind - 1]);
 		}
 	}
 	if (argc - optind < 2 || argc - optind > 3)
@@ -289,7 +290,8 @@ static int cmd_retrieve(int argc, char **argv)
 			help_retrieve(stdout);
 			return EXIT_OK;
 		default:
-			return usage_error("retrieve", "bad option");
+			return usage_error("retrieve", "unknown option or missing argument '%s'",
+					   argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)
@@ -333,6 +335,7 @@ static int cmd_retrieve(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	opterr = 0;	/* usage_error() says what is wrong, in one line */
 	if (argc < 2)
 		return usage_error(NULL, "missing command");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

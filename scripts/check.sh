@@ -1,0 +1,76 @@
+#!/bin/sh
+# make check: unit tests, checkpatch, then the in-guest selftests.  Prints
+# every TAP line and ends with "N passed, N failed[, N skipped]".  A stream
+# whose plan does not match the results it printed (a crash, a hang, a guest
+# that died) counts as one more failure.
+#
+#   scripts/check.sh <kernel-release>
+set -u
+
+kver=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/check
+mkdir -p "$out"
+pass=0 fail=0 skip=0
+
+# tally <name> <tap file>
+tally() {
+	results=$(grep -cE '^(not )?ok ' "$2")
+	planned=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$2" | awk '{ s += $1 } END { print s + 0 }')
+	p=$(grep -E '^ok ' "$2" | grep -vc '# SKIP')
+	s=$(grep -cE '^ok .*# SKIP' "$2")
+	f=$(grep -c '^not ok ' "$2")
+	pass=$((pass + p))
+	skip=$((skip + s))
+	fail=$((fail + f))
+	if [ "$planned" = 0 ] || [ "$planned" != "$results" ]; then
+		echo "not ok - $1: planned $planned results, saw $results"
+		fail=$((fail + 1))
+	fi
+}
+
+echo "# unit tests (ASan/UBSan)"
+make -s -C "$top/selftests/unit" B="$top/build/unit" TOP="$top" run \
+	> "$out/unit.tap" 2>&1
+cat "$out/unit.tap"
+tally unit "$out/unit.tap"
+
+echo "# checkpatch --strict"
+{
+	cp="$top/build/ksrc/scripts/checkpatch.pl --no-tree --strict --terse"
+	# tracked files are checked as files; patches through stdin as patches
+	(cd "$top" && $cp --ignore SPDX_LICENSE_TAG -f host/*.[ch] target/*.[ch] \
+		uapi/linux/*.h) > "$out/checkpatch.txt" 2>&1
+	for p in "$top"/target/patches/*.patch; do
+		$cp - < "$p" | sed "s#^-:#$(basename "$p"):#"
+	done >> "$out/checkpatch.txt" 2>&1
+	if grep -qE 'ERROR|WARNING|CHECK' "$out/checkpatch.txt"; then
+		echo "not ok 1 - checkpatch --strict: kernel sources and nvmet patches are clean"
+		grep -E 'ERROR|WARNING|CHECK' "$out/checkpatch.txt" | sed 's/^/# /'
+	else
+		echo "ok 1 - checkpatch --strict: kernel sources and nvmet patches are clean"
+	fi
+	echo "1..1"
+} > "$out/checkpatch.tap"
+cat "$out/checkpatch.tap"
+tally checkpatch "$out/checkpatch.tap"
+
+echo "# guest selftests (QEMU, loop and tcp)"
+start=$(date +%s)
+"$top/qemu/run.sh" "$kver" check
+guest_status=$?
+touch "$top/build/guest/check.out"
+cat "$top/build/guest/check.out"
+echo "# guest run took $(( $(date +%s) - start ))s (console: build/guest/check.console)"
+tally guest "$top/build/guest/check.out"
+if [ $guest_status != 0 ] && [ "$(grep -c '^not ok' "$top/build/guest/check.out")" = 0 ]; then
+	echo "not ok - guest: qemu/run.sh exited $guest_status"
+	fail=$((fail + 1))
+fi
+
+if [ $skip -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ $fail = 0 ]

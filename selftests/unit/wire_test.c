@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the KV wire format (uapi/linux/nvme_kv.h), the target's
+ * command decoder (target/kv_parse.c) and libnvmekv's argument checks.
+ * Built with ASan and UBSan.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "tap.h"
+#include "kv_parse.h"
+#include "nvmekv.h"
+
+static void build(uint8_t *sqe, uint8_t opcode, const uint8_t *key,
+		  uint8_t key_len, uint32_t size, uint8_t options)
+{
+	memset(sqe, 0, NVME_KV_SQE_BYTES);
+	sqe[NVME_KV_SQE_OPCODE] = opcode;
+	nvme_kv_sqe_set_key(sqe, key, key_len > 16 ? 16 : key_len);
+	sqe[NVME_KV_SQE_KEY_LEN] = key_len;
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_SIZE, size);
+	sqe[NVME_KV_SQE_OPTIONS] = options;
+}
+
+static void test_layout(void)
+{
+	tap_ok(sizeof(struct nvme_kv_id_ns) == 4096,
+	       "KV Identify Namespace is 4096 bytes");
+	tap_ok(offsetof(struct nvme_kv_id_ns, nkvf) == 25 &&
+	       offsetof(struct nvme_kv_id_ns, novg) == 32 &&
+	       offsetof(struct nvme_kv_id_ns, kvf) == 72 &&
+	       offsetof(struct nvme_kv_id_ns, vs) == 3840,
+	       "KV Identify Namespace fields sit at the specification's offsets");
+	tap_ok(sizeof(struct nvme_kv_format) == 16 &&
+	       offsetof(struct nvme_kv_format, kvvml) == 4 &&
+	       offsetof(struct nvme_kv_format, mnks) == 8,
+	       "KV Format is 16 bytes with KVVML at 4 and MNKS at 8");
+	tap_ok(sizeof(struct nvme_kv_cmd) == 80 &&
+	       offsetof(struct nvme_kv_cmd, key) == 16 &&
+	       offsetof(struct nvme_kv_cmd, value) == 32 &&
+	       offsetof(struct nvme_kv_cmd, result) == 40 &&
+	       offsetof(struct nvme_kv_cmd, status) == 44,
+	       "struct nvme_kv_cmd ABI layout is unchanged (80 bytes)");
+	tap_ok(NVME_KV_STORE_SIKE == 1 && NVME_KV_STORE_SINKE == 2 &&
+	       NVME_KV_STORE_NO_COMPRESS == 4 && NVME_KV_RETRIEVE_RAW == 1,
+	       "option bits match the specification");
+}
+
+static void test_le32(void)
+{
+	static const uint32_t v[] = { 0, 1, 0xff, 0x100, 0x12345678,
+				      0x80000000, 0xffffffff };
+	uint8_t b[4];
+	unsigned int i, good = 1;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		nvme_kv_put_le32(b, v[i]);
+		good &= nvme_kv_get_le32(b) == v[i] &&
+			b[0] == (v[i] & 0xff) && b[3] == v[i] >> 24;
+	}
+	tap_ok(good, "le32 fields are written little-endian and read back");
+}
+
+static void test_key_codec(void)
+{
+	uint8_t key[16], out[16], sqe[64];
+	unsigned int len, i, good = 1;
+
+	for (i = 0; i < 16; i++)
+		key[i] = 0xa0 + i;
+	for (len = 0; len <= 16; len++) {
+		memset(sqe, 0xee, sizeof(sqe));
+		nvme_kv_sqe_set_key(sqe, key, len);
+		good &= nvme_kv_sqe_get_key(sqe, out) == len;
+		good &= !memcmp(out, key, len);
+		for (i = len; i < 16; i++)
+			good &= out[i] == 0;
+		/* bytes 0..7 in CDW2-3, 8..15 in CDW14-15, rest zero */
+		for (i = 0; i < 8; i++) {
+			good &= sqe[8 + i] == (i < len ? key[i] : 0);
+			good &= sqe[56 + i] == (i + 8 < len ? key[i + 8] : 0);
+		}
+		good &= sqe[0] == 0xee && sqe[40] == 0xee && sqe[45] == 0xee;
+	}
+	tap_ok(good, "keys of 0..16 bytes go to CDW2-3/CDW14-15 and back, other fields untouched");
+
+	memset(sqe, 0, sizeof(sqe));
+	for (i = 0; i < 16; i++)
+		sqe[i < 8 ? 8 + i : 48 + i] = 0x55;
+	sqe[NVME_KV_SQE_KEY_LEN] = 3;
+	nvme_kv_sqe_get_key(sqe, out);
+	tap_ok(out[2] == 0x55 && out[3] == 0 && out[15] == 0,
+	       "key bytes past the key length are not decoded");
+}
+
+static void test_parse(void)
+{
+	const uint8_t key[16] = "0123456789abcdef";
+	struct kv_cmd c;
+	uint8_t sqe[64];
+	uint16_t loc;
+
+	build(sqe, NVME_KV_CMD_STORE, key, 16, 4096, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == 0 && c.key_len == 16 &&
+	       c.size == 4096 && !memcmp(c.key, key, 16),
+	       "store with a 16-byte key and a value at the limit decodes");
+	build(sqe, NVME_KV_CMD_RETRIEVE, key, 1, 100, NVME_KV_RETRIEVE_RAW);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == 0 && c.key_len == 1 &&
+	       c.key[0] == '0' && c.key[1] == 0 && c.size == 100 &&
+	       c.options == NVME_KV_RETRIEVE_RAW,
+	       "retrieve with a 1-byte key and the raw option decodes");
+	build(sqe, NVME_KV_CMD_RETRIEVE, key, 4, 0xffffffff, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == 0,
+	       "retrieve host buffer size is not limited by the value limit");
+
+	build(sqe, NVME_KV_CMD_STORE, key, 0, 1, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_KEY_SIZE &&
+	       loc == NVME_KV_SQE_KEY_LEN, "key length 0 is Invalid Key Size");
+	build(sqe, NVME_KV_CMD_RETRIEVE, key, 17, 1, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_KEY_SIZE,
+	       "key length 17 is Invalid Key Size");
+	build(sqe, NVME_KV_CMD_STORE, key, 255, 1, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_KEY_SIZE,
+	       "key length 255 is Invalid Key Size");
+	build(sqe, NVME_KV_CMD_STORE, key, 4, 4097, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_VALUE_SIZE &&
+	       loc == NVME_KV_SQE_SIZE, "value above the limit is Invalid Value Size");
+	build(sqe, NVME_KV_CMD_STORE, key, 4, 8, 0x08);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD &&
+	       loc == NVME_KV_SQE_OPTIONS, "unknown store option bit is Invalid Field");
+	build(sqe, NVME_KV_CMD_STORE, key, 4, 8,
+	      NVME_KV_STORE_SIKE | NVME_KV_STORE_SINKE);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD,
+	       "store if exists together with if absent is Invalid Field");
+	build(sqe, NVME_KV_CMD_RETRIEVE, key, 4, 8, 0x02);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD,
+	       "unknown retrieve option bit is Invalid Field");
+	build(sqe, 0x7f, key, 4, 8, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_OPCODE &&
+	       loc == NVME_KV_SQE_OPCODE, "unknown opcode is Invalid Command Opcode");
+}
+
+static void test_lib(void)
+{
+	uint16_t st = 0xffff;
+	size_t len;
+	char buf[4];
+
+	tap_ok(nvmekv_store(-1, "k", 0, "v", 1, 0, &st) == -EINVAL && st == 0,
+	       "library rejects key length 0 before any ioctl");
+	tap_ok(nvmekv_retrieve(-1, "0123456789abcdefg", 17, buf, sizeof(buf),
+			       &len, 0, &st) == -EINVAL,
+	       "library rejects key length 17 before any ioctl");
+	tap_ok(nvmekv_store(-1, "k", 1, "v", 1, 0x100, &st) == -EINVAL,
+	       "library rejects options above 8 bits");
+	tap_ok(nvmekv_store(-1, "k", 1, "v", 1, 0, &st) == -EBADF,
+	       "library passes the ioctl error through");
+	tap_ok(!strcmp(nvmekv_status_name(0x87), "key does not exist") &&
+	       !strcmp(nvmekv_status_name(0x187), "key does not exist") &&
+	       !strcmp(nvmekv_status_name(0x89), "key exists") &&
+	       !strcmp(nvmekv_status_name(0x86), "invalid key size"),
+	       "status names accept KV codes under SCT 0 and 1");
+}
+
+int main(void)
+{
+	test_layout();
+	test_le32();
+	test_key_codec();
+	test_parse();
+	test_lib();
+	return tap_done();
+}
