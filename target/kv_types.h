@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <linux/string.h>
 #else
+#include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <linux/types.h>
@@ -20,5 +22,23 @@ typedef __u64 u64;
 #endif
 
 #include <linux/nvme_kv.h>
+
+/* Allocation for the portable files: kvmalloc in the kernel, malloc outside. */
+#ifdef __KERNEL__
+#include <linux/mm.h>
+#include <linux/slab.h>
+#define kv_alloc(size)		kvzalloc(size, GFP_KERNEL)
+#define kv_free(p)		kvfree(p)
+#else
+#include <stdlib.h>
+#define kv_alloc(size)		calloc(1, size)
+#define kv_free(p)		free(p)
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef fallthrough
+#define fallthrough		__attribute__((__fallthrough__))
+#endif
+#endif
 
 #endif /* NVMET_KV_TYPES_H */

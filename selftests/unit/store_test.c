@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the store engine (target/kv_store.c) on a simulated device
+ * with a volatile write cache: writes stay in the cache until a flush; a
+ * crash keeps an arbitrary subset of the cached sectors, so a batch can be
+ * torn anywhere.  Checked against a model: after every crash and reopen the
+ * store holds exactly the acknowledged state, possibly followed by a prefix
+ * of the batch the crash interrupted (none of which was acknowledged).
+ * Built with ASan and UBSan.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tap.h"
+#include "kv_store.h"
+
+#define SECTOR		512
+#define NKEYS		24
+#define MAXV		4096
+
+/* ---- simulated device ---- */
+
+struct cached_write {
+	uint64_t	off;
+	uint32_t	len;
+	uint8_t		*data;
+};
+
+struct memdev {
+	uint8_t			*durable;
+	uint64_t		size;
+	struct cached_write	*cache;
+	unsigned int		ncache, cap;
+	long			writes_left;	/* <0: no crash armed */
+	int			crashed;
+	unsigned long		writes, flushes;
+};
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static int md_read(void *d, u64 off, void *buf, u32 len)
+{
+	struct memdev *m = d;
+	unsigned int i;
+
+	if (off + len > m->size)
+		return -EIO;
+	memcpy(buf, m->durable + off, len);
+	/* the cache is newer than the medium */
+	for (i = 0; i < m->ncache; i++) {
+		struct cached_write *w = &m->cache[i];
+		uint64_t lo = w->off > off ? w->off : off;
+		uint64_t hi = w->off + w->len < off + len ? w->off + w->len : off + len;
+
+		if (lo < hi)
+			memcpy((uint8_t *)buf + (lo - off), w->data + (lo - w->off),
+			       hi - lo);
+	}
+	return 0;
+}
+
+static int md_write(void *d, u64 off, const void *buf, u32 len)
+{
+	struct memdev *m = d;
+
+	if (m->crashed || off + len > m->size)
+		return -EIO;
+	if (m->writes_left >= 0 && m->writes_left-- == 0) {
+		m->crashed = 1;
+		return -EIO;
+	}
+	if (m->ncache == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 16;
+		m->cache = realloc(m->cache, m->cap * sizeof(*m->cache));
+	}
+	m->cache[m->ncache].off = off;
+	m->cache[m->ncache].len = len;
+	m->cache[m->ncache].data = malloc(len);
+	memcpy(m->cache[m->ncache].data, buf, len);
+	m->ncache++;
+	m->writes++;
+	return 0;
+}
+
+static void md_drop_cache(struct memdev *m, int keep_random)
+{
+	unsigned int i;
+	uint32_t s;
+
+	for (i = 0; i < m->ncache; i++) {
+		struct cached_write *w = &m->cache[i];
+
+		/* a crash keeps any subset of the cached sectors */
+		for (s = 0; keep_random && s < w->len; s += SECTOR) {
+			uint32_t n = w->len - s < SECTOR ? w->len - s : SECTOR;
+
+			if (keep_random == 2 || rnd() % 2)
+				memcpy(m->durable + w->off + s, w->data + s, n);
+		}
+		free(w->data);
+	}
+	m->ncache = 0;
+}
+
+static int md_flush(void *d)
+{
+	struct memdev *m = d;
+
+	if (m->crashed)
+		return -EIO;
+	if (m->writes_left >= 0 && m->writes_left-- == 0) {
+		m->crashed = 1;
+		return -EIO;
+	}
+	md_drop_cache(m, 2);
+	m->flushes++;
+	return 0;
+}
+
+static void md_init(struct memdev *m, uint64_t size)
+{
+	memset(m, 0, sizeof(*m));
+	m->size = size;
+	m->durable = calloc(1, size);
+	m->writes_left = -1;
+}
+
+/* power loss: the cache is lost except for a random subset of sectors */
+static void md_crash(struct memdev *m)
+{
+	md_drop_cache(m, 1);
+	m->crashed = 0;
+	m->writes_left = -1;
+}
+
+static void md_free(struct memdev *m)
+{
+	md_drop_cache(m, 0);
+	free(m->cache);
+	free(m->durable);
+}
+
+static const struct kv_store_io md_io = {
+	.read = md_read, .write = md_write, .flush = md_flush,
+};
+
+static int open_store(struct kv_store *s, struct memdev *m)
+{
+	struct kv_store_io io = md_io;
+
+	io.dev = m;
+	return kv_store_open(s, &io, m->size, MAXV);
+}
+
+/* ---- model ---- */
+
+struct kstate {
+	int		present;
+	uint32_t	len;
+	uint32_t	seed;
+};
+
+static void key_of(int k, uint8_t *key, uint8_t *len)
+{
+	*len = 1 + k % 16;
+	memset(key, 'a' + k, *len);
+	key[0] = (uint8_t)k;
+}
+
+static void fill(uint8_t *buf, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 8));
+}
+
+/* does the store hold exactly @st? */
+static int store_matches(struct kv_store *s, const struct kstate *st,
+			 char *why, size_t whylen)
+{
+	static uint8_t got[MAXV], want[MAXV];
+	const struct kv_index_entry *e;
+	uint8_t key[16], klen;
+	int k, n = 0;
+
+	for (k = 0; k < NKEYS; k++) {
+		key_of(k, key, &klen);
+		e = kv_store_lookup(s, key, klen);
+		if (!!e != st[k].present) {
+			snprintf(why, whylen, "key %d present %d, want %d", k, !!e,
+				 st[k].present);
+			return 0;
+		}
+		if (!e)
+			continue;
+		n++;
+		if (e->value_len != st[k].len ||
+		    kv_store_read_value(s, e, 0, got, e->value_len)) {
+			snprintf(why, whylen, "key %d length %u, want %u", k,
+				 e->value_len, st[k].len);
+			return 0;
+		}
+		fill(want, st[k].len, st[k].seed);
+		if (memcmp(got, want, st[k].len)) {
+			snprintf(why, whylen, "key %d value differs", k);
+			return 0;
+		}
+	}
+	if (s->index.nr_keys != (uint64_t)n) {
+		snprintf(why, whylen, "%llu keys, want %d",
+			 (unsigned long long)s->index.nr_keys, n);
+		return 0;
+	}
+	return 1;
+}
+
+struct pending {
+	int		k;
+	struct kv_op	op;
+	uint32_t	seed;
+	uint8_t		buf[MAXV];
+};
+
+static void apply(struct kstate *st, const struct pending *p)
+{
+	if (p->op.opcode == NVME_KV_CMD_STORE) {
+		st[p->k].present = 1;
+		st[p->k].len = p->op.value_len;
+		st[p->k].seed = p->seed;
+	} else {
+		st[p->k].present = 0;
+	}
+}
+
+/*
+ * Random Stores and Deletes in random groups on a device small enough that
+ * the log wraps and the cleaner runs; crashes injected at random device
+ * writes.  Returns the number of acknowledged operations verified.
+ */
+static long crash_model_test(int rounds, uint64_t dev_size, int *ok_out,
+			     char *why, size_t whylen)
+{
+	static struct pending pend[64];
+	struct kstate model[NKEYS] = { 0 }, trial[NKEYS];
+	struct kv_op ops[64];
+	struct memdev m;
+	struct kv_store s;
+	long acked = 0;
+	uint64_t cleaned = 0, relocated = 0;
+	int r, i, n, done, crashes = 0, matched;
+
+	md_init(&m, dev_size);
+	if (open_store(&s, &m)) {
+		snprintf(why, whylen, "open failed");
+		*ok_out = 0;
+		return 0;
+	}
+	/* the cold keys start out stored, so every lap has live records to move */
+	for (i = 16; i < NKEYS; i++) {
+		struct pending *p = &pend[0];
+		uint8_t klen;
+
+		p->k = i;
+		memset(&p->op, 0, sizeof(p->op));
+		key_of(i, p->op.key, &klen);
+		p->op.key_len = klen;
+		p->op.opcode = NVME_KV_CMD_STORE;
+		p->op.value_len = 100 * i;
+		p->seed = i;
+		fill(p->buf, p->op.value_len, p->seed);
+		p->op.value = p->buf;
+		ops[0] = p->op;
+		if (kv_store_commit(&s, ops, 1) != 1 || ops[0].status) {
+			snprintf(why, whylen, "seeding cold keys failed");
+			*ok_out = 0;
+			goto out;
+		}
+		apply(model, p);
+	}
+	for (r = 0; r < rounds; r++) {
+		n = 1 + rnd() % 40;
+		for (i = 0; i < n; i++) {
+			struct pending *p = &pend[i];
+			uint8_t klen;
+
+			/* keys 16.. are cold: the cleaner must move them */
+			p->k = rnd() % 2048 ? rnd() % 16 : 16 + rnd() % (NKEYS - 16);
+			memset(&p->op, 0, sizeof(p->op));
+			key_of(p->k, p->op.key, &klen);
+			p->op.key_len = klen;
+			if (rnd() % 5 == 0) {
+				p->op.opcode = NVME_KV_CMD_DELETE;
+			} else {
+				p->op.opcode = NVME_KV_CMD_STORE;
+				p->op.value_len = rnd() % 8 ? rnd() % 200 :
+						  rnd() % (MAXV + 1);
+				p->seed = (uint32_t)rnd();
+				fill(p->buf, p->op.value_len, p->seed);
+				p->op.value = p->buf;
+			}
+			ops[i] = p->op;
+		}
+		if (rnd() % 16 == 0)
+			m.writes_left = rnd() % 4;	/* crash in this commit */
+
+		for (i = 0; i < n; i += done) {
+			done = kv_store_commit(&s, ops + i, n - i);
+			if (done < 0)
+				break;
+			for (int j = i; j < i + done; j++) {
+				if (ops[j].status == 0) {
+					apply(model, &pend[j]);
+					acked++;
+				} else if (ops[j].status != NVME_KV_SC_KEY_NOT_EXISTS) {
+					snprintf(why, whylen, "status 0x%x", ops[j].status);
+					*ok_out = 0;
+					goto out;
+				}
+			}
+		}
+		if (done >= 0 && !m.crashed && m.writes_left < 0)
+			continue;
+
+		/* power loss; the ops from i on were never acknowledged */
+		cleaned += s.stats.cleaned;
+		relocated += s.stats.relocated;
+		kv_store_close(&s);
+		md_crash(&m);
+		crashes++;
+		if (open_store(&s, &m)) {
+			snprintf(why, whylen, "reopen after crash %d failed", crashes);
+			*ok_out = 0;
+			goto out_dev;
+		}
+		/* acknowledged state plus some prefix of the failed group */
+		memcpy(trial, model, sizeof(trial));
+		matched = store_matches(&s, trial, why, whylen);
+		for (int j = i; !matched && j < n; j++) {
+			/* what the model of the failed group would accept */
+			if (pend[j].op.opcode == NVME_KV_CMD_DELETE &&
+			    !trial[pend[j].k].present)
+				continue;
+			apply(trial, &pend[j]);
+			matched = store_matches(&s, trial, why, whylen);
+		}
+		if (!matched) {
+			*ok_out = 0;
+			goto out;
+		}
+		memcpy(model, trial, sizeof(model));
+	}
+	cleaned += s.stats.cleaned;
+	relocated += s.stats.relocated;
+	kv_store_close(&s);
+	if (open_store(&s, &m) || !store_matches(&s, model, why, whylen)) {
+		*ok_out = 0;
+		goto out;
+	}
+	snprintf(why, whylen,
+		 "%d rounds, %d power losses, %llu log bytes cleaned, %llu records relocated",
+		 rounds, crashes, (unsigned long long)cleaned,
+		 (unsigned long long)relocated);
+	/* the log must have wrapped and been cleaned, crashes included */
+	*ok_out = crashes > 0 && cleaned > 4 * dev_size && relocated > 0;
+out:
+	kv_store_close(&s);
+out_dev:
+	md_free(&m);
+	return acked;
+}
+
+static void test_basic(void)
+{
+	struct memdev m;
+	struct kv_store s;
+	struct kv_op op = { 0 };
+	const struct kv_index_entry *e;
+	char buf[16];
+	int ret;
+
+	md_init(&m, 4 << 20);
+	tap_ok(open_store(&s, &m) == 0 && s.index.nr_keys == 0,
+	       "store: a blank device opens as an empty store");
+	op.opcode = NVME_KV_CMD_STORE;
+	op.key_len = 3;
+	memcpy(op.key, "abc", 3);
+	op.value = "hello";
+	op.value_len = 5;
+	ret = kv_store_commit(&s, &op, 1);
+	tap_ok(ret == 1 && op.status == 0 && m.ncache == 0,
+	       "store: a committed Store is flushed before commit returns");
+	kv_store_close(&s);
+	md_crash(&m);
+	tap_ok(open_store(&s, &m) == 0 &&
+	       (e = kv_store_lookup(&s, (const u8 *)"abc", 3)) &&
+	       e->value_len == 5 && !kv_store_read_value(&s, e, 0, buf, 5) &&
+	       !memcmp(buf, "hello", 5),
+	       "store: a committed Store survives a power loss");
+
+	op.options = NVME_KV_STORE_SINKE;
+	kv_store_commit(&s, &op, 1);
+	tap_ok(op.status == NVME_KV_SC_KEY_EXISTS,
+	       "store: Store if absent on an existing key is Key Exists");
+	op.options = NVME_KV_STORE_SIKE;
+	memcpy(op.key, "abd", 3);
+	kv_store_commit(&s, &op, 1);
+	tap_ok(op.status == NVME_KV_SC_KEY_NOT_EXISTS,
+	       "store: Store if exists on a missing key is Key Does Not Exist");
+	op.options = 0;
+	op.opcode = NVME_KV_CMD_DELETE;
+	kv_store_commit(&s, &op, 1);
+	tap_ok(op.status == NVME_KV_SC_KEY_NOT_EXISTS,
+	       "store: Delete of a missing key is Key Does Not Exist");
+	memcpy(op.key, "abc", 3);
+	kv_store_commit(&s, &op, 1);
+	kv_store_close(&s);
+	md_crash(&m);
+	tap_ok(open_store(&s, &m) == 0 && !kv_store_lookup(&s, (const u8 *)"abc", 3),
+	       "store: a committed Delete stays deleted after a power loss");
+	kv_store_close(&s);
+	md_free(&m);
+}
+
+static void test_group_commit(void)
+{
+	static uint8_t v[32];
+	struct kv_op ops[32];
+	struct memdev m;
+	struct kv_store s;
+	uint64_t before;
+	int i, ret;
+
+	md_init(&m, 4 << 20);
+	open_store(&s, &m);
+	for (i = 0; i < 32; i++) {
+		memset(&ops[i], 0, sizeof(ops[i]));
+		ops[i].opcode = NVME_KV_CMD_STORE;
+		ops[i].key_len = 2;
+		ops[i].key[0] = 'k';
+		ops[i].key[1] = (uint8_t)i;
+		ops[i].value = v;
+		ops[i].value_len = sizeof(v);
+	}
+	m.flushes = m.writes = 0;
+	before = s.stats.bytes_written;
+	ret = kv_store_commit(&s, ops, 32);
+	tap_ok(ret == 32 && m.writes == 1 && m.flushes == 1 &&
+	       s.stats.bytes_written - before == 4096,
+	       "store: 32 small Stores commit as one 4 KiB write and one flush (%d ops, %lu writes, %lu flushes, %llu bytes)",
+	       ret, m.writes, m.flushes,
+	       (unsigned long long)(s.stats.bytes_written - before));
+	kv_store_close(&s);
+	md_free(&m);
+}
+
+static void test_torn_tail(void)
+{
+	struct memdev m;
+	struct kv_store s;
+	struct kv_op op = { 0 };
+	uint8_t v[1000];
+	uint64_t second;
+
+	memset(v, 'v', sizeof(v));
+	md_init(&m, 4 << 20);
+	open_store(&s, &m);
+	op.opcode = NVME_KV_CMD_STORE;
+	op.key_len = 1;
+	op.value = v;
+	op.value_len = sizeof(v);
+	op.key[0] = '1';
+	kv_store_commit(&s, &op, 1);
+	second = KV_LOG_START + s.head % s.log_size;
+	op.key[0] = '2';
+	kv_store_commit(&s, &op, 1);
+	kv_store_close(&s);
+
+	/* corrupt one byte of the second record's value: CRC fails */
+	m.durable[second + KV_REC_HDR + 500] ^= 0xff;
+	tap_ok(open_store(&s, &m) == 0 && kv_store_lookup(&s, (const u8 *)"1", 1) &&
+	       !kv_store_lookup(&s, (const u8 *)"2", 1) && s.index.nr_keys == 1,
+	       "store: replay stops at a corrupted record and keeps the ones before");
+	op.key[0] = '3';
+	kv_store_commit(&s, &op, 1);
+	kv_store_close(&s);
+	tap_ok(open_store(&s, &m) == 0 && kv_store_lookup(&s, (const u8 *)"3", 1) &&
+	       !kv_store_lookup(&s, (const u8 *)"2", 1) && s.index.nr_keys == 2,
+	       "store: writes after a recovered torn tail replay, the torn record does not");
+	kv_store_close(&s);
+
+	/* a half-written superblock: the other one is used */
+	memset(m.durable + (s.sb_seq % 2) * KV_BLOCK_SIZE + 10, 0x5a, 20);
+	tap_ok(open_store(&s, &m) == 0 && s.index.nr_keys == 2,
+	       "store: a corrupted superblock falls back to the other copy");
+	kv_store_close(&s);
+	md_free(&m);
+}
+
+static void test_capacity(void)
+{
+	static uint8_t v[MAXV];
+	struct kv_op op = { 0 };
+	struct memdev m;
+	struct kv_store s;
+	int i, stored = 0, full = 0;
+
+	md_init(&m, 4 << 20);
+	open_store(&s, &m);
+	op.opcode = NVME_KV_CMD_STORE;
+	op.key_len = 4;
+	op.value = v;
+	op.value_len = MAXV;
+	for (i = 0; i < 2000 && !full; i++) {
+		memcpy(op.key, &i, 4);
+		kv_store_commit(&s, &op, 1);
+		if (op.status == NVME_KV_SC_CAPACITY_EXCEEDED)
+			full = 1;
+		else if (!op.status)
+			stored++;
+	}
+	tap_ok(full && stored > 100 && s.index.nr_keys == (uint64_t)stored,
+	       "store: a full device answers Capacity Exceeded and keeps what it has (%d values)",
+	       stored);
+	op.opcode = NVME_KV_CMD_DELETE;
+	for (i = 0; i < stored / 2; i++) {
+		memcpy(op.key, &i, 4);
+		kv_store_commit(&s, &op, 1);
+	}
+	op.opcode = NVME_KV_CMD_STORE;
+	for (i = 0; i < stored / 4; i++) {
+		int k = 100000 + i;
+
+		memcpy(op.key, &k, 4);
+		kv_store_commit(&s, &op, 1);
+		if (op.status)
+			break;
+	}
+	tap_ok(i == stored / 4 && s.stats.cleaned > 0,
+	       "store: space freed by Deletes is reclaimed for new Stores");
+	kv_store_close(&s);
+	tap_ok(open_store(&s, &m) == 0 &&
+	       s.index.nr_keys == (uint64_t)(stored - stored / 2 + stored / 4),
+	       "store: the cleaned store replays to the same keys");
+	kv_store_close(&s);
+	md_free(&m);
+}
+
+static void test_list(void)
+{
+	static const char *keys[] = { "b", "a", "ab", "abc", "zz", "0123456789abcdef" };
+	struct kv_op op = { 0 };
+	struct memdev m;
+	struct kv_store s;
+	uint8_t buf[64];
+	uint32_t used;
+	unsigned int i;
+
+	md_init(&m, 4 << 20);
+	open_store(&s, &m);
+	op.opcode = NVME_KV_CMD_STORE;
+	op.value = "x";
+	op.value_len = 1;
+	for (i = 0; i < 6; i++) {
+		op.key_len = strlen(keys[i]);
+		memcpy(op.key, keys[i], op.key_len);
+		kv_store_commit(&s, &op, 1);
+	}
+	kv_store_list(&s, NULL, 0, buf, sizeof(buf), &used);
+	/* 0123456789abcdef, a, ab, abc, b, zz */
+	tap_ok(nvme_kv_get_le32(buf) == 6 && buf[4] == 16 &&
+	       !memcmp(buf + 6, "0123456789abcdef", 16) &&
+	       buf[24] == 1 && buf[26] == 'a' && buf[28] == 2 &&
+	       !memcmp(buf + 30, "ab", 2) && buf[32] == 3 &&
+	       !memcmp(buf + 34, "abc", 3) && buf[37] == 0 && used == 48,
+	       "store: List returns all keys in order, each padded to 4 bytes");
+	kv_store_list(&s, (const u8 *)"ab", 2, buf, sizeof(buf), &used);
+	tap_ok(nvme_kv_get_le32(buf) == 4 && buf[4] == 2 && !memcmp(buf + 6, "ab", 2),
+	       "store: List starts at the start key, inclusive");
+	kv_store_list(&s, NULL, 0, buf, 23, &used);
+	tap_ok(nvme_kv_get_le32(buf) == 0 && used == 4,
+	       "store: List stops before an entry that does not fit the buffer");
+	kv_store_list(&s, (const u8 *)"zzz", 3, buf, sizeof(buf), &used);
+	tap_ok(nvme_kv_get_le32(buf) == 0 && used == 4,
+	       "store: List past the last key returns no keys");
+	kv_store_close(&s);
+	md_free(&m);
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = argc > 1 ? atoi(argv[1]) : 3000;
+
+	if (argc > 2)
+		rng_state = strtoull(argv[2], NULL, 0) | 1;
+	char why[160] = "";
+	long acked;
+	int ok = 0;
+
+	test_basic();
+	test_group_commit();
+	test_torn_tail();
+	test_capacity();
+	test_list();
+	acked = crash_model_test(rounds, 3 << 20, &ok, why, sizeof(why));
+	tap_ok(ok, "store: random groups with power losses match the model (%ld acknowledged ops; %s)",
+	       acked, why);
+	return tap_done();
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * In-memory hash index of a KV store: key -> location of its live record in
+ * the log.  Builds in the kernel and in user space.  Not thread-safe: the
+ * store serialises writers and lets readers in under its own lock.
+ */
+#ifndef NVMET_KV_INDEX_H
+#define NVMET_KV_INDEX_H
+
+#include "kv_types.h"
+
+/**
+ * struct kv_index_entry - where the live record of a key is
+ * @next:	hash chain
+ * @key_len:	1..NVME_KV_KEY_MAX
+ * @key:	key bytes, zero past @key_len
+ * @value_len:	value size
+ * @pos:	log position of the record
+ * @seq:	sequence number of the record
+ * @rec_len:	bytes the record takes in the log
+ */
+struct kv_index_entry {
+	struct kv_index_entry	*next;
+	u8			key_len;
+	u8			key[NVME_KV_KEY_MAX];
+	u32			value_len;
+	u64			pos;
+	u64			seq;
+	u32			rec_len;
+};
+
+/**
+ * struct kv_index - the hash table
+ * @buckets:	chains; the number of buckets is a power of two
+ * @mask:	number of buckets - 1
+ * @nr_keys:	entries
+ */
+struct kv_index {
+	struct kv_index_entry	**buckets;
+	u64			mask;
+	u64			nr_keys;
+};
+
+int kv_index_init(struct kv_index *idx);
+void kv_index_destroy(struct kv_index *idx);
+struct kv_index_entry *kv_index_find(const struct kv_index *idx,
+				     const u8 *key, u8 key_len);
+int kv_index_set(struct kv_index *idx, const u8 *key, u8 key_len,
+		 u32 value_len, u64 pos, u64 seq, u32 rec_len,
+		 struct kv_index_entry *old);
+bool kv_index_remove(struct kv_index *idx, const u8 *key, u8 key_len,
+		     struct kv_index_entry *old);
+int kv_key_cmp(const u8 *a, u8 alen, const u8 *b, u8 blen);
+
+/* Call @fn for every entry; stops early when @fn returns non-zero. */
+int kv_index_for_each(const struct kv_index *idx,
+		      int (*fn)(const struct kv_index_entry *e, void *arg),
+		      void *arg);
+
+#endif /* NVMET_KV_INDEX_H */

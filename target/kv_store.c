@@ -1,0 +1,823 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The durable KV store engine (see kv_store.h and Documentation/store.md).
+ *
+ * Device layout: blocks 0 and 1 hold two superblocks, written alternately;
+ * the log region follows.  Log positions are 64-bit byte counts that only
+ * grow; position p lives at device offset KV_LOG_START + p % log_size.
+ *
+ * Record: 40-byte header (magic, CRC32C, sequence number, type, key length,
+ * value length, key) and, for a PUT, the value; records are 8-byte aligned
+ * and never cross the end of the log region.  Replay accepts a record only
+ * if its sequence number is exactly the next expected one, so records left
+ * over from an earlier lap of the log, or from a batch torn by a crash,
+ * never replay.  Where fewer than KV_REC_HDR bytes are left in a block the
+ * log continues at the next block; a longer gap holds a PAD record.
+ */
+#include "kv_store.h"
+
+#ifdef __KERNEL__
+#include <linux/crc32c.h>
+#include <linux/sort.h>
+#else
+#include <stdlib.h>
+#endif
+
+#define KV_SB_BYTES		64
+#define KV_BATCH_MIN		(256 * 1024)
+
+static u32 kv_crc(u32 crc, const void *buf, size_t len)
+{
+#ifdef __KERNEL__
+	return crc32c(crc, buf, len);
+#else
+	const u8 *p = buf;
+	int k;
+
+	while (len--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1));
+	}
+	return crc;
+#endif
+}
+
+static void put_le64(u8 *p, u64 v)
+{
+	nvme_kv_put_le32(p, (u32)v);
+	nvme_kv_put_le32(p + 4, (u32)(v >> 32));
+}
+
+static u64 get_le64(const u8 *p)
+{
+	return nvme_kv_get_le32(p) | (u64)nvme_kv_get_le32(p + 4) << 32;
+}
+
+static u64 round_up_u64(u64 v, u64 a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/**
+ * kv_rec_size() - bytes a record with a value of @value_len takes in the log
+ * @value_len: value size
+ *
+ * Return: header plus value, rounded up to 8 bytes.
+ */
+u32 kv_rec_size(u32 value_len)
+{
+	return (KV_REC_HDR + value_len + 7) & ~7U;
+}
+
+static u64 kv_phys(const struct kv_store *s, u64 pos)
+{
+	return KV_LOG_START + pos % s->log_size;
+}
+
+/* Where the next record after @pos may start (the skip rule above). */
+static u64 kv_next_start(u64 pos)
+{
+	u64 left = KV_BLOCK_SIZE - pos % KV_BLOCK_SIZE;
+
+	return left < KV_REC_HDR ? pos + left : pos;
+}
+
+static u64 kv_free_bytes(const struct kv_store *s)
+{
+	return s->log_size - (s->head - s->tail);
+}
+
+/* Live data may not exceed this, so that the cleaner can always progress. */
+u64 kv_store_capacity(const struct kv_store *s)
+{
+	return s->log_size - 4ULL * s->batch_cap;
+}
+
+static void kv_lock(struct kv_store *s)
+{
+	if (s->io.lock)
+		s->io.lock(s->io.dev);
+}
+
+static void kv_unlock(struct kv_store *s)
+{
+	if (s->io.unlock)
+		s->io.unlock(s->io.dev);
+}
+
+/* Encode a record header (and CRC over header and @value) at @p. */
+static void kv_rec_encode(u8 *p, u64 seq, u8 type, const u8 *key, u8 key_len,
+			  const void *value, u32 value_len)
+{
+	u32 crc;
+
+	memset(p, 0, KV_REC_HDR);
+	nvme_kv_put_le32(p, KV_REC_MAGIC);
+	put_le64(p + 8, seq);
+	p[16] = type;
+	p[17] = key_len;
+	nvme_kv_put_le32(p + 20, value_len);
+	if (key_len)
+		memcpy(p + 24, key, key_len);
+	if (type == KV_REC_PUT && value_len)
+		memcpy(p + KV_REC_HDR, value, value_len);
+	crc = kv_crc(~0U, p + 8, KV_REC_HDR - 8);
+	if (type == KV_REC_PUT)
+		crc = kv_crc(crc, p + KV_REC_HDR, value_len);
+	nvme_kv_put_le32(p + 4, ~crc);
+}
+
+/* A batch under construction: log bytes [s->head, s->head + len). */
+struct kv_batch {
+	u32	len;
+	u32	records;
+};
+
+static void kv_batch_skip_to(struct kv_store *s, struct kv_batch *b, u64 to)
+{
+	u64 pos = s->head + b->len;
+
+	if (to - pos >= KV_REC_HDR) {
+		kv_rec_encode(s->batch + b->len, s->next_seq++, KV_REC_PAD,
+			      NULL, 0, NULL, (u32)(to - pos - KV_REC_HDR));
+		memset(s->batch + b->len + KV_REC_HDR, 0,
+		       to - pos - KV_REC_HDR);
+	} else {
+		memset(s->batch + b->len, 0, to - pos);
+	}
+	b->len = (u32)(to - s->head);
+}
+
+/*
+ * Append a record to the batch; *pos and *seq receive its log position and
+ * sequence number.  Returns -E2BIG when the batch has no room for it.
+ */
+static int kv_batch_add(struct kv_store *s, struct kv_batch *b, u8 type,
+			const u8 *key, u8 key_len, const void *value,
+			u32 value_len, u64 *pos, u64 *seq)
+{
+	u32 size = kv_rec_size(type == KV_REC_PUT ? value_len : 0);
+	u64 at = kv_next_start(s->head + b->len);
+	u64 region_end = (at / s->log_size + 1) * s->log_size;
+	u64 need = at + size;
+
+	if (need > region_end)
+		need = region_end + size;	/* wraps to the region start */
+	/* room for the record and for padding the batch to a block */
+	if (round_up_u64(need, KV_BLOCK_SIZE) - s->head > s->batch_cap)
+		return -E2BIG;
+
+	if (at + size > region_end) {
+		kv_batch_skip_to(s, b, region_end);
+		at = region_end;
+	} else if (at != s->head + b->len) {
+		kv_batch_skip_to(s, b, at);
+	}
+	*pos = at;
+	*seq = s->next_seq++;
+	kv_rec_encode(s->batch + b->len, *seq, type, key, key_len, value,
+		      type == KV_REC_PUT ? value_len : 0);
+	memset(s->batch + b->len + KV_REC_HDR +
+	       (type == KV_REC_PUT ? value_len : 0), 0,
+	       size - KV_REC_HDR - (type == KV_REC_PUT ? value_len : 0));
+	b->len += size;
+	b->records++;
+	return 0;
+}
+
+/* Pad the batch to a block boundary, write it and flush. */
+static int kv_batch_write(struct kv_store *s, struct kv_batch *b)
+{
+	u64 end = round_up_u64(s->head + b->len, KV_BLOCK_SIZE);
+	u64 off = 0, first;
+	int ret;
+
+	if (end != s->head + b->len)
+		kv_batch_skip_to(s, b, end);
+
+	/* the batch may run over the end of the region: two writes */
+	while (off < b->len) {
+		first = s->log_size - (s->head + off) % s->log_size;
+		if (first > b->len - off)
+			first = b->len - off;
+		ret = s->io.write(s->io.dev, kv_phys(s, s->head + off),
+				  s->batch + off, (u32)first);
+		if (ret)
+			goto fail;
+		off += first;
+	}
+	ret = s->io.flush(s->io.dev);
+	if (ret)
+		goto fail;
+	s->stats.flushes++;
+	s->stats.bytes_written += b->len;
+	return 0;
+fail:
+	s->failed = true;
+	return ret;
+}
+
+static int kv_sb_write(struct kv_store *s)
+{
+	u8 *sb = s->rec_buf;
+	u64 seq = s->sb_seq + 1;
+	int ret;
+
+	memset(sb, 0, KV_BLOCK_SIZE);
+	nvme_kv_put_le32(sb, KV_SB_MAGIC);
+	put_le64(sb + 8, seq);
+	nvme_kv_put_le32(sb + 16, KV_SB_VERSION);
+	nvme_kv_put_le32(sb + 20, KV_BLOCK_SIZE);
+	put_le64(sb + 24, KV_LOG_START);
+	put_le64(sb + 32, s->log_size);
+	put_le64(sb + 40, s->tail);
+	put_le64(sb + 48, s->tail_seq);
+	nvme_kv_put_le32(sb + 56, s->max_value_len);
+	nvme_kv_put_le32(sb + 4, ~kv_crc(~0U, sb + 8, KV_SB_BYTES - 8));
+
+	ret = s->io.write(s->io.dev, (seq % 2) * KV_BLOCK_SIZE, sb,
+			  KV_BLOCK_SIZE);
+	if (!ret)
+		ret = s->io.flush(s->io.dev);
+	if (ret) {
+		s->failed = true;
+		return ret;
+	}
+	s->stats.flushes++;
+	s->sb_seq = seq;
+	return 0;
+}
+
+/*
+ * Read and check the record at @pos, which must carry sequence number
+ * @seq.  On success the header (and for a PUT the value) is in s->rec_buf
+ * and *size is the record's size.  Returns 0, -EINVAL for a record that is
+ * not there (end of the log), or an I/O error.
+ */
+static int kv_rec_read(struct kv_store *s, u64 pos, u64 seq, u32 *size)
+{
+	u8 *p = s->rec_buf;
+	u32 crc, value_len, len;
+	u8 type, key_len;
+	int ret;
+
+	ret = s->io.read(s->io.dev, kv_phys(s, pos), p, KV_REC_HDR);
+	if (ret)
+		return ret;
+	if (nvme_kv_get_le32(p) != KV_REC_MAGIC || get_le64(p + 8) != seq)
+		return -EINVAL;
+	type = p[16];
+	key_len = p[17];
+	value_len = nvme_kv_get_le32(p + 20);
+	switch (type) {
+	case KV_REC_PUT:
+		if (value_len > s->max_value_len)
+			return -EINVAL;
+		fallthrough;
+	case KV_REC_DEL:
+		if (key_len < NVME_KV_KEY_MIN || key_len > NVME_KV_KEY_MAX)
+			return -EINVAL;
+		if (type == KV_REC_DEL && value_len)
+			return -EINVAL;
+		len = kv_rec_size(value_len);
+		break;
+	case KV_REC_PAD:
+		if (key_len || value_len > s->log_size)
+			return -EINVAL;
+		len = KV_REC_HDR + value_len;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (pos % s->log_size + len > s->log_size)
+		return -EINVAL;
+
+	crc = kv_crc(~0U, p + 8, KV_REC_HDR - 8);
+	if (type == KV_REC_PUT && value_len) {
+		ret = s->io.read(s->io.dev, kv_phys(s, pos) + KV_REC_HDR,
+				 p + KV_REC_HDR, value_len);
+		if (ret)
+			return ret;
+		crc = kv_crc(crc, p + KV_REC_HDR, value_len);
+	}
+	if (~crc != nvme_kv_get_le32(p + 4))
+		return -EINVAL;
+	*size = len;
+	return 0;
+}
+
+/* Apply a replayed or committed record to the index and live_bytes. */
+static int kv_apply(struct kv_store *s, u8 type, const u8 *key, u8 key_len,
+		    u32 value_len, u64 pos, u64 seq)
+{
+	struct kv_index_entry old;
+	int ret;
+
+	if (type == KV_REC_PUT) {
+		ret = kv_index_set(&s->index, key, key_len, value_len, pos,
+				   seq, kv_rec_size(value_len), &old);
+		if (ret)
+			return ret;
+		s->live_bytes += kv_rec_size(value_len);
+		if (old.key_len)
+			s->live_bytes -= old.rec_len;
+	} else if (kv_index_remove(&s->index, key, key_len, &old)) {
+		s->live_bytes -= old.rec_len;
+	}
+	return 0;
+}
+
+/*
+ * After replay, s->head is where the last valid record ended.  Make the log
+ * continue from there: bridge the rest of that block with a PAD record (or
+ * leave fewer than KV_REC_HDR bytes for the skip rule), and write zeros
+ * over the space a torn batch could have reached, so nothing left of it can
+ * ever look like the next record.  The bytes of the head block before the
+ * end are rewritten unchanged, so a torn rewrite cannot harm them.
+ */
+static int kv_zero_ahead(struct kv_store *s)
+{
+	u64 end = s->head, start = end / KV_BLOCK_SIZE * KV_BLOCK_SIZE;
+	u64 len = s->tail + s->log_size - start;
+	struct kv_batch b = { };
+	int ret;
+
+	if (len > s->batch_cap)
+		len = s->batch_cap;
+	len = len / KV_BLOCK_SIZE * KV_BLOCK_SIZE;
+	if (end != start) {
+		ret = s->io.read(s->io.dev, kv_phys(s, start), s->batch,
+				 (u32)(end - start));
+		if (ret)
+			return ret;
+	}
+	s->head = start;
+	b.len = (u32)(end - start);
+	if (end != start)
+		kv_batch_skip_to(s, &b, start + KV_BLOCK_SIZE);
+	memset(s->batch + b.len, 0, len - b.len);
+	b.len = (u32)len;
+	ret = kv_batch_write(s, &b);
+	s->head = round_up_u64(end, KV_BLOCK_SIZE);
+	return ret;
+}
+
+static int kv_replay(struct kv_store *s)
+{
+	u64 pos = s->tail, seq = s->tail_seq;
+	u32 size;
+	u8 *p = s->rec_buf;
+	int ret;
+
+	for (;;) {
+		pos = kv_next_start(pos);
+		if (pos - s->tail >= s->log_size)
+			break;
+		ret = kv_rec_read(s, pos, seq, &size);
+		if (ret == -EINVAL)
+			break;
+		if (ret)
+			return ret;
+		if (pos + size - s->tail > s->log_size)
+			break;
+		if (p[16] != KV_REC_PAD) {
+			ret = kv_apply(s, p[16], p + 24, p[17],
+				       nvme_kv_get_le32(p + 20), pos, seq);
+			if (ret)
+				return ret;
+			s->stats.replayed++;
+		}
+		pos += size;
+		seq++;
+	}
+	/* kv_zero_ahead() continues the log from here */
+	s->head = pos;
+	s->next_seq = seq;
+	return 0;
+}
+
+/*
+ * Load the newest valid superblock into @s (log geometry, tail, value
+ * limit); -ENOENT when there is none.
+ */
+static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
+{
+	u8 sb[KV_SB_BYTES];
+	u64 best = 0, seq, log_size;
+	int i, ret, found = -ENOENT;
+
+	for (i = 0; i < 2; i++) {
+		ret = s->io.read(s->io.dev, (u64)i * KV_BLOCK_SIZE, sb,
+				 KV_SB_BYTES);
+		if (ret)
+			return ret;
+		if (nvme_kv_get_le32(sb) != KV_SB_MAGIC ||
+		    ~kv_crc(~0U, sb + 8, KV_SB_BYTES - 8) !=
+		    nvme_kv_get_le32(sb + 4) ||
+		    nvme_kv_get_le32(sb + 16) != KV_SB_VERSION ||
+		    nvme_kv_get_le32(sb + 20) != KV_BLOCK_SIZE ||
+		    get_le64(sb + 24) != KV_LOG_START)
+			continue;
+		seq = get_le64(sb + 8);
+		log_size = get_le64(sb + 32);
+		if (seq <= best || !log_size || log_size % KV_BLOCK_SIZE ||
+		    KV_LOG_START + log_size > dev_bytes)
+			continue;
+		best = seq;
+		s->sb_seq = seq;
+		s->log_size = log_size;
+		s->tail = get_le64(sb + 40);
+		s->tail_seq = get_le64(sb + 48);
+		if (nvme_kv_get_le32(sb + 56) > s->max_value_len)
+			s->max_value_len = nvme_kv_get_le32(sb + 56);
+		found = 0;
+	}
+	return found;
+}
+
+/**
+ * kv_store_open() - recover the store on a device, or create one
+ * @s: the store
+ * @io: device access
+ * @dev_bytes: size of the device
+ * @max_value_len: largest value a Store may carry
+ *
+ * A device without a valid superblock gets a new, empty store.
+ *
+ * Return: 0, -ENOSPC if the device is too small, -ENOMEM, or an I/O error.
+ */
+int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
+		  u64 dev_bytes, u32 max_value_len)
+{
+	bool created = false;
+	u64 cap;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->io = *io;
+	s->max_value_len = max_value_len;
+	if (dev_bytes < KV_LOG_START + KV_BLOCK_SIZE)
+		return -ENOSPC;
+	s->log_size = (dev_bytes - KV_LOG_START) / KV_BLOCK_SIZE * KV_BLOCK_SIZE;
+
+	/* a store keeps the larger of its own and the requested value limit */
+	ret = kv_sb_load(s, dev_bytes);
+	if (ret == -ENOENT) {
+		s->tail = 0;
+		s->tail_seq = 1;
+		s->next_seq = 1;
+		created = true;
+	} else if (ret) {
+		return ret;
+	}
+
+	cap = round_up_u64(kv_rec_size(s->max_value_len) + KV_BLOCK_SIZE,
+			   KV_BLOCK_SIZE);
+	if (cap > 0x40000000ULL)
+		return -EINVAL;
+	s->batch_cap = cap < KV_BATCH_MIN ? KV_BATCH_MIN : (u32)cap;
+	if (s->log_size < 8ULL * s->batch_cap)
+		return -ENOSPC;
+
+	ret = -ENOMEM;
+	s->batch = kv_alloc(s->batch_cap);
+	s->rec_buf = kv_alloc(s->batch_cap);
+	if (!s->batch || !s->rec_buf)
+		goto out_free;
+	ret = kv_index_init(&s->index);
+	if (ret)
+		goto out_free;
+
+	ret = created ? 0 : kv_replay(s);
+	if (!ret)
+		ret = kv_sb_write(s);	/* records the value limit */
+	if (ret)
+		goto out_index;
+	ret = kv_zero_ahead(s);
+	if (ret)
+		goto out_index;
+	return 0;
+
+out_index:
+	kv_index_destroy(&s->index);
+out_free:
+	kv_free(s->rec_buf);
+	kv_free(s->batch);
+	return ret;
+}
+
+void kv_store_close(struct kv_store *s)
+{
+	kv_index_destroy(&s->index);
+	kv_free(s->rec_buf);
+	kv_free(s->batch);
+}
+
+/*
+ * One step of the cleaner: walk records from the tail, move the live ones
+ * to the head, then advance the tail past what was walked and record it in
+ * a superblock, before any later batch can overwrite the freed space.
+ */
+static int kv_clean_step(struct kv_store *s)
+{
+	struct kv_batch b = { };
+	u64 pos = s->tail, seq = s->tail_seq, scanned = 0;
+	/* the record at the head will carry this sequence number */
+	u64 head = s->head, head_seq = s->next_seq;
+	const struct kv_index_entry *e;
+	struct {
+		u64	pos;
+		u64	seq;
+		u32	value_len;
+		u8	key_len;
+		u8	key[NVME_KV_KEY_MAX];
+	} moved[64];
+	unsigned int n = 0, i;
+	u8 *p = s->rec_buf;
+	u32 size, value_len;
+	int ret;
+
+	while (n < ARRAY_SIZE(moved) && scanned < s->batch_cap / 2) {
+		pos = kv_next_start(pos);
+		if (pos >= head)
+			break;
+		ret = kv_rec_read(s, pos, seq, &size);
+		if (ret)
+			return ret == -EINVAL ? -EIO : ret;
+		e = p[16] == KV_REC_PUT ?
+			kv_index_find(&s->index, p + 24, p[17]) : NULL;
+		if (e && e->pos == pos && e->seq == seq) {
+			value_len = nvme_kv_get_le32(p + 20);
+			ret = kv_batch_add(s, &b, KV_REC_PUT, p + 24, p[17],
+					   p + KV_REC_HDR, value_len,
+					   &moved[n].pos, &moved[n].seq);
+			if (ret)
+				break;	/* the batch is full: walk no further */
+			moved[n].value_len = value_len;
+			moved[n].key_len = p[17];
+			memcpy(moved[n].key, p + 24, p[17]);
+			n++;
+		}
+		pos += size;
+		seq++;
+		scanned += size;
+	}
+	if (pos >= head) {
+		pos = head;
+		seq = head_seq;
+	}
+
+	if (b.len) {
+		ret = kv_batch_write(s, &b);
+		if (ret)
+			return ret;
+	}
+	kv_lock(s);
+	for (i = 0; i < n; i++) {
+		ret = kv_index_set(&s->index, moved[i].key, moved[i].key_len,
+				   moved[i].value_len, moved[i].pos,
+				   moved[i].seq, kv_rec_size(moved[i].value_len),
+				   NULL);
+		if (ret)
+			s->failed = true;	/* cannot happen: entry exists */
+	}
+	s->head += b.len;
+	s->stats.cleaned += pos - s->tail;
+	s->stats.relocated += n;
+	s->tail = pos;
+	s->tail_seq = seq;
+	kv_unlock(s);
+	return kv_sb_write(s);
+}
+
+/*
+ * Does @key exist once ops[0..i-1] of this batch are applied?  Sets *old to
+ * the live record's size it would replace (0 if none).
+ */
+static bool kv_exists_staged(struct kv_store *s, struct kv_op *ops,
+			     unsigned int i, const u8 *key, u8 key_len,
+			     u32 *old)
+{
+	const struct kv_index_entry *e;
+
+	while (i--) {
+		if (ops[i].status || ops[i].key_len != key_len ||
+		    memcmp(ops[i].key, key, key_len))
+			continue;
+		if (ops[i].opcode == NVME_KV_CMD_STORE) {
+			*old = kv_rec_size(ops[i].value_len);
+			return true;
+		}
+		*old = 0;
+		return false;
+	}
+	e = kv_index_find(&s->index, key, key_len);
+	*old = e ? e->rec_len : 0;
+	return e;
+}
+
+/**
+ * kv_store_commit() - make a group of Stores and Deletes durable
+ * @s: the store
+ * @ops: the operations, in the order they take effect
+ * @n: how many
+ *
+ * Decides each operation against the index and the operations before it
+ * (Store options, Delete of a missing key, capacity), writes the records of
+ * those that go ahead as one batch followed by one flush, and only then
+ * updates the index.  Operations after the first that no longer fits in a
+ * batch are left for the next call.
+ *
+ * Return: the number of operations decided (their ->status set), or a
+ * negative errno when the device failed (then all @n carry
+ * KV_STATUS_INTERNAL).
+ */
+int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n)
+{
+	struct kv_batch b = { };
+	u64 pos[64], seq[64], live;
+	unsigned int i, done = 0;
+	u32 old;
+	int ret = -EIO;
+
+	if (n > 64)
+		n = 64;
+	if (s->failed)
+		goto fail;
+	while (kv_free_bytes(s) < 2ULL * s->batch_cap) {
+		ret = kv_clean_step(s);
+		if (ret)
+			goto fail;
+	}
+
+	live = s->live_bytes;
+	for (i = 0; i < n; i++) {
+		struct kv_op *op = &ops[i];
+		bool exists = kv_exists_staged(s, ops, i, op->key, op->key_len,
+					       &old);
+
+		op->status = 0;
+		if (op->opcode == NVME_KV_CMD_STORE) {
+			if ((op->options & NVME_KV_STORE_SIKE) && !exists)
+				op->status = NVME_KV_SC_KEY_NOT_EXISTS;
+			else if ((op->options & NVME_KV_STORE_SINKE) && exists)
+				op->status = NVME_KV_SC_KEY_EXISTS;
+			else if (op->value_len > s->max_value_len)
+				op->status = NVME_KV_SC_INVALID_VALUE_SIZE;
+			else if (live - old + kv_rec_size(op->value_len) >
+				 kv_store_capacity(s))
+				op->status = NVME_KV_SC_CAPACITY_EXCEEDED;
+		} else if (op->opcode == NVME_KV_CMD_DELETE) {
+			if (!exists)
+				op->status = NVME_KV_SC_KEY_NOT_EXISTS;
+		} else {
+			op->status = NVME_KV_SC_INVALID_OPCODE;
+		}
+		if (op->status) {
+			done++;
+			continue;
+		}
+
+		ret = kv_batch_add(s, &b, op->opcode == NVME_KV_CMD_STORE ?
+				   KV_REC_PUT : KV_REC_DEL, op->key,
+				   op->key_len, op->value, op->value_len,
+				   &pos[i], &seq[i]);
+		if (ret == -E2BIG)
+			break;
+		if (op->opcode == NVME_KV_CMD_STORE)
+			live += kv_rec_size(op->value_len);
+		live -= old;
+		done++;
+	}
+	if (!b.len)
+		return done;
+
+	ret = kv_batch_write(s, &b);
+	if (ret)
+		goto fail;
+
+	kv_lock(s);
+	for (i = 0; i < done; i++) {
+		if (ops[i].status)
+			continue;
+		ret = kv_apply(s, ops[i].opcode == NVME_KV_CMD_STORE ?
+			       KV_REC_PUT : KV_REC_DEL, ops[i].key,
+			       ops[i].key_len, ops[i].value_len, pos[i],
+			       seq[i]);
+		if (ret) {
+			/* durable, but the index could not take it */
+			s->failed = true;
+			ops[i].status = KV_STATUS_INTERNAL;
+		}
+	}
+	s->head += b.len;
+	kv_unlock(s);
+	s->stats.batches++;
+	s->stats.records += b.records;
+	return done;
+
+fail:
+	for (i = 0; i < n; i++)
+		ops[i].status = KV_STATUS_INTERNAL;
+	return ret;
+}
+
+/* Caller holds the readers' lock across this and using the entry. */
+const struct kv_index_entry *kv_store_lookup(struct kv_store *s,
+					     const u8 *key, u8 key_len)
+{
+	return kv_index_find(&s->index, key, key_len);
+}
+
+/**
+ * kv_store_read_value() - read part of the value of an index entry
+ * @s: the store
+ * @e: entry from kv_store_lookup(), under the same readers' lock
+ * @off: offset in the value
+ * @buf: destination
+ * @len: bytes; @off + @len must not exceed the value size
+ *
+ * Return: 0 or an I/O error.
+ */
+int kv_store_read_value(struct kv_store *s, const struct kv_index_entry *e,
+			u32 off, void *buf, u32 len)
+{
+	if ((u64)off + len > e->value_len)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	return s->io.read(s->io.dev, kv_phys(s, e->pos) + KV_REC_HDR + off,
+			  buf, len);
+}
+
+struct kv_list_ctx {
+	const u8	*start;
+	u8		start_len;
+	const struct kv_index_entry **keys;
+	u64		n;
+};
+
+static int kv_list_collect(const struct kv_index_entry *e, void *arg)
+{
+	struct kv_list_ctx *c = arg;
+
+	if (kv_key_cmp(e->key, e->key_len, c->start, c->start_len) >= 0)
+		c->keys[c->n++] = e;
+	return 0;
+}
+
+static int kv_list_cmp(const void *a, const void *b)
+{
+	const struct kv_index_entry *x = *(const struct kv_index_entry **)a;
+	const struct kv_index_entry *y = *(const struct kv_index_entry **)b;
+
+	return kv_key_cmp(x->key, x->key_len, y->key, y->key_len);
+}
+
+/**
+ * kv_store_list() - the List command's data
+ * @s: the store, under the readers' lock
+ * @start: start key; keys at or after it are listed
+ * @start_len: its length, 0 to list from the first key
+ * @buf: destination, @buf_len bytes
+ * @buf_len: host buffer size, at least 4
+ * @used: out: bytes of @buf filled
+ *
+ * Writes the number of returned keys (le32) and then, for each key in
+ * kv_key_cmp() order, its length (le16), its bytes and zero padding to a
+ * 4-byte boundary, stopping before the first entry that would not fit.
+ *
+ * Return: 0 or KV_STATUS_INTERNAL when memory runs out.
+ */
+u16 kv_store_list(struct kv_store *s, const u8 *start, u8 start_len,
+		  u8 *buf, u32 buf_len, u32 *used)
+{
+	struct kv_list_ctx c = { .start = start, .start_len = start_len };
+	u32 off = 4, nr = 0, len;
+	u64 i;
+
+	c.keys = kv_alloc((s->index.nr_keys + 1) * sizeof(*c.keys));
+	if (!c.keys)
+		return KV_STATUS_INTERNAL;
+	kv_index_for_each(&s->index, kv_list_collect, &c);
+#ifdef __KERNEL__
+	sort(c.keys, c.n, sizeof(*c.keys), kv_list_cmp, NULL);
+#else
+	qsort(c.keys, c.n, sizeof(*c.keys), kv_list_cmp);
+#endif
+	for (i = 0; i < c.n; i++) {
+		len = (2 + c.keys[i]->key_len + 3) & ~3U;
+		if (off + len > buf_len)
+			break;
+		memset(buf + off, 0, len);
+		buf[off] = c.keys[i]->key_len;
+		memcpy(buf + off + 2, c.keys[i]->key, c.keys[i]->key_len);
+		off += len;
+		nr++;
+	}
+	nvme_kv_put_le32(buf, nr);
+	*used = off;
+	kv_free(c.keys);
+	return 0;
+}

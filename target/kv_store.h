@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The durable KV store engine of a namespace: an append-only circular log
+ * of checksummed records on the backing device, an in-memory hash index,
+ * group commit, recovery by log replay from the checkpointed tail, and a
+ * cleaner that reclaims space.  Builds in the kernel and in user space; all
+ * device access goes through struct kv_store_io.  Documentation/store.md
+ * describes the on-disk format and why it is crash-consistent.
+ *
+ * Concurrency: kv_store_commit() and kv_store_open()/close() are serialised
+ * by the caller (one committer).  Readers (kv_store_lookup(),
+ * kv_store_read_value(), kv_store_list()) may run concurrently with a
+ * commit if they hold the reader side of the lock whose writer side the
+ * engine takes through io->lock()/io->unlock() when it changes the index or
+ * frees log space.
+ */
+#ifndef NVMET_KV_STORE_H
+#define NVMET_KV_STORE_H
+
+#include "kv_types.h"
+#include "kv_index.h"
+
+#define KV_BLOCK_SIZE		4096
+#define KV_SB_MAGIC		0x4253564bU	/* "KVSB" */
+#define KV_REC_MAGIC		0x3152564bU	/* "KVR1" */
+#define KV_SB_VERSION		1
+#define KV_REC_HDR		40
+#define KV_LOG_START		(2 * KV_BLOCK_SIZE)
+
+enum kv_rec_type {
+	KV_REC_PUT	= 1,
+	KV_REC_DEL	= 2,
+	KV_REC_PAD	= 3,
+};
+
+/* Generic status the engine returns besides the KV ones */
+#define KV_STATUS_INTERNAL	0x06
+
+/**
+ * struct kv_store_io - device access for the engine
+ * @dev:	passed to every callback
+ * @read:	read @len bytes at byte offset @off of the device
+ * @write:	write @len bytes at byte offset @off; need not be durable
+ * @flush:	make every completed write durable
+ * @lock:	optional; take the writer side of the readers' lock
+ * @unlock:	optional; release it
+ *
+ * @read, @write and @flush return 0 or a negative errno.
+ */
+struct kv_store_io {
+	void	*dev;
+	int	(*read)(void *dev, u64 off, void *buf, u32 len);
+	int	(*write)(void *dev, u64 off, const void *buf, u32 len);
+	int	(*flush)(void *dev);
+	void	(*lock)(void *dev);
+	void	(*unlock)(void *dev);
+};
+
+/**
+ * struct kv_op - one Store or Delete handed to kv_store_commit()
+ * @opcode:	NVME_KV_CMD_STORE or NVME_KV_CMD_DELETE
+ * @options:	Store options (SIKE, SINKE)
+ * @key_len:	1..NVME_KV_KEY_MAX
+ * @key:	key bytes
+ * @value_len:	Store: value size
+ * @value:	Store: value bytes
+ * @status:	out: 0, a KV status, or KV_STATUS_INTERNAL
+ */
+struct kv_op {
+	u8		opcode;
+	u8		options;
+	u8		key_len;
+	u8		key[NVME_KV_KEY_MAX];
+	u32		value_len;
+	const void	*value;
+	u16		status;
+};
+
+/**
+ * struct kv_store_stats - counters since the store was opened
+ * @batches:		device writes of committed operations
+ * @records:		records written for Stores and Deletes
+ * @bytes_written:	log bytes written, padding and relocation included
+ * @flushes:		flushes issued
+ * @relocated:		live records the cleaner moved
+ * @cleaned:		log bytes the cleaner freed
+ * @replayed:		records replayed when the store was opened
+ */
+struct kv_store_stats {
+	u64	batches;
+	u64	records;
+	u64	bytes_written;
+	u64	flushes;
+	u64	relocated;
+	u64	cleaned;
+	u64	replayed;
+};
+
+/**
+ * struct kv_store - an open store
+ * @io:		device access
+ * @log_size:	bytes in the log region, which starts at KV_LOG_START
+ * @head:	log position the next batch is written at (block aligned)
+ * @tail:	log position of the oldest record that may be live
+ * @next_seq:	sequence number of the next record
+ * @tail_seq:	sequence number of the record at @tail
+ * @sb_seq:	sequence number of the newest superblock
+ * @live_bytes:	log bytes taken by the records the index points to
+ * @max_value_len: largest value a Store may carry
+ * @batch_cap:	largest batch, in bytes
+ * @batch:	@batch_cap bytes to build a batch in
+ * @rec_buf:	a buffer for one record of the largest size
+ * @index:	key -> live record
+ * @stats:	counters
+ * @failed:	a device write or flush failed; every later commit fails
+ */
+struct kv_store {
+	struct kv_store_io	io;
+	u64			log_size;
+	u64			head;
+	u64			tail;
+	u64			next_seq;
+	u64			tail_seq;
+	u64			sb_seq;
+	u64			live_bytes;
+	u32			max_value_len;
+	u32			batch_cap;
+	u8			*batch;
+	u8			*rec_buf;
+	struct kv_index		index;
+	struct kv_store_stats	stats;
+	bool			failed;
+};
+
+int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
+		  u64 dev_bytes, u32 max_value_len);
+void kv_store_close(struct kv_store *s);
+int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n);
+const struct kv_index_entry *kv_store_lookup(struct kv_store *s,
+					     const u8 *key, u8 key_len);
+int kv_store_read_value(struct kv_store *s, const struct kv_index_entry *e,
+			u32 off, void *buf, u32 len);
+u16 kv_store_list(struct kv_store *s, const u8 *start, u8 start_len,
+		  u8 *buf, u32 buf_len, u32 *used);
+u64 kv_store_capacity(const struct kv_store *s);
+u32 kv_rec_size(u32 value_len);
+
+#endif /* NVMET_KV_STORE_H */
