@@ -47,7 +47,8 @@ cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" "$root/usr/bin/"
 # stack (nvmet, nvme-loop, nvmet-tcp, nvmet-rdma) comes along only for its
 # dependencies: the patched build replaces it below.
 stock_mods="configfs brd null_blk nvme-core nvme-fabrics nvme-tcp nvme-rdma
-nvmet nvme-loop nvmet-tcp nvmet-rdma rdma_rxe crc32_generic veth"
+nvmet nvme-loop nvmet-tcp nvmet-rdma rdma_rxe crc32_generic veth libcrc32c
+crc32c_generic virtio_blk virtio_pci"
 for m in $stock_mods; do
 	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
 		awk '$1 == "insmod" { print $2 }'

@@ -1,34 +1,86 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nvmet-kv: the NVMe Key Value command set (CSI 01h) for the Linux NVMe
- * target.  A KV namespace is an nvmet namespace whose configfs "csi" is 1;
- * nvmet loads this module for it on enable (alias nvmet-csi-1).
+ * target.  A KV namespace is an nvmet namespace whose configfs "csi" is 1
+ * and whose device_path is a block device; nvmet loads this module for it
+ * on enable (alias nvmet-csi-1).  The pairs live in a durable store engine
+ * (kv_store.c) on that device.
  *
- * Store and Retrieve move values through the data pointer.  Pairs are kept
- * in memory for now (kv_mem.c); the durable engine on the backing device
- * replaces it.
+ * Concurrency and locking, per namespace:
+ *  - Stores and Deletes are queued on kns->pending (spinlock
+ *    kns->pending_lock, never held across anything that sleeps) and made
+ *    durable by kns->commit_work, which runs on nvmet_kv_wq; a work item
+ *    never runs concurrently with itself, so there is one committer.  It
+ *    takes up to NVMET_KV_BATCH_OPS queued operations per batch (1 when
+ *    group commit is off) and completes their requests only after the
+ *    batch is on stable storage.
+ *  - Retrieve, Exist and List hold kns->lock (rwsem) for read while they
+ *    use the index and read values; the engine takes it for write through
+ *    its io->lock callback when it changes the index or frees log space.
+ *  - Everything here runs in process context (nvmet's execute path or the
+ *    workqueue) and may sleep.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/fs.h>
+#include <linux/blkdev.h>
+#include <linux/workqueue.h>
+#include <linux/delay.h>
 #include "nvmet.h"
 #include "kv_parse.h"
-#include "kv_mem.h"
+#include "kv_store.h"
+
+#define NVMET_KV_BATCH_OPS	KV_COMMIT_MAX_OPS
 
 static unsigned int max_value_len = 1024 * 1024;
 module_param(max_value_len, uint, 0644);
 MODULE_PARM_DESC(max_value_len,
-		 "largest value a KV namespace enabled from now on accepts, in bytes (default 1 MiB)");
+		 "value limit of a KV namespace created from now on, in bytes (default 1 MiB); an existing store keeps the larger of its own and this");
+
+static bool group_commit = true;
+module_param(group_commit, bool, 0644);
+MODULE_PARM_DESC(group_commit,
+		 "commit many queued Stores and Deletes with one device write and flush (default on); off: one write and flush per operation");
+
+static unsigned int group_commit_delay_us;
+module_param(group_commit_delay_us, uint, 0644);
+MODULE_PARM_DESC(group_commit_delay_us,
+		 "wait this long for more operations before a batch that is not full (default 0: batch what queued while the last write was in flight)");
+
+static struct workqueue_struct *nvmet_kv_wq;
+
+/* A queued Store or Delete */
+struct nvmet_kv_pending {
+	struct list_head	entry;
+	struct nvmet_req	*req;
+	struct kv_op		op;
+	void			*value;		/* kvmalloc()ed, Store only */
+};
 
 /**
  * struct nvmet_kv_ns - state of one enabled KV namespace (ns->iocs_data)
- * @max_value_len:	value limit, fixed when the namespace is enabled
- * @store:		the pairs
+ * @ns:			the namespace
+ * @file:		its block device, opened by nvmet
+ * @lock:		readers' lock, see the top of this file
+ * @store:		the store engine
+ * @pending_lock:	protects @pending
+ * @pending:		queued Stores and Deletes, oldest first
+ * @commit_work:	the committer
+ * @batch:		the committer's operations of one batch
+ * @ops:		the same, as the engine takes them
  */
 struct nvmet_kv_ns {
-	u32		max_value_len;
-	struct kv_mem	store;
+	struct nvmet_ns		*ns;
+	struct file		*file;
+	struct rw_semaphore	lock;
+	struct kv_store		store;
+	spinlock_t		pending_lock;	/* protects @pending */
+	struct list_head	pending;
+	struct work_struct	commit_work;
+	struct nvmet_kv_pending	*batch[NVMET_KV_BATCH_OPS];
+	struct kv_op		ops[NVMET_KV_BATCH_OPS];
 };
 
 static inline struct nvmet_kv_ns *nvmet_kv_ns(struct nvmet_ns *ns)
@@ -36,62 +88,284 @@ static inline struct nvmet_kv_ns *nvmet_kv_ns(struct nvmet_ns *ns)
 	return ns->iocs_data;
 }
 
+/* ---- device access for the engine ---- */
+
+static int nvmet_kv_dev_read(void *dev, u64 off, void *buf, u32 len)
+{
+	struct nvmet_kv_ns *kns = dev;
+	loff_t pos = off;
+	ssize_t ret;
+
+	ret = kernel_read(kns->file, buf, len, &pos);
+	if (ret < 0)
+		return ret;
+	return ret == len ? 0 : -EIO;
+}
+
+static int nvmet_kv_dev_write(void *dev, u64 off, const void *buf, u32 len)
+{
+	struct nvmet_kv_ns *kns = dev;
+	loff_t pos = off;
+	ssize_t ret;
+
+	ret = kernel_write(kns->file, buf, len, &pos);
+	if (ret < 0)
+		return ret;
+	return ret == len ? 0 : -EIO;
+}
+
+/* Writes back the page cache and flushes the device's volatile cache. */
+static int nvmet_kv_dev_flush(void *dev)
+{
+	struct nvmet_kv_ns *kns = dev;
+
+	return vfs_fsync(kns->file, 0);
+}
+
+static void nvmet_kv_dev_lock(void *dev)
+{
+	down_write(&((struct nvmet_kv_ns *)dev)->lock);
+}
+
+static void nvmet_kv_dev_unlock(void *dev)
+{
+	up_write(&((struct nvmet_kv_ns *)dev)->lock);
+}
+
+/* ---- commands ---- */
+
+static u16 nvmet_kv_status(u16 sc)
+{
+	if (!sc)
+		return 0;
+	if (sc == KV_STATUS_INTERNAL)
+		return NVME_SC_INTERNAL;
+	return sc | NVME_STATUS_DNR;
+}
+
 /* Decode req->cmd, which nvmet_kv_parse_io_cmd() has validated already. */
 static void nvmet_kv_decode(struct nvmet_req *req, struct kv_cmd *cmd)
 {
 	u16 loc;
 
-	kv_parse_cmd((const u8 *)req->cmd, nvmet_kv_ns(req->ns)->max_value_len,
-		     cmd, &loc);
+	kv_parse_cmd((const u8 *)req->cmd,
+		     nvmet_kv_ns(req->ns)->store.max_value_len, cmd, &loc);
+}
+
+static void nvmet_kv_commit_work(struct work_struct *work)
+{
+	struct nvmet_kv_ns *kns = container_of(work, struct nvmet_kv_ns,
+					       commit_work);
+	struct nvmet_kv_pending **batch = kns->batch, *p;
+	struct kv_op *ops = kns->ops;
+	unsigned int n, i, done, max;
+	int ret;
+
+	for (;;) {
+		max = READ_ONCE(group_commit) ? NVMET_KV_BATCH_OPS : 1;
+		if (max > 1 && READ_ONCE(group_commit_delay_us)) {
+			spin_lock(&kns->pending_lock);
+			n = list_count_nodes(&kns->pending);
+			spin_unlock(&kns->pending_lock);
+			if (n && n < max)
+				fsleep(READ_ONCE(group_commit_delay_us));
+		}
+
+		n = 0;
+		spin_lock(&kns->pending_lock);
+		while (n < max && !list_empty(&kns->pending)) {
+			p = list_first_entry(&kns->pending,
+					     struct nvmet_kv_pending, entry);
+			list_del(&p->entry);
+			batch[n++] = p;
+		}
+		spin_unlock(&kns->pending_lock);
+		if (!n)
+			return;
+
+		for (i = 0; i < n; i++)
+			ops[i] = batch[i]->op;
+		for (i = 0; i < n; i += done) {
+			ret = kv_store_commit(&kns->store, ops + i, n - i);
+			if (ret < 0) {
+				pr_err_ratelimited("nsid %u: store failed: %d\n",
+						   kns->ns->nsid, ret);
+				break;	/* the engine set every status */
+			}
+			done = ret;
+		}
+
+		for (i = 0; i < n; i++) {
+			p = batch[i];
+			if (ops[i].status)
+				p->req->error_loc = NVME_KV_SQE_KEY_LO;
+			nvmet_req_complete(p->req, nvmet_kv_status(ops[i].status));
+			kvfree(p->value);
+			kfree(p);
+		}
+	}
+}
+
+static void nvmet_kv_queue(struct nvmet_kv_ns *kns, struct nvmet_kv_pending *p)
+{
+	spin_lock(&kns->pending_lock);
+	list_add_tail(&p->entry, &kns->pending);
+	spin_unlock(&kns->pending_lock);
+	queue_work(nvmet_kv_wq, &kns->commit_work);
+}
+
+static struct nvmet_kv_pending *nvmet_kv_pending_alloc(struct nvmet_req *req,
+						       const struct kv_cmd *cmd)
+{
+	struct nvmet_kv_pending *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	p->req = req;
+	p->op.opcode = cmd->opcode;
+	p->op.options = cmd->options;
+	p->op.key_len = cmd->key_len;
+	memcpy(p->op.key, cmd->key, sizeof(p->op.key));
+	return p;
 }
 
 static void nvmet_kv_execute_store(struct nvmet_req *req)
 {
-	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	struct nvmet_kv_pending *p;
 	struct kv_cmd cmd;
-	void *value;
 	u16 status;
 
 	nvmet_kv_decode(req, &cmd);
 	if (!nvmet_check_transfer_len(req, cmd.size))
 		return;
 
-	value = kvmalloc(max_t(u32, cmd.size, 1), GFP_KERNEL);
-	if (!value) {
-		status = NVME_SC_INTERNAL;
+	status = NVME_SC_INTERNAL;
+	p = nvmet_kv_pending_alloc(req, &cmd);
+	if (!p)
 		goto out;
-	}
-	status = nvmet_copy_from_sgl(req, 0, value, cmd.size);
-	if (status)
+	p->value = kvmalloc(max_t(u32, cmd.size, 1), GFP_KERNEL);
+	if (!p->value)
 		goto out_free;
+	status = nvmet_copy_from_sgl(req, 0, p->value, cmd.size);
+	if (status)
+		goto out_free_value;
+	p->op.value = p->value;
+	p->op.value_len = cmd.size;
+	nvmet_kv_queue(nvmet_kv_ns(req->ns), p);
+	return;
 
-	/* on success the store owns the buffer */
-	status = kv_mem_store(&kns->store, &cmd, value);
-	if (!status)
-		goto out;
-	req->error_loc = NVME_KV_SQE_KEY_LEN;
+out_free_value:
+	kvfree(p->value);
 out_free:
-	kvfree(value);
+	kfree(p);
 out:
 	nvmet_req_complete(req, status);
+}
+
+static void nvmet_kv_execute_delete(struct nvmet_req *req)
+{
+	struct nvmet_kv_pending *p;
+	struct kv_cmd cmd;
+
+	nvmet_kv_decode(req, &cmd);
+	if (!nvmet_check_transfer_len(req, 0))
+		return;
+	p = nvmet_kv_pending_alloc(req, &cmd);
+	if (!p) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	nvmet_kv_queue(nvmet_kv_ns(req->ns), p);
 }
 
 static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
 {
 	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	const struct kv_index_entry *e;
+	void *buf = NULL;
 	struct kv_cmd cmd;
-	u32 value_len;
-	u16 status;
+	u32 n = 0;
+	u16 status = 0;
+	int ret;
 
 	nvmet_kv_decode(req, &cmd);
 	if (!nvmet_check_transfer_len(req, cmd.size))
 		return;
 
-	status = kv_mem_retrieve(&kns->store, &cmd, req, &value_len);
-	if (status)
+	down_read(&kns->lock);
+	e = kv_store_lookup(&kns->store, cmd.key, cmd.key_len);
+	if (!e) {
+		up_read(&kns->lock);
 		req->error_loc = NVME_KV_SQE_KEY_LO;
-	else
-		nvmet_set_result(req, value_len);
+		status = NVME_KV_SC_KEY_NOT_EXISTS | NVME_STATUS_DNR;
+		goto out;
+	}
+	nvmet_set_result(req, e->value_len);
+	n = min(cmd.size, e->value_len);
+	if (n) {
+		buf = kvmalloc(n, GFP_KERNEL);
+		ret = buf ? kv_store_read_value(&kns->store, e, 0, buf, n) :
+			    -ENOMEM;
+		if (ret)
+			status = ret == -ENOMEM ? NVME_SC_INTERNAL :
+				 NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR;
+	}
+	up_read(&kns->lock);
+
+	if (!status && n)
+		status = nvmet_copy_to_sgl(req, 0, buf, n);
+	/* no stale target memory reaches the host */
+	if (!status && n < cmd.size)
+		status = nvmet_zero_sgl(req, n, cmd.size - n);
+	kvfree(buf);
+out:
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_kv_execute_exist(struct nvmet_req *req)
+{
+	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	struct kv_cmd cmd;
+	u16 status = 0;
+
+	nvmet_kv_decode(req, &cmd);
+	if (!nvmet_check_transfer_len(req, 0))
+		return;
+	down_read(&kns->lock);
+	if (!kv_store_lookup(&kns->store, cmd.key, cmd.key_len)) {
+		req->error_loc = NVME_KV_SQE_KEY_LO;
+		status = NVME_KV_SC_KEY_NOT_EXISTS | NVME_STATUS_DNR;
+	}
+	up_read(&kns->lock);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_kv_execute_list(struct nvmet_req *req)
+{
+	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	struct kv_cmd cmd;
+	u32 used = 0;
+	u16 status;
+	u8 *buf;
+
+	nvmet_kv_decode(req, &cmd);
+	if (!nvmet_check_transfer_len(req, cmd.size))
+		return;
+	buf = kvmalloc(cmd.size, GFP_KERNEL);
+	if (!buf) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	down_read(&kns->lock);
+	status = kv_store_list(&kns->store, cmd.key, cmd.key_len, buf,
+			       cmd.size, &used);
+	up_read(&kns->lock);
+	status = nvmet_kv_status(status);
+	if (!status)
+		status = nvmet_copy_to_sgl(req, 0, buf, used);
+	if (!status && used < cmd.size)
+		status = nvmet_zero_sgl(req, used, cmd.size - used);
+	kvfree(buf);
 	nvmet_req_complete(req, status);
 }
 
@@ -101,7 +375,8 @@ static u16 nvmet_kv_parse_io_cmd(struct nvmet_req *req)
 	u16 status, loc = 0;
 
 	status = kv_parse_cmd((const u8 *)req->cmd,
-			      nvmet_kv_ns(req->ns)->max_value_len, &cmd, &loc);
+			      nvmet_kv_ns(req->ns)->store.max_value_len,
+			      &cmd, &loc);
 	if (status) {
 		req->error_loc = loc;
 		return status | NVME_STATUS_DNR;
@@ -113,6 +388,15 @@ static u16 nvmet_kv_parse_io_cmd(struct nvmet_req *req)
 		break;
 	case NVME_KV_CMD_RETRIEVE:
 		req->execute = nvmet_kv_execute_retrieve;
+		break;
+	case NVME_KV_CMD_DELETE:
+		req->execute = nvmet_kv_execute_delete;
+		break;
+	case NVME_KV_CMD_EXIST:
+		req->execute = nvmet_kv_execute_exist;
+		break;
+	case NVME_KV_CMD_LIST:
+		req->execute = nvmet_kv_execute_list;
 		break;
 	}
 	return 0;
@@ -130,8 +414,10 @@ static void nvmet_kv_identify_ns(struct nvmet_req *req)
 		goto out;
 	}
 
-	id->nsze = cpu_to_le64(req->ns->size);
-	id->nuse = cpu_to_le64(kv_mem_bytes(&kns->store));
+	down_read(&kns->lock);
+	id->nsze = cpu_to_le64(kv_store_capacity(&kns->store));
+	id->nuse = cpu_to_le64(kns->store.live_bytes);
+	up_read(&kns->lock);
 	id->nkvf = 0;	/* one format, 0's based */
 	id->nmic = NVME_NS_NMIC_SHARED;
 	id->anagrpid = cpu_to_le32(req->ns->anagrpid);
@@ -139,7 +425,7 @@ static void nvmet_kv_identify_ns(struct nvmet_req *req)
 		id->nsattr |= NVME_NS_ATTR_RO;
 	memcpy(id->nguid, req->ns->nguid, sizeof(id->nguid));
 	id->kvf[0].kvkml = cpu_to_le16(NVME_KV_KEY_MAX);
-	id->kvf[0].kvvml = cpu_to_le32(kns->max_value_len);
+	id->kvf[0].kvvml = cpu_to_le32(kns->store.max_value_len);
 
 	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));
 	kfree(id);
@@ -150,32 +436,70 @@ out:
 static void nvmet_kv_get_effects(struct nvme_effects_log *log)
 {
 	log->iocs[NVME_KV_CMD_STORE] =
+	log->iocs[NVME_KV_CMD_DELETE] =
 		cpu_to_le32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
-	log->iocs[NVME_KV_CMD_RETRIEVE] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+	log->iocs[NVME_KV_CMD_RETRIEVE] =
+	log->iocs[NVME_KV_CMD_EXIST] =
+	log->iocs[NVME_KV_CMD_LIST] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 }
 
 /* Called by nvmet with subsys->lock held; may sleep. */
 static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 {
+	struct kv_store_io io = {
+		.read	= nvmet_kv_dev_read,
+		.write	= nvmet_kv_dev_write,
+		.flush	= nvmet_kv_dev_flush,
+		.lock	= nvmet_kv_dev_lock,
+		.unlock	= nvmet_kv_dev_unlock,
+	};
 	struct nvmet_kv_ns *kns;
+	int ret;
+
+	if (!ns->bdev) {
+		pr_err("nsid %u: %s is not a block device; a KV namespace needs one\n",
+		       ns->nsid, ns->device_path);
+		return -EINVAL;
+	}
 
 	kns = kzalloc(sizeof(*kns), GFP_KERNEL);
 	if (!kns)
 		return -ENOMEM;
-	kns->max_value_len = READ_ONCE(max_value_len);
-	kv_mem_init(&kns->store);
+	kns->ns = ns;
+	kns->file = ns->bdev_file;
+	init_rwsem(&kns->lock);
+	spin_lock_init(&kns->pending_lock);
+	INIT_LIST_HEAD(&kns->pending);
+	INIT_WORK(&kns->commit_work, nvmet_kv_commit_work);
+
+	io.dev = kns;
+	ret = kv_store_open(&kns->store, &io, bdev_nr_bytes(ns->bdev),
+			    READ_ONCE(max_value_len));
+	if (ret) {
+		pr_err("nsid %u: cannot open the store on %s: %d\n", ns->nsid,
+		       ns->device_path, ret);
+		kfree(kns);
+		return ret;
+	}
 	ns->iocs_data = kns;
-	pr_info("nsid %u: KV namespace on %s, values up to %u bytes\n",
-		ns->nsid, ns->device_path, kns->max_value_len);
+	pr_info("nsid %u: KV store on %s: %llu keys replayed, %llu of %llu bytes used, values up to %u bytes\n",
+		ns->nsid, ns->device_path, kns->store.index.nr_keys,
+		kns->store.live_bytes, kv_store_capacity(&kns->store),
+		kns->store.max_value_len);
 	return 0;
 }
 
-/* Called by nvmet with subsys->lock held, after all I/O has finished. */
+/*
+ * Called by nvmet with subsys->lock held, after every request of the
+ * namespace has completed, so nothing is queued any more.
+ */
 static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 {
 	struct nvmet_kv_ns *kns = nvmet_kv_ns(ns);
 
-	kv_mem_destroy(&kns->store);
+	flush_work(&kns->commit_work);
+	WARN_ON_ONCE(!list_empty(&kns->pending));
+	kv_store_close(&kns->store);
 	kfree(kns);
 }
 
@@ -191,14 +515,29 @@ static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 
 static int __init nvmet_kv_init(void)
 {
+	int ret;
+
 	BUILD_BUG_ON(sizeof(struct nvme_kv_id_ns) != NVME_IDENTIFY_DATA_SIZE);
 	BUILD_BUG_ON(sizeof(struct nvme_command) != NVME_KV_SQE_BYTES);
-	return nvmet_register_iocs(&nvmet_kv_iocs);
+
+	nvmet_kv_wq = alloc_workqueue("nvmet-kv", WQ_MEM_RECLAIM | WQ_UNBOUND,
+				      0);
+	if (!nvmet_kv_wq)
+		return -ENOMEM;
+	ret = nvmet_register_iocs(&nvmet_kv_iocs);
+	if (ret)
+		goto out_destroy_wq;
+	return 0;
+
+out_destroy_wq:
+	destroy_workqueue(nvmet_kv_wq);
+	return ret;
 }
 
 static void __exit nvmet_kv_exit(void)
 {
 	nvmet_unregister_iocs(&nvmet_kv_iocs);
+	destroy_workqueue(nvmet_kv_wq);
 }
 
 module_init(nvmet_kv_init);

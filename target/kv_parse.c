@@ -13,9 +13,11 @@
  * @error_loc:		byte offset in @sqe of the field in error
  *
  * Return: 0, or the status code (SCT 0h) the command must fail with:
- * Invalid Command Opcode, Invalid Key Size for a key length of 0 or above
- * NVME_KV_KEY_MAX, Invalid Field in Command for unknown or contradictory
- * option bits, Invalid Value Size for a Store above @max_value_len.
+ * Invalid Command Opcode; Invalid Key Size for a key length above
+ * NVME_KV_KEY_MAX, or of 0 except for List (which then starts at the first
+ * key); Invalid Field in Command for unknown or contradictory option bits,
+ * options on Delete, Exist or List, or a List host buffer smaller than the
+ * 4-byte key count; Invalid Value Size for a Store above @max_value_len.
  */
 u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 		 u16 *error_loc)
@@ -29,18 +31,25 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 	switch (cmd->opcode) {
 	case NVME_KV_CMD_STORE:
 	case NVME_KV_CMD_RETRIEVE:
+	case NVME_KV_CMD_DELETE:
+	case NVME_KV_CMD_EXIST:
+	case NVME_KV_CMD_LIST:
 		break;
 	default:
 		*error_loc = NVME_KV_SQE_OPCODE;
 		return NVME_KV_SC_INVALID_OPCODE;
 	}
 
-	if (cmd->key_len < NVME_KV_KEY_MIN || cmd->key_len > NVME_KV_KEY_MAX) {
+	/* List may start from the first key: key length 0 */
+	if ((cmd->key_len < NVME_KV_KEY_MIN &&
+	     cmd->opcode != NVME_KV_CMD_LIST) ||
+	    cmd->key_len > NVME_KV_KEY_MAX) {
 		*error_loc = NVME_KV_SQE_KEY_LEN;
 		return NVME_KV_SC_INVALID_KEY_SIZE;
 	}
 
-	if (cmd->opcode == NVME_KV_CMD_STORE) {
+	switch (cmd->opcode) {
+	case NVME_KV_CMD_STORE:
 		if ((cmd->options & ~NVME_KV_STORE_OPTIONS) ||
 		    ((cmd->options & NVME_KV_STORE_SIKE) &&
 		     (cmd->options & NVME_KV_STORE_SINKE))) {
@@ -51,9 +60,27 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 			*error_loc = NVME_KV_SQE_SIZE;
 			return NVME_KV_SC_INVALID_VALUE_SIZE;
 		}
-	} else if (cmd->options & ~NVME_KV_RETRIEVE_OPTIONS) {
-		*error_loc = NVME_KV_SQE_OPTIONS;
-		return NVME_KV_SC_INVALID_FIELD;
+		break;
+	case NVME_KV_CMD_RETRIEVE:
+		if (cmd->options & ~NVME_KV_RETRIEVE_OPTIONS) {
+			*error_loc = NVME_KV_SQE_OPTIONS;
+			return NVME_KV_SC_INVALID_FIELD;
+		}
+		break;
+	case NVME_KV_CMD_LIST:
+		/* room for at least the number of returned keys */
+		if (cmd->size < 4) {
+			*error_loc = NVME_KV_SQE_SIZE;
+			return NVME_KV_SC_INVALID_FIELD;
+		}
+		fallthrough;
+	default:
+		/* Delete, Exist and List define no options */
+		if (cmd->options) {
+			*error_loc = NVME_KV_SQE_OPTIONS;
+			return NVME_KV_SC_INVALID_FIELD;
+		}
+		break;
 	}
 	return 0;
 }

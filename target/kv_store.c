@@ -526,19 +526,13 @@ static int kv_clean_step(struct kv_store *s)
 	/* the record at the head will carry this sequence number */
 	u64 head = s->head, head_seq = s->next_seq;
 	const struct kv_index_entry *e;
-	struct {
-		u64	pos;
-		u64	seq;
-		u32	value_len;
-		u8	key_len;
-		u8	key[NVME_KV_KEY_MAX];
-	} moved[64];
+	struct kv_moved *moved = s->moved;
 	unsigned int n = 0, i;
 	u8 *p = s->rec_buf;
 	u32 size, value_len;
 	int ret;
 
-	while (n < ARRAY_SIZE(moved) && scanned < s->batch_cap / 2) {
+	while (n < KV_COMMIT_MAX_OPS && scanned < s->batch_cap / 2) {
 		pos = kv_next_start(pos);
 		if (pos >= head)
 			break;
@@ -636,13 +630,13 @@ static bool kv_exists_staged(struct kv_store *s, struct kv_op *ops,
 int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n)
 {
 	struct kv_batch b = { };
-	u64 pos[64], seq[64], live;
+	u64 *pos = s->op_pos, *seq = s->op_seq, live;
 	unsigned int i, done = 0;
 	u32 old;
 	int ret = -EIO;
 
-	if (n > 64)
-		n = 64;
+	if (n > KV_COMMIT_MAX_OPS)
+		n = KV_COMMIT_MAX_OPS;
 	if (s->failed)
 		goto fail;
 	while (kv_free_bytes(s) < 2ULL * s->batch_cap) {

@@ -96,6 +96,18 @@ struct kv_store_stats {
 	u64	replayed;
 };
 
+/* Operations one kv_store_commit() decides at most */
+#define KV_COMMIT_MAX_OPS	64
+
+/* A live record the cleaner moved */
+struct kv_moved {
+	u64	pos;
+	u64	seq;
+	u32	value_len;
+	u8	key_len;
+	u8	key[NVME_KV_KEY_MAX];
+};
+
 /**
  * struct kv_store - an open store
  * @io:		device access
@@ -110,6 +122,9 @@ struct kv_store_stats {
  * @batch_cap:	largest batch, in bytes
  * @batch:	@batch_cap bytes to build a batch in
  * @rec_buf:	a buffer for one record of the largest size
+ * @op_pos:	log positions of the records of a commit being built
+ * @op_seq:	their sequence numbers
+ * @moved:	records a cleaner step moves
  * @index:	key -> live record
  * @stats:	counters
  * @failed:	a device write or flush failed; every later commit fails
@@ -127,6 +142,9 @@ struct kv_store {
 	u32			batch_cap;
 	u8			*batch;
 	u8			*rec_buf;
+	u64			op_pos[KV_COMMIT_MAX_OPS];
+	u64			op_seq[KV_COMMIT_MAX_OPS];
+	struct kv_moved		moved[KV_COMMIT_MAX_OPS];
 	struct kv_index		index;
 	struct kv_store_stats	stats;
 	bool			failed;
