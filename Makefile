@@ -63,7 +63,13 @@ $(BIN)/kv_ioctl_test: selftests/kv/kv_ioctl_test.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_ioctl_test.c $(LIB_SRC)
 
-userspace: deps $(BIN)/nvme-kv $(BIN)/kv_ioctl_test
+KV_TEST_HDRS := selftests/kv/kv_passthru.h uapi/linux/nvme_kv.h
+
+$(BIN)/kv_target_test: selftests/kv/kv_target_test.c $(KV_TEST_HDRS)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_target_test.c
+
+userspace: deps $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test
 
 guest: modules userspace
 	@$(TOP)/qemu/mkinitramfs.sh "$(KVER)"

@@ -103,12 +103,31 @@ for tr in loop tcp; do
 	fi
 	kv_ioctl_test "/dev/$kv" "/dev/$ng" 1 > /tmp/ioctl.out 2>&1
 	tap_lines "$tr: " < /tmp/ioctl.out
+	kv_target_test "/dev/$ng" 1 "/dev/$ctrl" > /tmp/target.out 2>&1
+	tap_lines "$tr: target: " < /tmp/target.out
 
 	t "$tr: nvme disconnect" nvme disconnect -n "$NQN"
 	echo 1 > /sys/class/nvme-kv/rescan
 	t "$tr: rescan after disconnect removes /dev/$kv" kv_dev_gone "$kv"
 	t "$tr: port goes down" port_down "$tr"
 done
+
+# the store is on the RAM disk: a disabled and re-enabled namespace replays it
+replayed() {
+	echo 0 > "$SUBSYS/namespaces/1/enable" &&
+	echo 1 > "$SUBSYS/namespaces/1/enable" &&
+	port_up loop && connect loop || return 1
+	ctrl=$(ctrl_of loop)
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 5 kv_dev_exists "kv${ctrl#nvme}n1"
+	v=$(nvme-kv retrieve "/dev/kv${ctrl#nvme}n1" over)
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	port_down loop
+	echo "over = '$v'"
+	[ "$v" = second ]
+}
+t "target: pairs survive a namespace disable and enable (log replay)" replayed
 
 t "modules: nvme-kv unloads" rmmod nvme-kv
 t "target: namespace disables and the subsystem goes away" target_down

@@ -136,6 +136,21 @@ static void test_parse(void)
 	build(sqe, NVME_KV_CMD_RETRIEVE, key, 4, 8, 0x02);
 	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD,
 	       "unknown retrieve option bit is Invalid Field");
+	build(sqe, NVME_KV_CMD_LIST, key, 0, 4, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == 0 && c.key_len == 0,
+	       "list with key length 0 decodes (from the first key)");
+	build(sqe, NVME_KV_CMD_LIST, key, 4, 3, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD &&
+	       loc == NVME_KV_SQE_SIZE, "list host buffer below 4 bytes is Invalid Field");
+	build(sqe, NVME_KV_CMD_DELETE, key, 0, 0, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_KEY_SIZE,
+	       "delete with key length 0 is Invalid Key Size");
+	build(sqe, NVME_KV_CMD_EXIST, key, 16, 0, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == 0,
+	       "exist with a 16-byte key decodes");
+	build(sqe, NVME_KV_CMD_DELETE, key, 4, 0, 1);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD,
+	       "delete with option bits is Invalid Field");
 	build(sqe, 0x7f, key, 4, 8, 0);
 	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_OPCODE &&
 	       loc == NVME_KV_SQE_OPCODE, "unknown opcode is Invalid Command Opcode");
