@@ -28,7 +28,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 		   -I$(TOP)/userspace/libnvmekv
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
-	checkpatch clean
+	checkpatch clean crash-test
 
 all: modules userspace
 
@@ -69,7 +69,12 @@ $(BIN)/kv_target_test: selftests/kv/kv_target_test.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_target_test.c
 
-userspace: deps $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test
+$(BIN)/kv_workload: selftests/kv/kv_workload.c $(KV_TEST_HDRS)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_workload.c
+
+userspace: deps $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
+	$(BIN)/kv_workload
 
 guest: modules userspace
 	@$(TOP)/qemu/mkinitramfs.sh "$(KVER)"
@@ -83,6 +88,11 @@ check: guest
 demo: guest
 	@$(TOP)/qemu/run.sh "$(KVER)" demo; status=$$?; \
 		cat $(B)/guest/demo.out; exit $$status
+
+# The crash test alone, longer: make crash-test CRASH_ITERATIONS=200
+CRASH_ITERATIONS ?= 100
+crash-test: guest
+	@$(TOP)/scripts/crash.sh "$(KVER)" $(CRASH_ITERATIONS)
 
 checkpatch: ksrc
 	@$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \

@@ -42,7 +42,8 @@ done
 copy_bin /usr/sbin/nvme /usr/sbin/nvme
 copy_bin /usr/bin/fio /usr/bin/fio
 cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" \
-	"$top/build/bin/kv_target_test" "$root/usr/bin/"
+	"$top/build/bin/kv_target_test" "$top/build/bin/kv_workload" \
+	"$root/usr/bin/"
 
 # Stock modules the tests use, with everything they depend on.  The nvmet
 # stack (nvmet, nvme-loop, nvmet-tcp, nvmet-rdma) comes along only for its

@@ -6,7 +6,9 @@
 # The guest writes its results to a second serial port, saved as
 # build/guest/<mode>.out; the whole console goes to build/guest/<mode>.console.
 # TCG by default; QEMU_ACCEL=kvm where KVM works.  QEMU_TIMEOUT (seconds)
-# bounds the run.  When the guest does not finish cleanly, the tail of its
+# bounds the run.  QEMU_DISK names a raw image the guest sees as a virtio
+# disk (/dev/vda, write cache on and honoured: flushes reach the image);
+# QEMU_APPEND adds to the kernel command line.  When the guest does not finish cleanly, the tail of its
 # console is printed and the exit status is non-zero.
 set -eu
 
@@ -34,13 +36,19 @@ else
 	serial="-serial file:$console -serial file:$result"
 fi
 
+disk=""
+if [ -n "${QEMU_DISK:-}" ]; then
+	disk="-drive file=$QEMU_DISK,format=raw,if=none,id=kvdisk,cache=writeback"
+	disk="$disk -device virtio-blk-pci,drive=kvdisk,write-cache=on"
+fi
+
 status=0
 # shellcheck disable=SC2086
 timeout --foreground "$timeout" qemu-system-x86_64 \
 	$accel_opt -m "$mem" -smp 2 -nodefaults -no-reboot \
-	-display none $serial \
+	-display none $serial $disk \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$out/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 nvmekv.mode=$mode" \
+	-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 nvmekv.mode=$mode ${QEMU_APPEND:-}" \
 	|| status=$?
 
 if [ "$mode" != shell ] && ! grep -q "init: $mode finished" "$console"; then

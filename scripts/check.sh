@@ -68,6 +68,13 @@ if [ $guest_status != 0 ] && [ "$(grep -c '^not ok' "$top/build/guest/check.out"
 	fail=$((fail + 1))
 fi
 
+echo "# crash consistency (QEMU killed at random points, ${CRASH_ITERATIONS:-20} times)"
+start=$(date +%s)
+"$top/scripts/crash.sh" "$kver" "${CRASH_ITERATIONS:-20}" > "$out/crash.tap" 2>&1
+cat "$out/crash.tap"
+echo "# crash test took $(( $(date +%s) - start ))s (logs: build/crash/)"
+tally crash "$out/crash.tap"
+
 if [ $skip -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else

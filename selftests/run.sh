@@ -105,6 +105,8 @@ for tr in loop tcp; do
 	tap_lines "$tr: " < /tmp/ioctl.out
 	kv_target_test "/dev/$ng" 1 "/dev/$ctrl" > /tmp/target.out 2>&1
 	tap_lines "$tr: target: " < /tmp/target.out
+	kv_workload concurrent "/dev/$ng" 1 8 300 > /tmp/conc.out 2>&1
+	tap_lines "$tr: concurrency: " < /tmp/conc.out
 
 	t "$tr: nvme disconnect" nvme disconnect -n "$NQN"
 	echo 1 > /sys/class/nvme-kv/rescan
