@@ -28,7 +28,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 		   -I$(TOP)/userspace/libnvmekv
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
-	checkpatch clean crash-test
+	checkpatch clean crash-test bench-store
 
 all: modules userspace
 
@@ -93,6 +93,10 @@ demo: guest
 CRASH_ITERATIONS ?= 100
 crash-test: guest
 	@$(TOP)/scripts/crash.sh "$(KVER)" $(CRASH_ITERATIONS)
+
+# Group commit against one device write per Store: build/bench/store.json
+bench-store: guest
+	@$(TOP)/scripts/bench-store.sh "$(KVER)"
 
 checkpatch: ksrc
 	@$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \
