@@ -35,6 +35,12 @@ make -s -C "$top/selftests/unit" B="$top/build/unit" TOP="$top" run \
 cat "$out/unit.tap"
 tally unit "$out/unit.tap"
 
+echo "# fuzzing (libFuzzer, ${FUZZ_SECONDS:-20}s per target)"
+make -s -C "$top/selftests/fuzz" B="$top/build/fuzz" TOP="$top" \
+	FUZZ_SECONDS="${FUZZ_SECONDS:-20}" run > "$out/fuzz.tap" 2>&1
+cat "$out/fuzz.tap"
+tally fuzz "$out/fuzz.tap"
+
 echo "# checkpatch --strict"
 {
 	cp="$top/build/ksrc/scripts/checkpatch.pl --no-tree --strict --terse"
