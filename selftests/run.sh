@@ -107,6 +107,13 @@ for tr in loop tcp; do
 	tap_lines "$tr: target: " < /tmp/target.out
 	kv_workload concurrent "/dev/$ng" 1 8 300 > /tmp/conc.out 2>&1
 	tap_lines "$tr: concurrency: " < /tmp/conc.out
+	# loop fills the device; tcp frees half of it and stores anew
+	if [ "$tr" = loop ]; then
+		kv_workload fill "/dev/$ng" 1 524288 > /tmp/fill.out 2>&1
+	else
+		kv_workload drain "/dev/$ng" 1 524288 > /tmp/fill.out 2>&1
+	fi
+	tap_lines "$tr: target: " < /tmp/fill.out
 
 	t "$tr: nvme disconnect" nvme disconnect -n "$NQN"
 	echo 1 > /sys/class/nvme-kv/rescan

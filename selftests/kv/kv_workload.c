@@ -14,6 +14,11 @@
  *   kv_workload concurrent <ng> <nsid> <threads> <ops>
  *	threads doing mixed operations on private and shared keys; checks
  *	the final state against what each thread had acknowledged
+ *   kv_workload fill <ng> <nsid> <value-size>
+ *	Store "fill-<i>" until the device is full, then check every value
+ *   kv_workload drain <ng> <nsid> <value-size>
+ *	after fill: delete every other value, store new ones into the freed
+ *	space (the cleaner must reclaim it), check, then delete them all
  *   kv_workload bench <ng> <nsid> <threads> <ops> <value-size>
  *	<threads> synchronous Stores in flight at a time (queue depth);
  *	prints "BENCH ops <n> seconds <s> ops_per_s <r>"
@@ -341,6 +346,110 @@ static int cmd_bench(unsigned int threads, unsigned int ops,
 	return errors != 0;
 }
 
+/* ---- fill / drain ---- */
+
+static void big_value(uint8_t *v, uint32_t len, unsigned int i, int gen)
+{
+	uint32_t j;
+
+	for (j = 0; j < len; j++)
+		v[j] = (uint8_t)(i * 31 + gen * 101 + j / 7);
+}
+
+static int big_io(int store, const char *fmt, unsigned int i, int gen,
+		  uint8_t *v, uint8_t *back, uint32_t len)
+{
+	char key[17];
+	uint8_t kl = (uint8_t)snprintf(key, sizeof(key), fmt, i);
+	uint32_t res = 0;
+	int st;
+
+	big_value(v, len, i, gen);
+	if (store)
+		return kvp_store(ng, nsid, key, kl, v, len, 0);
+	st = kvp_retrieve(ng, nsid, key, kl, back, len, &res);
+	if (st)
+		return st;
+	return res != len || memcmp(v, back, len) ? -1 : 0;
+}
+
+static void verdict(int ok, const char *what)
+{
+	printf("%s %s\n", ok ? "PASS" : "FAIL", what);
+}
+
+static int cmd_fill(uint32_t len)
+{
+	uint8_t *v = malloc(len), *back = malloc(len);
+	unsigned int n, i, bad = 0;
+	char msg[160];
+	int st = 0;
+
+	for (n = 0; n < 100000; n++) {
+		st = big_io(1, "fill-%05u", n, 0, v, back, len);
+		if (st)
+			break;
+	}
+	snprintf(msg, sizeof(msg),
+		 "store on a full device fails with Capacity Exceeded (0x81) after %u values of %u bytes (status 0x%x)",
+		 n, len, st);
+	verdict(st == NVME_KV_SC_CAPACITY_EXCEEDED && n > 4, msg);
+	for (i = 0; i < n; i++)
+		bad += big_io(0, "fill-%05u", i, 0, v, back, len) != 0;
+	snprintf(msg, sizeof(msg),
+		 "a full device keeps all %u stored values intact (%u wrong)", n, bad);
+	verdict(!bad, msg);
+	printf("FILLED %u\n", n);
+	free(v);
+	free(back);
+	return st != NVME_KV_SC_CAPACITY_EXCEEDED || bad;
+}
+
+static int cmd_drain(uint32_t len)
+{
+	uint8_t *v = malloc(len), *back = malloc(len);
+	unsigned int n, i, bad = 0, stored = 0;
+	char key[17], msg[160];
+	int st = 0;
+
+	/* how many the fill stored: fill-0.. are contiguous */
+	for (n = 0; n < 100000; n++) {
+		snprintf(key, sizeof(key), "fill-%05u", n);
+		if (kvp_exist(ng, nsid, key, (uint8_t)strlen(key)))
+			break;
+	}
+	for (i = 0; i < n; i += 2) {
+		snprintf(key, sizeof(key), "fill-%05u", i);
+		bad += kvp_delete(ng, nsid, key, (uint8_t)strlen(key)) != 0;
+	}
+	for (i = 0; i < n / 2 - 1 && !st; i++) {
+		st = big_io(1, "refill-%05u", i, 1, v, back, len);
+		stored += !st;
+	}
+	snprintf(msg, sizeof(msg),
+		 "space freed by deleting %u of %u values is reclaimed: %u new stores succeed (status 0x%x)",
+		 (n + 1) / 2, n, stored, st);
+	verdict(n > 4 && !bad && !st && stored == n / 2 - 1, msg);
+	for (i = 1; i < n; i += 2)
+		bad += big_io(0, "fill-%05u", i, 0, v, back, len) != 0;
+	for (i = 0; i < stored; i++)
+		bad += big_io(0, "refill-%05u", i, 1, v, back, len) != 0;
+	snprintf(msg, sizeof(msg),
+		 "after cleaning, the kept and the new values are intact (%u wrong)", bad);
+	verdict(!bad, msg);
+	for (i = 1; i < n; i += 2) {
+		snprintf(key, sizeof(key), "fill-%05u", i);
+		kvp_delete(ng, nsid, key, (uint8_t)strlen(key));
+	}
+	for (i = 0; i < stored; i++) {
+		snprintf(key, sizeof(key), "refill-%05u", i);
+		kvp_delete(ng, nsid, key, (uint8_t)strlen(key));
+	}
+	free(v);
+	free(back);
+	return bad || st;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 5) {
@@ -361,6 +470,10 @@ int main(int argc, char **argv)
 				strtoull(argv[6], NULL, 0));
 	if (!strcmp(argv[1], "concurrent") && argc == 6)
 		return cmd_concurrent(atoi(argv[4]), atoi(argv[5]));
+	if (!strcmp(argv[1], "fill"))
+		return cmd_fill(strtoul(argv[4], NULL, 0));
+	if (!strcmp(argv[1], "drain"))
+		return cmd_drain(strtoul(argv[4], NULL, 0));
 	if (!strcmp(argv[1], "bench") && argc == 7)
 		return cmd_bench(atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
 	fprintf(stderr, "%s: bad arguments\n", argv[0]);
