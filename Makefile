@@ -59,11 +59,11 @@ $(BIN)/nvme-kv: $(CLI_SRC) $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ $(CLI_SRC) $(LIB_SRC)
 
-$(BIN)/kv_ioctl_test: selftests/kv/kv_ioctl_test.c $(LIB_SRC) $(HDRS)
+$(BIN)/kv_ioctl_test: selftests/kv/kv_ioctl_test.c selftests/kv/check.h $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_ioctl_test.c $(LIB_SRC)
 
-KV_TEST_HDRS := selftests/kv/kv_passthru.h uapi/linux/nvme_kv.h
+KV_TEST_HDRS := selftests/kv/kv_passthru.h selftests/kv/check.h uapi/linux/nvme_kv.h
 
 $(BIN)/kv_target_test: selftests/kv/kv_target_test.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)

@@ -19,27 +19,7 @@
 #include <linux/nvme_ioctl.h>
 #include "nvmekv.h"
 
-static int failures;
-
-static void check(int cond, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check(int cond, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond) {
-		printf("PASS %s\n", name);
-	} else {
-		failures++;
-		printf("FAIL %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	fflush(stdout);
-}
+#include "check.h"
 
 static void init_cmd(struct nvme_kv_cmd *c, const char *key, void *buf,
 		     unsigned int len)

@@ -15,25 +15,7 @@
 #include <unistd.h>
 #include "kv_passthru.h"
 
-static int failures;
-
-static void __attribute__((format(printf, 3, 4)))
-check(int cond, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond) {
-		printf("PASS %s\n", name);
-	} else {
-		failures++;
-		printf("FAIL %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	fflush(stdout);
-}
+#include "check.h"
 
 #define K(s) (s), (uint8_t)strlen(s)
 
