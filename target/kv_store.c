@@ -399,7 +399,9 @@ static int kv_replay(struct kv_store *s)
 
 /*
  * Load the newest valid superblock into @s (log geometry, tail, value
- * limit); -ENOENT when there is none.
+ * limit); -ENOENT when there is none, -EINVAL when the newest one describes
+ * a log larger than the device (it shrank): that store is refused, never
+ * replaced by a new one.
  */
 static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 {
@@ -421,10 +423,13 @@ static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 			continue;
 		seq = get_le64(sb + 8);
 		log_size = get_le64(sb + 32);
-		if (seq <= best || !log_size || log_size % KV_BLOCK_SIZE ||
-		    KV_LOG_START + log_size > dev_bytes)
+		if (seq <= best || !log_size || log_size % KV_BLOCK_SIZE)
 			continue;
 		best = seq;
+		if (KV_LOG_START + log_size > dev_bytes) {
+			found = -EINVAL;
+			continue;
+		}
 		s->sb_seq = seq;
 		s->log_size = log_size;
 		s->tail = get_le64(sb + 40);

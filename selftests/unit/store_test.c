@@ -499,6 +499,17 @@ static void test_torn_tail(void)
 	       "store: writes after a recovered torn tail replay, the torn record does not");
 	kv_store_close(&s);
 
+	/* the device shrank below the store's log: refused, not replaced */
+	{
+		struct kv_store_io io = md_io;
+		struct kv_store s2;
+
+		io.dev = &m;
+		tap_ok(kv_store_open(&s2, &io, m.size / 2, MAXV) == -EINVAL &&
+		       m.ncache == 0,
+		       "store: a device smaller than its store's log is refused, not reformatted");
+	}
+
 	/* a half-written superblock: the other one is used */
 	memset(m.durable + (s.sb_seq % 2) * KV_BLOCK_SIZE + 10, 0x5a, 20);
 	tap_ok(open_store(&s, &m) == 0 && s.index.nr_keys == 2,
