@@ -165,8 +165,14 @@ static bool nvme_kv_ns_gone(struct nvme_kv_ns *kvns)
 /* Validate an ioctl argument; the checks do not depend on the namespace. */
 static int nvme_kv_check_cmd(const struct nvme_kv_cmd *kc, u8 opcode)
 {
-	u8 allowed = opcode == NVME_KV_CMD_STORE ? NVME_KV_STORE_OPTIONS :
-						   NVME_KV_RETRIEVE_OPTIONS;
+	u8 allowed = 0;
+
+	if (opcode == NVME_KV_CMD_STORE)
+		allowed = NVME_KV_STORE_OPTIONS;
+	else if (opcode == NVME_KV_CMD_RETRIEVE)
+		allowed = NVME_KV_RETRIEVE_OPTIONS;
+	else if (kc->value || kc->value_len)
+		return -EINVAL;	/* Delete and Exist move no data */
 
 	if (kc->flags || kc->rsvd0 || kc->rsvd1 || kc->result || kc->status ||
 	    memchr_inv(kc->rsvd2, 0, sizeof(kc->rsvd2)))
@@ -243,6 +249,10 @@ static long nvme_kv_ioctl(struct file *file, unsigned int cmd,
 		return nvme_kv_ioctl_io(kvns, NVME_KV_CMD_STORE, argp);
 	case _IOC_NR(NVME_KV_IOCTL_RETRIEVE):
 		return nvme_kv_ioctl_io(kvns, NVME_KV_CMD_RETRIEVE, argp);
+	case _IOC_NR(NVME_KV_IOCTL_DELETE):
+		return nvme_kv_ioctl_io(kvns, NVME_KV_CMD_DELETE, argp);
+	case _IOC_NR(NVME_KV_IOCTL_EXIST):
+		return nvme_kv_ioctl_io(kvns, NVME_KV_CMD_EXIST, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -93,6 +93,14 @@ for tr in loop tcp; do
 		done
 	done
 	t "$tr: store overwrites an existing value" overwrite "/dev/$kv"
+	t "$tr: CLI exist and delete of a stored key, exit status 0" \
+		sh -c "nvme-kv store /dev/$kv gone v && nvme-kv exist /dev/$kv gone &&
+		       nvme-kv delete /dev/$kv gone"
+	t "$tr: CLI exist of a deleted key exits 1 without a message" \
+		sh -c "nvme-kv exist /dev/$kv gone 2> /tmp/err; [ \$? = 1 ] && [ ! -s /tmp/err ]"
+	t "$tr: CLI delete of a missing key exits 1 with a message" \
+		sh -c "nvme-kv delete /dev/$kv gone 2> /tmp/err; [ \$? = 1 ] &&
+		       grep -q 'key does not exist' /tmp/err"
 	t "$tr: CLI reports a missing key with exit status 1 and a message" \
 		missing_key_message "/dev/$kv"
 	t "$tr: CLI rejects a 17-byte key with exit status 2" \

@@ -135,6 +135,27 @@ int main(int argc, char **argv)
 	ret = kv_ioctl(fd, NVME_KV_IOCTL_STORE, (void *)8);
 	check(ret == -EFAULT, "ioctl rejects a bad argument pointer with EFAULT",
 	      "ret %d", ret);
+	ret = nvmekv_exist(fd, "sixteen-byte-key", 16, &st);
+	check(!ret && !st, "exist ioctl of a stored key succeeds", "ret %d status 0x%03x",
+	      ret, st);
+	ret = nvmekv_delete(fd, "sixteen-byte-key", 16, &st);
+	check(!ret, "delete ioctl of a stored key succeeds", "ret %d status 0x%03x", ret, st);
+	ret = nvmekv_exist(fd, "sixteen-byte-key", 16, &st);
+	check(ret == -ENOENT && st == NVME_KV_SC_KEY_NOT_EXISTS,
+	      "exist ioctl of a deleted key fails with ENOENT and status 0x87",
+	      "ret %d status 0x%03x", ret, st);
+	ret = nvmekv_delete(fd, "sixteen-byte-key", 16, &st);
+	check(ret == -ENOENT && st == NVME_KV_SC_KEY_NOT_EXISTS,
+	      "delete ioctl of a missing key fails with ENOENT and status 0x87",
+	      "ret %d status 0x%03x", ret, st);
+	init_cmd(&c, "k", buf, 4);
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_DELETE, &c);
+	check(ret == -EINVAL, "delete ioctl with a value buffer fails with EINVAL",
+	      "ret %d", ret);
+	init_cmd(&c, "k", NULL, 0);
+	c.options = 1;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_EXIST, &c);
+	check(ret == -EINVAL, "exist ioctl with option bits fails with EINVAL", "ret %d", ret);
 	ret = kv_ioctl(fd, _IOWR(NVME_KV_IOCTL_TYPE, 0x7f, struct nvme_kv_cmd), &c);
 	check(ret == -ENOTTY, "unknown ioctl fails with ENOTTY", "ret %d", ret);
 	nvmekv_close(fd);

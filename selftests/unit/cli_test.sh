@@ -39,6 +39,10 @@ expect 2 "a non-hex digit in a hex key is a usage error" retrieve /dev/null 0g -
 expect 2 "--if-exists with --if-absent is a usage error" store /dev/null k v -e -a
 expect 2 "a value and --value-file together are a usage error" store /dev/null k v -f /dev/null
 expect 2 "an unknown option is a usage error" retrieve /dev/null k --bogus
+expect 0 "delete --help succeeds" delete --help
+expect 0 "exist --help succeeds" exist --help
+expect 2 "delete with a value is a usage error" delete /dev/null k v
+expect 2 "exist with a 17-byte key is a usage error" exist /dev/null 12345678901234567
 expect 4 "a missing device fails with exit status 4" retrieve /nonexistent/kv0n1 k
 echo "1..$n"
 [ $failed = 0 ]

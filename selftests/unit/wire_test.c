@@ -169,6 +169,9 @@ static void test_lib(void)
 	       "library rejects key length 17 before any ioctl");
 	tap_ok(nvmekv_store(-1, "k", 1, "v", 1, 0x100, &st) == -EINVAL,
 	       "library rejects options above 8 bits");
+	tap_ok(nvmekv_delete(-1, "k", 0, &st) == -EINVAL &&
+	       nvmekv_exist(-1, "0123456789abcdefg", 17, &st) == -EINVAL,
+	       "library rejects bad key lengths for delete and exist");
 	tap_ok(nvmekv_store(-1, "k", 1, "v", 1, 0, &st) == -EBADF,
 	       "library passes the ioctl error through");
 	tap_ok(!strcmp(nvmekv_status_name(0x87), "key does not exist") &&

@@ -148,7 +148,7 @@ struct nvme_kv_id_ns {
 };
 
 /**
- * struct nvme_kv_cmd - argument of NVME_KV_IOCTL_STORE and NVME_KV_IOCTL_RETRIEVE
+ * struct nvme_kv_cmd - argument of the NVME_KV_IOCTL_* commands
  * @argsz:	sizeof(struct nvme_kv_cmd) as the caller knows it; a later,
  *		larger version of this structure stays accepted as long as the
  *		bytes this kernel does not know are zero
@@ -157,7 +157,8 @@ struct nvme_kv_id_ns {
  * @options:	NVME_KV_STORE_* or NVME_KV_RETRIEVE_* bits
  * @rsvd0:	must be 0
  * @value_len:	Store: value size in bytes; Retrieve: size of the buffer at
- *		@value (the host buffer size of the command)
+ *		@value (the host buffer size of the command); Delete and
+ *		Exist: must be 0, as must @value and @options
  * @key:	key bytes; bytes past @key_len must be 0
  * @value:	user address of the value buffer
  * @result:	out: Retrieve: size of the stored value, which may exceed
@@ -185,6 +186,8 @@ struct nvme_kv_cmd {
 #define NVME_KV_IOCTL_TYPE	0xB9
 #define NVME_KV_IOCTL_STORE	_IOWR(NVME_KV_IOCTL_TYPE, 0x01, struct nvme_kv_cmd)
 #define NVME_KV_IOCTL_RETRIEVE	_IOWR(NVME_KV_IOCTL_TYPE, 0x02, struct nvme_kv_cmd)
+#define NVME_KV_IOCTL_DELETE	_IOWR(NVME_KV_IOCTL_TYPE, 0x03, struct nvme_kv_cmd)
+#define NVME_KV_IOCTL_EXIST	_IOWR(NVME_KV_IOCTL_TYPE, 0x04, struct nvme_kv_cmd)
 
 /*
  * Wire helpers, shared by kernel and user space.  @sqe is the 64-byte

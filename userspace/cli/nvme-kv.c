@@ -4,6 +4,8 @@
  *
  *   nvme-kv store    <device> <key> [<value>] [options]
  *   nvme-kv retrieve <device> <key> [options]
+ *   nvme-kv delete   <device> <key> [options]
+ *   nvme-kv exist    <device> <key> [options]
  *
  * Exit status: 0 success, 1 the key does not exist, 2 bad usage,
  * 3 the key exists (store --if-absent), 4 any other failure.
@@ -47,7 +49,9 @@ static void help_main(FILE *f)
 		"Access an NVMe Key Value namespace (/dev/kv<ctrl>n<nsid>).\n\n"
 		"Commands:\n"
 		"  store     store a value under a key\n"
-		"  retrieve  print the value stored under a key\n\n"
+		"  retrieve  print the value stored under a key\n"
+		"  delete    delete a key and its value\n"
+		"  exist     tell, by exit status, whether a key exists\n\n"
 		"Run '%s <command> --help' for the options of a command.\n"
 		"Exit status: 0 success, 1 key does not exist, 2 bad usage,\n"
 		"3 key exists (store --if-absent), 4 any other failure.\n",
@@ -333,6 +337,54 @@ static int cmd_retrieve(int argc, char **argv)
 	return rc;
 }
 
+/* delete and exist: a device and a key, nothing else */
+static int cmd_key_only(int argc, char **argv, const char *cmd,
+			int (*fn)(int, const void *, size_t, uint16_t *))
+{
+	static const struct option opts[] = {
+		{ "key-hex", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	unsigned char key[NVME_KV_KEY_MAX];
+	int c, hex = 0, key_len, fd, ret;
+	uint16_t status;
+
+	while ((c = getopt_long(argc, argv, "xh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			hex = 1;
+			break;
+		case 'h':
+			printf("Usage: %s %s <device> <key> [options]\n"
+			       "%s\n\n"
+			       "  -x, --key-hex  <key> is hexadecimal (e.g. 00ff10)\n"
+			       "  -h, --help     this text\n", prog, cmd,
+			       fn == nvmekv_delete ?
+			       "Delete a key and its value; exit status 1 if the key does not exist." :
+			       "Exit status 0 if the key exists, 1 if it does not.");
+			return EXIT_OK;
+		default:
+			return usage_error(cmd, "unknown option or missing argument '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error(cmd, "expects <device> <key>");
+	key_len = parse_key(cmd, argv[optind + 1], hex, key);
+	if (key_len < 0)
+		return EXIT_USAGE;
+	fd = open_device(cmd, argv[optind]);
+	if (fd < 0)
+		return EXIT_FAIL;
+	ret = fn(fd, key, key_len, &status);
+	nvmekv_close(fd);
+	/* a missing key is the answer of exist, not an error to report */
+	if (ret == -ENOENT && fn == nvmekv_exist)
+		return EXIT_NO_KEY;
+	return ret ? device_error(cmd, argv[optind], ret, status) : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	opterr = 0;	/* usage_error() says what is wrong, in one line */
@@ -347,5 +399,9 @@ int main(int argc, char **argv)
 		return cmd_store(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "retrieve"))
 		return cmd_retrieve(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "delete"))
+		return cmd_key_only(argc - 1, argv + 1, "delete", nvmekv_delete);
+	if (!strcmp(argv[1], "exist"))
+		return cmd_key_only(argc - 1, argv + 1, "exist", nvmekv_exist);
 	return usage_error(NULL, "unknown command '%s'", argv[1]);
 }

@@ -101,6 +101,18 @@ int nvmekv_retrieve_alloc(int fd, const void *key, size_t key_len,
 	return 0;
 }
 
+int nvmekv_delete(int fd, const void *key, size_t key_len, uint16_t *status)
+{
+	return nvmekv_io(fd, NVME_KV_IOCTL_DELETE, key, key_len, NULL, 0, 0,
+			 NULL, status);
+}
+
+int nvmekv_exist(int fd, const void *key, size_t key_len, uint16_t *status)
+{
+	return nvmekv_io(fd, NVME_KV_IOCTL_EXIST, key, key_len, NULL, 0, 0,
+			 NULL, status);
+}
+
 const char *nvmekv_status_name(uint16_t status)
 {
 	unsigned int sct = NVME_KV_STATUS_SCT(status);

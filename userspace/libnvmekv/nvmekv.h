@@ -41,6 +41,12 @@ int nvmekv_retrieve_alloc(int fd, const void *key, size_t key_len,
 			  void **value, size_t *value_len,
 			  unsigned int options, uint16_t *status);
 
+/* 0 when the key was deleted, -ENOENT when it does not exist. */
+int nvmekv_delete(int fd, const void *key, size_t key_len, uint16_t *status);
+
+/* 0 when the key exists, -ENOENT when it does not. */
+int nvmekv_exist(int fd, const void *key, size_t key_len, uint16_t *status);
+
 /* Name of an NVMe status as the KV command set defines it. */
 const char *nvmekv_status_name(uint16_t status);
 
