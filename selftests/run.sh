@@ -9,7 +9,7 @@
 KVER=$(uname -r)
 VALUE_SIZES="1 16 17 4095 4096 65536"
 
-t "modules: brd backing device loads" modprobe brd rd_nr=1 rd_size=65536
+t "modules: brd backing device loads" modprobe brd rd_nr=2 rd_size=65536
 t "target: KV namespace (csi 1) enables" target_up 1 /dev/ram0
 t "target: nvmet loaded nvmet-kv on demand for csi 1" \
 	sh -c 'lsmod | grep -q "^nvmet_kv "'
@@ -145,6 +145,64 @@ replayed() {
 	[ "$v" = second ]
 }
 t "target: pairs survive a namespace disable and enable (log replay)" replayed
+
+# per-namespace settings: the configfs csi_params string (namespace 2)
+NS2=$SUBSYS/namespaces/2
+params_refused() {
+	for _p in "bogus=1" "max_value_len=0" "max_value_len=4k" \
+		  "max_value_len=33554433" "group_commit=2" \
+		  "group_commit_delay_us=1000001" "max_value_len"; do
+		if echo "$_p" > "$NS2/csi_params"; then
+			echo "accepted: $_p"
+			return 1
+		fi
+	done
+	[ -z "$(cat "$NS2/csi_params")" ]
+}
+t "target: csi_params of an NVM (csi 0) namespace is refused" \
+	sh -c "mkdir $NS2 && echo /dev/ram1 > $NS2/device_path &&
+	       ! echo max_value_len=4096 > $NS2/csi_params"
+echo 1 > "$NS2/csi"
+t "target: csi_params refuses unknown names and bad values, keeps nothing" \
+	params_refused
+t "target: csi_params takes max_value_len and group_commit, reads back" \
+	sh -c "echo 'max_value_len=4096 group_commit=0' > $NS2/csi_params &&
+	       [ \"\$(cat $NS2/csi_params)\" = 'max_value_len=4096 group_commit=0' ]"
+t "target: csi cannot change while csi_params are set" \
+	sh -c "! echo 0 > $NS2/csi"
+t "target: namespace 2 enables with its csi_params" \
+	sh -c "echo 1 > $NS2/enable &&
+	       dmesg | grep -q 'nsid 2: KV store on /dev/ram1: .*values up to 4096 bytes, group commit off'"
+t "target: csi_params cannot change while the namespace is enabled" \
+	sh -c "! echo group_commit=1 > $NS2/csi_params"
+
+# store_status <ng> <nsid> <size>: a raw Store of <size> bytes under key "k"
+store_status() {
+	head -c "$3" /dev/zero > /tmp/v
+	nvme io-passthru "/dev/$1" --opcode=0x01 --namespace-id="$2" \
+		--cdw2=0x6b --cdw10="$3" --cdw11=1 --data-len="$3" --write \
+		--input-file=/tmp/v 2>&1
+}
+value_limit_applied() {
+	port_up loop && connect loop > /dev/null || return 1
+	ctrl=$(ctrl_of loop)
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 5 kv_dev_exists "kv${ctrl#nvme}n2" || return 1
+	ng2=$(ng_of "$ctrl" 2) || return 1
+	lim=$(cat "/sys/class/nvme-kv/kv${ctrl#nvme}n2/max_value_len")
+	ok4096=$(store_status "$ng2" 2 4096)
+	rc4096=$?
+	bad=$(store_status "$ng2" 2 4097)
+	rc4097=$?
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	port_down loop
+	echo "limit $lim; 4096: $rc4096 $ok4096; 4097: $rc4097 $bad"
+	[ "$lim" = 4096 ] && [ $rc4096 = 0 ] && [ $rc4097 != 0 ] &&
+		echo "$bad" | grep -qiE "value size|\(0x[0-9a-f]?[0-9a-f]085\)"
+}
+t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores, 4097 gets Invalid Value Size" \
+	value_limit_applied
 
 t "modules: nvme-kv unloads" rmmod nvme-kv
 t "target: namespace disables and the subsystem goes away" target_down

@@ -6,6 +6,11 @@
  * on enable (alias nvmet-csi-1).  The pairs live in a durable store engine
  * (kv_store.c) on that device.
  *
+ * Settings: the module parameters are the defaults; the namespace's configfs
+ * "csi_params" string ("max_value_len=4096 group_commit_delay_us=100", see
+ * kv_parse_params()) overrides them.  Both are read when the namespace is
+ * enabled.
+ *
  * Concurrency and locking, per namespace:
  *  - Stores and Deletes are queued on kns->pending (spinlock
  *    kns->pending_lock, never held across anything that sleeps) and made
@@ -28,6 +33,7 @@
 #include <linux/blkdev.h>
 #include <linux/workqueue.h>
 #include <linux/delay.h>
+#include <linux/string_choices.h>
 #include "nvmet.h"
 #include "kv_parse.h"
 #include "kv_store.h"
@@ -37,17 +43,17 @@
 static unsigned int max_value_len = 1024 * 1024;
 module_param(max_value_len, uint, 0644);
 MODULE_PARM_DESC(max_value_len,
-		 "value limit of a KV namespace created from now on, in bytes (default 1 MiB); an existing store keeps the larger of its own and this");
+		 "default value limit of a KV namespace enabled from now on, in bytes (default 1 MiB); an existing store keeps the larger of its own and this");
 
 static bool group_commit = true;
 module_param(group_commit, bool, 0644);
 MODULE_PARM_DESC(group_commit,
-		 "commit many queued Stores and Deletes with one device write and flush (default on); off: one write and flush per operation");
+		 "default for namespaces enabled from now on: commit many queued Stores and Deletes with one device write and flush (default on); off: one write and flush per operation");
 
 static unsigned int group_commit_delay_us;
 module_param(group_commit_delay_us, uint, 0644);
 MODULE_PARM_DESC(group_commit_delay_us,
-		 "wait this long for more operations before a batch that is not full (default 0: batch what queued while the last write was in flight)");
+		 "default for namespaces enabled from now on: wait this long for more operations before a batch that is not full (default 0: batch what queued while the last write was in flight)");
 
 static struct workqueue_struct *nvmet_kv_wq;
 
@@ -74,6 +80,7 @@ struct nvmet_kv_pending {
 struct nvmet_kv_ns {
 	struct nvmet_ns		*ns;
 	struct file		*file;
+	struct kv_params	params;
 	struct rw_semaphore	lock;
 	struct kv_store		store;
 	spinlock_t		pending_lock;	/* protects @pending */
@@ -162,13 +169,13 @@ static void nvmet_kv_commit_work(struct work_struct *work)
 	int ret;
 
 	for (;;) {
-		max = READ_ONCE(group_commit) ? NVMET_KV_BATCH_OPS : 1;
-		if (max > 1 && READ_ONCE(group_commit_delay_us)) {
+		max = kns->params.group_commit ? NVMET_KV_BATCH_OPS : 1;
+		if (max > 1 && kns->params.group_commit_delay_us) {
 			spin_lock(&kns->pending_lock);
 			n = list_count_nodes(&kns->pending);
 			spin_unlock(&kns->pending_lock);
 			if (n && n < max)
-				fsleep(READ_ONCE(group_commit_delay_us));
+				fsleep(kns->params.group_commit_delay_us);
 		}
 
 		n = 0;
@@ -443,6 +450,25 @@ static void nvmet_kv_get_effects(struct nvme_effects_log *log)
 	log->iocs[NVME_KV_CMD_LIST] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 }
 
+/* The module parameters, then the namespace's csi_params string */
+static int nvmet_kv_params(const char *str, struct kv_params *params)
+{
+	params->max_value_len = clamp(READ_ONCE(max_value_len), 1U,
+				      KV_PARAM_VALUE_LEN_MAX);
+	params->group_commit = READ_ONCE(group_commit);
+	params->group_commit_delay_us = min(READ_ONCE(group_commit_delay_us),
+					    KV_PARAM_DELAY_US_MAX);
+	return str ? kv_parse_params(str, params) : 0;
+}
+
+/* Called by nvmet for a write to csi_params; may sleep. */
+static int nvmet_kv_check_params(const char *str)
+{
+	struct kv_params params;
+
+	return nvmet_kv_params(str, &params);
+}
+
 /* Called by nvmet with subsys->lock held; may sleep. */
 static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 {
@@ -465,6 +491,13 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	kns = kzalloc(sizeof(*kns), GFP_KERNEL);
 	if (!kns)
 		return -ENOMEM;
+	ret = nvmet_kv_params(ns->csi_params, &kns->params);
+	if (ret) {
+		pr_err("nsid %u: invalid csi_params \"%s\"\n", ns->nsid,
+		       ns->csi_params);
+		kfree(kns);
+		return ret;
+	}
 	kns->ns = ns;
 	kns->file = ns->bdev_file;
 	init_rwsem(&kns->lock);
@@ -474,7 +507,7 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 
 	io.dev = kns;
 	ret = kv_store_open(&kns->store, &io, bdev_nr_bytes(ns->bdev),
-			    READ_ONCE(max_value_len));
+			    kns->params.max_value_len);
 	if (ret) {
 		pr_err("nsid %u: cannot open the store on %s: %d\n", ns->nsid,
 		       ns->device_path, ret);
@@ -482,10 +515,12 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		return ret;
 	}
 	ns->iocs_data = kns;
-	pr_info("nsid %u: KV store on %s: %llu keys replayed, %llu of %llu bytes used, values up to %u bytes\n",
+	pr_info("nsid %u: KV store on %s: %llu keys replayed, %llu of %llu bytes used, values up to %u bytes, group commit %s, delay %u us\n",
 		ns->nsid, ns->device_path, kns->store.index.nr_keys,
 		kns->store.live_bytes, kv_store_capacity(&kns->store),
-		kns->store.max_value_len);
+		kns->store.max_value_len,
+		str_on_off(kns->params.group_commit),
+		kns->params.group_commit_delay_us);
 	return 0;
 }
 
@@ -506,6 +541,7 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.csi		= NVME_KV_CSI,
 	.owner		= THIS_MODULE,
+	.check_params	= nvmet_kv_check_params,
 	.ns_enable	= nvmet_kv_ns_enable,
 	.ns_disable	= nvmet_kv_ns_disable,
 	.parse_io_cmd	= nvmet_kv_parse_io_cmd,

@@ -84,3 +84,81 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 	}
 	return 0;
 }
+
+static bool kv_param_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == ',';
+}
+
+/* a decimal number up to @max that fills [s, end) exactly */
+static int kv_param_u32(const char *s, const char *end, u32 max, u32 *val)
+{
+	u64 v = 0;
+
+	if (s == end)
+		return -EINVAL;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (u64)(*s - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*val = (u32)v;
+	return 0;
+}
+
+/**
+ * kv_parse_params() - parse the csi_params string of a KV namespace
+ * @str:	"name=value" settings separated by blanks or commas
+ * @params:	defaults on entry; the settings of @str on success
+ *
+ * Names: max_value_len (1..KV_PARAM_VALUE_LEN_MAX), group_commit (0 or 1),
+ * group_commit_delay_us (0..KV_PARAM_DELAY_US_MAX).  A name given twice
+ * takes its last value.
+ *
+ * Return: 0, or -EINVAL for an unknown name, a missing or malformed value,
+ * or a value out of range; @params is unchanged then.
+ */
+int kv_parse_params(const char *str, struct kv_params *params)
+{
+	struct kv_params p = *params;
+	const char *name, *eq, *end;
+	size_t len;
+	u32 v;
+
+	while (*str) {
+		if (kv_param_sep(*str)) {
+			str++;
+			continue;
+		}
+		name = str;
+		while (*str && !kv_param_sep(*str))
+			str++;
+		end = str;
+		eq = memchr(name, '=', (size_t)(end - name));
+		if (!eq)
+			return -EINVAL;
+		len = (size_t)(eq - name);
+		if (len == 13 && !memcmp(name, "max_value_len", len)) {
+			if (kv_param_u32(eq + 1, end, KV_PARAM_VALUE_LEN_MAX,
+					 &v) || !v)
+				return -EINVAL;
+			p.max_value_len = v;
+		} else if (len == 12 && !memcmp(name, "group_commit", len)) {
+			if (kv_param_u32(eq + 1, end, 1, &v))
+				return -EINVAL;
+			p.group_commit = v;
+		} else if (len == 21 &&
+			   !memcmp(name, "group_commit_delay_us", len)) {
+			if (kv_param_u32(eq + 1, end, KV_PARAM_DELAY_US_MAX,
+					 &v))
+				return -EINVAL;
+			p.group_commit_delay_us = v;
+		} else {
+			return -EINVAL;
+		}
+	}
+	*params = p;
+	return 0;
+}

@@ -27,4 +27,24 @@ struct kv_cmd {
 u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 		 u16 *error_loc);
 
+/* Largest max_value_len a namespace may ask for: 32 MiB */
+#define KV_PARAM_VALUE_LEN_MAX		(32U << 20)
+/* Longest group_commit_delay_us: one second */
+#define KV_PARAM_DELAY_US_MAX		1000000U
+
+/**
+ * struct kv_params - settings of one KV namespace (configfs csi_params)
+ * @max_value_len:		largest value a Store may carry, in bytes
+ * @group_commit:		commit many queued operations per device write
+ * @group_commit_delay_us:	wait for more operations before a batch that
+ *				is not full
+ */
+struct kv_params {
+	u32	max_value_len;
+	bool	group_commit;
+	u32	group_commit_delay_us;
+};
+
+int kv_parse_params(const char *str, struct kv_params *params);
+
 #endif /* NVMET_KV_PARSE_H */

@@ -3,12 +3,34 @@
  * libFuzzer target: the KV command decoder (target/kv_parse.c) on any
  * 64-byte submission queue entry and any value limit.  Checks that an
  * accepted command obeys every rule the decoder enforces, and that its key
- * re-encodes to the same wire bytes.
+ * re-encodes to the same wire bytes.  The same input, as a string, goes
+ * through the csi_params parser, whose result must stay within its limits.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kv_parse.h"
+
+static void fuzz_params(const uint8_t *data, size_t size)
+{
+	const struct kv_params def = { 7, false, 3 };
+	struct kv_params p = def;
+	char *str = malloc(size + 1);
+
+	if (!str)
+		return;
+	memcpy(str, data, size);
+	str[size] = 0;
+	if (kv_parse_params(str, &p)) {
+		if (memcmp(&p, &def, sizeof(p)))
+			abort();
+	} else if (!p.max_value_len ||
+		   p.max_value_len > KV_PARAM_VALUE_LEN_MAX ||
+		   p.group_commit_delay_us > KV_PARAM_DELAY_US_MAX) {
+		abort();
+	}
+	free(str);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -17,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t max = 0;
 	uint16_t loc = 0xffff, st;
 
+	fuzz_params(data, size);
 	memcpy(sqe, data, size < sizeof(sqe) ? size : sizeof(sqe));
 	if (size >= sizeof(sqe) + 4)
 		max = nvme_kv_get_le32(data + sizeof(sqe));

@@ -8,7 +8,8 @@ NVMET=/sys/kernel/config/nvmet
 SUBSYS=$NVMET/subsystems/$NQN
 TCP_PORT=4420
 
-# target_up <nsid> <backing device>: KV subsystem with one namespace
+# target_up <nsid> <backing device> [csi_params]: KV subsystem with that
+# namespace
 target_up() {
 	modprobe nvmet || return 1
 	mkdir -p "$SUBSYS" || return 1
@@ -16,6 +17,15 @@ target_up() {
 	mkdir -p "$SUBSYS/namespaces/$1" || return 1
 	echo "$2" > "$SUBSYS/namespaces/$1/device_path" || return 1
 	echo 1 > "$SUBSYS/namespaces/$1/csi" || return 1
+	echo "${3:-}" > "$SUBSYS/namespaces/$1/csi_params" || return 1
+	echo 1 > "$SUBSYS/namespaces/$1/enable"
+}
+
+# ns_params <nsid> <csi_params>: disable the namespace, set its parameters
+# and enable it again
+ns_params() {
+	echo 0 > "$SUBSYS/namespaces/$1/enable" &&
+	echo "$2" > "$SUBSYS/namespaces/$1/csi_params" &&
 	echo 1 > "$SUBSYS/namespaces/$1/enable"
 }
 
@@ -73,14 +83,23 @@ ctrl_of() {
 	return 1
 }
 
-# ng_of <nvmeN>: the generic char device of its namespace 1, ngXnY, found
-# through sysfs (with native multipath it belongs to the namespace head)
+# ng_of <nvmeN> [nsid]: the generic char device ngXnY of that namespace
+# (default 1) of the controller.  Found through sysfs (with native multipath
+# it belongs to the namespace head, under the controller's subsystem); the
+# Y of ngXnY is an instance number, not the nsid, so the nsid is asked for.
 ng_of() {
 	for _d in /sys/class/nvme-generic/ng*; do
 		[ -e "$_d" ] || continue
-		case "$(readlink -f "$_d/device")" in
-		*/"$1"|*/"$1"/*|*/nvme-subsys*) basename "$_d"; return 0 ;;
+		_p=$(readlink -f "$_d/device")
+		case "$_p" in
+		*/"$1"|*/"$1"/*) ;;
+		*/nvme-subsys*) [ -e "$_p/$1" ] || continue ;;
+		*) continue ;;
 		esac
+		nvme get-ns-id "/dev/${_d##*/}" 2> /dev/null |
+			grep -q "namespace-id:${2:-1}\$" || continue
+		basename "$_d"
+		return 0
 	done
 	return 1
 }

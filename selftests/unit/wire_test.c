@@ -181,12 +181,50 @@ static void test_lib(void)
 	       "status names accept KV codes under SCT 0 and 1");
 }
 
+static void test_params(void)
+{
+	const struct kv_params def = { 1048576, true, 0 };
+	static const char *const bad[] = {
+		"max_value_len", "max_value_len=", "max_value_len=0",
+		"max_value_len=33554433", "max_value_len=4k",
+		"max_value_len=-1", "max_value_len=99999999999999999999",
+		"group_commit=2", "group_commit=on", "group_commit_delay_us=1000001",
+		"max_value_lenx=1", "max_value_le=1", "=5", "bogus=1",
+		"max_value_len=4096 bogus=1",
+	};
+	struct kv_params p = def;
+	unsigned int i;
+	int good = 1;
+
+	tap_ok(kv_parse_params("", &p) == 0 && !memcmp(&p, &def, sizeof(p)),
+	       "params: an empty string keeps every default");
+	tap_ok(kv_parse_params(" max_value_len=4096,group_commit=0\tgroup_commit_delay_us=250\n",
+			       &p) == 0 &&
+	       p.max_value_len == 4096 && !p.group_commit &&
+	       p.group_commit_delay_us == 250,
+	       "params: blanks, commas and a newline separate settings");
+	p = def;
+	tap_ok(kv_parse_params("max_value_len=1 max_value_len=33554432", &p) == 0 &&
+	       p.max_value_len == 33554432 && p.group_commit,
+	       "params: a repeated name takes its last value, the limit is inclusive");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		p = def;
+		if (kv_parse_params(bad[i], &p) != -EINVAL ||
+		    memcmp(&p, &def, sizeof(p))) {
+			good = 0;
+			printf("# accepted or changed: \"%s\"\n", bad[i]);
+		}
+	}
+	tap_ok(good, "params: unknown names, malformed and out-of-range values give EINVAL and change nothing");
+}
+
 int main(void)
 {
 	test_layout();
 	test_le32();
 	test_key_codec();
 	test_parse();
+	test_params();
 	test_lib();
 	return tap_done();
 }
