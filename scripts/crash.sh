@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/crash
 keys=64
 mkdir -p "$out"
-rm -f "$out"/boot*.out "$out/crash.json"
+rm -f "$out"/boot*.out "$out"/boot*.console "$out/crash.json"
 img=$out/disk.img
 rm -f "$img"
 truncate -s 64M "$img"
@@ -27,7 +27,7 @@ truncate -s 64M "$img"
 check() {
 	awk -v keys="$keys" '
 	{ sub(/\r$/, "") }	# the guest tty ends lines with CR LF
-	FNR == NR {
+	FILENAME == ARGV[1] {
 		if ($1 == "STATE") st[$2] = $3
 		else if ($1 == "ISSUE") { fop = $2; fk = $3; fv = $4; fly = 1 }
 		else if ($1 == "ACK") {
@@ -83,11 +83,18 @@ for i in $(seq 0 "$iters"); do
 		echo "# boot $i: no QEMU to kill"
 	wait $runner 2>/dev/null
 	cp "$log" "$out/boot$i.out"
+	cp "$top/build/guest/crash.console" "$out/boot$i.console" 2>/dev/null
+	if ! grep -q "^ERROR" "$out/boot$i.out" &&
+	   ! grep -q "LOAD START" "$out/boot$i.out"; then
+		n=$((n + 1)); failed=$((failed + 1))
+		echo "not ok $n - crash: boot $i never started its load (console: build/crash/boot$i.console)"
+		tail -n 20 "$out/boot$i.console" 2>/dev/null | sed 's/^/# /'
+		continue
+	fi
 	if grep -q "^ERROR" "$out/boot$i.out"; then
 		n=$((n + 1)); failed=$((failed + 1))
 		echo "not ok $n - crash: boot $i failed: $(grep -m1 '^ERROR' "$out/boot$i.out")"
-		tail -n 20 "$top/build/guest/crash.console" | sed 's/^/# /'
-		cp "$top/build/guest/crash.console" "$out/boot$i.console"
+		tail -n 20 "$out/boot$i.console" | sed 's/^/# /'
 		continue
 	fi
 	[ "$i" = 0 ] && continue

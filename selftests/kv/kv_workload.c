@@ -27,6 +27,7 @@
  * bytes derived from the three, so a torn or misplaced value is detected.
  */
 #include <fcntl.h>
+#include <termios.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,17 @@ static int cmd_dump(unsigned int keys)
 	return 0;
 }
 
+/*
+ * Put a log line on the host before the operation it announces is sent:
+ * writing to the serial tty only queues it in the guest, and a kill loses
+ * the queue, which would hide durable operations from the checker.
+ */
+static void log_sync(void)
+{
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);	/* ENOTTY when stdout is not a tty: fine */
+}
+
 static int cmd_load(unsigned int keys, uint64_t seed, uint64_t ver)
 {
 	uint64_t s = seed | 1;
@@ -140,7 +152,7 @@ static int cmd_load(unsigned int keys, uint64_t seed, uint64_t ver)
 		k = rnd(&s) % keys;
 		if (rnd(&s) % 4) {
 			printf("ISSUE store %u %llu\n", k, (unsigned long long)ver);
-			fflush(stdout);
+			log_sync();
 			st = store_key(k, ver);
 			if (st) {
 				printf("ERROR store %u status 0x%x\n", k, st);
@@ -149,7 +161,7 @@ static int cmd_load(unsigned int keys, uint64_t seed, uint64_t ver)
 			printf("ACK store %u %llu ok\n", k, (unsigned long long)ver);
 		} else {
 			printf("ISSUE delete %u %llu\n", k, (unsigned long long)ver);
-			fflush(stdout);
+			log_sync();
 			st = delete_key(k);
 			if (st && st != NVME_KV_SC_KEY_NOT_EXISTS) {
 				printf("ERROR delete %u status 0x%x\n", k, st);
