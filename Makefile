@@ -8,6 +8,9 @@
 #                 line is "N passed, N failed"
 #   make demo     boot a guest, store and read back a few pairs
 #   make deps     install the Debian packages the above need (done by each)
+#   make install  libnvmekv (shared and static, header, pkg-config file), the
+#                 nvme-kv CLI and its man page, the udev rule, under
+#                 $(DESTDIR)$(PREFIX) (default /usr/local)
 #
 # The kernel version is derived from the installed Debian packages
 # (scripts/kver.sh).  It is a recursively expanded variable and appears only
@@ -28,7 +31,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 		   -I$(TOP)/userspace/libnvmekv
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
-	checkpatch clean crash-test bench-store
+	checkpatch clean crash-test bench-store lib install nvme-cli
 
 all: modules userspace
 
@@ -46,7 +49,9 @@ nvmet: ksrc
 # Kbuild writes objects next to the sources, so build a copy under build/.
 modules: nvmet
 	@mkdir -p $(MODDIR)
-	@cp -a --update Kbuild host target uapi $(MODDIR)/
+	@mkdir -p $(MODDIR)/selftests/kv
+	@cp -a --update Kbuild host target uapi include $(MODDIR)/
+	@cp -a --update selftests/kv/api $(MODDIR)/selftests/kv/
 	@$(MAKE) -s -C $(KDIR) M=$(MODDIR) -j$(JOBS) NVME_KV_KSRC=$(KSRC) \
 		KBUILD_EXTRA_SYMBOLS=$(NVMET)/Module.symvers modules
 
@@ -61,7 +66,7 @@ $(BIN)/nvme-kv: $(CLI_SRC) $(LIB_SRC) $(HDRS)
 
 $(BIN)/kv_ioctl_test: selftests/kv/kv_ioctl_test.c selftests/kv/check.h $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
-	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_ioctl_test.c $(LIB_SRC)
+	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_ioctl_test.c $(LIB_SRC)
 
 KV_TEST_HDRS := selftests/kv/kv_passthru.h selftests/kv/check.h uapi/linux/nvme_kv.h
 
@@ -73,10 +78,55 @@ $(BIN)/kv_workload: selftests/kv/kv_workload.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_workload.c
 
-userspace: deps $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
+# libnvmekv: shared (soname libnvmekv.so.1) and static; make install
+# writes nvmekv.pc for its PREFIX
+LIBDIR_B	:= $(B)/lib
+LIB_SONAME	:= libnvmekv.so.1
+LIB_VERSION	:= 1.0.0
+PREFIX		?= /usr/local
+DESTDIR		?=
+
+$(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION): $(LIB_SRC) $(HDRS)
+	@mkdir -p $(LIBDIR_B)
+	$(CC) $(USER_CFLAGS) -fPIC -shared -Wl,-soname,$(LIB_SONAME) \
+		-o $@ $(LIB_SRC)
+	ln -sf libnvmekv.so.$(LIB_VERSION) $(LIBDIR_B)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(LIBDIR_B)/libnvmekv.so
+
+$(LIBDIR_B)/libnvmekv.a: $(LIB_SRC) $(HDRS)
+	@mkdir -p $(LIBDIR_B)
+	$(CC) $(USER_CFLAGS) -c -o $(LIBDIR_B)/nvmekv.o $(LIB_SRC)
+	$(AR) rcs $@ $(LIBDIR_B)/nvmekv.o
+
+lib: $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION) $(LIBDIR_B)/libnvmekv.a
+
+$(BIN)/nvme-kv-dyn: $(CLI_SRC) $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION)
+	$(CC) $(USER_CFLAGS) -o $@ $(CLI_SRC) -L$(LIBDIR_B) -lnvmekv
+
+install: lib $(BIN)/nvme-kv-dyn
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/include/nvmekv/linux \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/udev/rules.d
+	install -m 0755 $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libnvmekv.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(PREFIX)/lib/libnvmekv.so
+	install -m 0644 $(LIBDIR_B)/libnvmekv.a $(DESTDIR)$(PREFIX)/lib/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		userspace/libnvmekv/nvmekv.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nvmekv.pc
+	install -m 0644 userspace/libnvmekv/nvmekv.h $(DESTDIR)$(PREFIX)/include/
+	install -m 0644 uapi/linux/nvme_kv.h $(DESTDIR)$(PREFIX)/include/nvmekv/linux/
+	install -m 0755 $(BIN)/nvme-kv-dyn $(DESTDIR)$(PREFIX)/bin/nvme-kv
+	install -m 0644 userspace/cli/nvme-kv.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 userspace/udev/60-nvme-kv.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
+
+userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload
 
-guest: modules userspace
+# nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
+nvme-cli: deps
+	@$(TOP)/scripts/nvme-cli.sh
+
+guest: modules userspace nvme-cli
 	@$(TOP)/qemu/mkinitramfs.sh "$(KVER)"
 
 unit: deps
@@ -101,7 +151,7 @@ bench-store: guest
 checkpatch: ksrc
 	@$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f host/*.[ch] target/*.[ch] uapi/linux/*.h
+		-f host/*.[ch] target/*.[ch] uapi/linux/*.h include/linux/*.h
 
 clean:
 	rm -rf $(B)

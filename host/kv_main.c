@@ -6,19 +6,24 @@
  * nvme-core sets up a namespace of a command set it does not know with only
  * a generic char device (/dev/ngXnY).  This driver finds such namespaces
  * with CSI 01h through the controllers' char devices, and gives each one a
- * /dev/kv<ctrl>n<nsid> whose ioctls (uapi/linux/nvme_kv.h) run KV commands
- * as driver-private passthrough requests on the namespace's request queue.
+ * /dev/kv<ctrl>n<nsid> whose ioctls (uapi/linux/nvme_kv.h) and an exported
+ * in-kernel API (include/linux/nvme-kv.h) run KV commands as driver-private
+ * passthrough requests on the namespace's request queue.
  *
  * Locking and lifetime:
  *  - nvme_kv_lock (mutex) protects nvme_kv_namespaces and serialises
- *    binding and unbinding.  It is taken before any kvns->io_sem.
- *  - kvns->io_sem is held for read by every command in flight and for
- *    write by unbind, which marks the binding dead; commands check
- *    kvns->dead under it, so none is sent on a released namespace.
+ *    binding and unbinding.  It is taken before any kvns->lock.
+ *  - kvns->lock (spinlock, taken with interrupts off because commands end
+ *    in interrupt context) protects kvns->dead and kvns->inflight.  Every
+ *    command counts itself in @inflight before it allocates its request and
+ *    out after it freed it; unbind sets @dead and then waits on kvns->idle
+ *    until @inflight is 0, so no request of a released namespace exists.
  *  - A binding holds the controller's char device open (which pins the
  *    controller and its transport module) and a reference on the nvme_ns.
  *  - struct nvme_kv_ns lives until the last put of its device: the binding
- *    holds one reference and every open file another.
+ *    holds one reference, every open file and every nvme_kv_ns_get() one.
+ *  - Commands are started in process context (they may sleep for a tag or
+ *    to map memory); their end_io callbacks run in any context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
@@ -29,6 +34,7 @@
 #include <linux/uaccess.h>
 #include <linux/blk-mq.h>
 #include <linux/nvme_kv.h>
+#include <linux/nvme-kv.h>
 #include "nvme.h"
 
 #define NVME_KV_MINORS		BIT(MINORBITS)
@@ -36,6 +42,19 @@
 static unsigned int max_ctrls = 256;
 module_param(max_ctrls, uint, 0644);
 MODULE_PARM_DESC(max_ctrls, "controllers /dev/nvme0../dev/nvme<max_ctrls-1> looked at by a scan");
+
+/* Per-namespace counters, in sysfs under stats/ */
+enum nvme_kv_stat {
+	NVME_KV_STAT_STORE,
+	NVME_KV_STAT_RETRIEVE,
+	NVME_KV_STAT_DELETE,
+	NVME_KV_STAT_EXIST,
+	NVME_KV_STAT_LIST,
+	NVME_KV_STAT_ERRORS,
+	NVME_KV_STAT_BYTES_WRITTEN,
+	NVME_KV_STAT_BYTES_READ,
+	NVME_KV_NR_STATS,
+};
 
 /**
  * struct nvme_kv_ns - a bound KV namespace
@@ -45,8 +64,11 @@ MODULE_PARM_DESC(max_ctrls, "controllers /dev/nvme0../dev/nvme<max_ctrls-1> look
  * @ns:			the namespace, referenced while bound
  * @nsid:		namespace ID
  * @max_value_len:	KVVML of the namespace's KV format 0
- * @io_sem:		see the locking notes at the top of this file
- * @dead:		set under @io_sem (write) when the binding goes away
+ * @lock:		protects @dead and @inflight (see the top of this file)
+ * @dead:		set when the binding goes away
+ * @inflight:		commands started and not yet finished
+ * @idle:		unbind waits here for @inflight to reach 0
+ * @stats:		counters, enum nvme_kv_stat
  * @cdev:		char device /dev/kv<ctrl>n<nsid>
  * @cdev_device:	its device; the last put frees the structure
  */
@@ -57,8 +79,11 @@ struct nvme_kv_ns {
 	struct nvme_ns		*ns;
 	u32			nsid;
 	u32			max_value_len;
-	struct rw_semaphore	io_sem;
+	spinlock_t		lock;		/* see the top of this file */
 	bool			dead;
+	unsigned int		inflight;
+	wait_queue_head_t	idle;
+	atomic64_t		stats[NVME_KV_NR_STATS];
 	struct cdev		cdev;
 	struct device		cdev_device;
 };
@@ -69,7 +94,7 @@ static bool nvme_kv_exiting;	/* under nvme_kv_lock: no new bindings */
 static DEFINE_IDA(nvme_kv_minor_ida);
 static dev_t nvme_kv_chr_devt;
 
-/* Map an NVMe status (SCT << 8 | SC) to the errno an ioctl returns. */
+/* Map an NVMe status (SCT << 8 | SC) to the errno a command ends with. */
 static int nvme_kv_status_to_errno(u16 status)
 {
 	u8 sct = NVME_KV_STATUS_SCT(status), sc = NVME_KV_STATUS_SC(status);
@@ -100,48 +125,12 @@ static int nvme_kv_status_to_errno(u16 status)
 		return -EOPNOTSUPP;
 	if (sct == 0 && sc == NVME_KV_SC_INVALID_FIELD)
 		return -EINVAL;
+	/* set by the host itself, see nvme_cancel_request() and nvmf */
+	if (status == NVME_SC_HOST_ABORTED_CMD)
+		return -ECANCELED;
+	if (status == NVME_SC_HOST_PATH_ERROR)
+		return -ENOLINK;
 	return -EIO;
-}
-
-/*
- * Run one KV command on the namespace and wait for it.  @ubuf/@len is the
- * user data buffer, if any.  Returns 0, a negative errno for a command that
- * failed on the host side, or the errno matching the NVMe status, which is
- * then also stored in *@status.  Called with kvns->io_sem held for read.
- */
-static int nvme_kv_execute(struct nvme_kv_ns *kvns, struct nvme_command *cmd,
-			   void __user *ubuf, u32 len, u32 *result, u16 *status)
-{
-	struct request_queue *q = kvns->ns->queue;
-	struct request *rq;
-	struct bio *bio = NULL;
-	int ret;
-
-	*status = 0;
-	*result = 0;
-	rq = blk_mq_alloc_request(q, nvme_req_op(cmd), 0);
-	if (IS_ERR(rq))
-		return PTR_ERR(rq);
-	nvme_init_request(rq, cmd);
-
-	if (len) {
-		ret = blk_rq_map_user(q, rq, NULL, ubuf, len, GFP_KERNEL);
-		if (ret)
-			goto out_free;
-		bio = rq->bio;
-	}
-
-	ret = nvme_execute_rq(rq, false);
-	*result = le32_to_cpu(nvme_req(rq)->result.u32);
-	if (bio)
-		blk_rq_unmap_user(bio);
-	if (ret > 0) {
-		*status = ret & NVME_SCT_SC_MASK;
-		ret = nvme_kv_status_to_errno(*status);
-	}
-out_free:
-	blk_mq_free_request(rq);
-	return ret;
 }
 
 static bool nvme_kv_ctrl_gone(struct nvme_ctrl *ctrl)
@@ -162,74 +151,434 @@ static bool nvme_kv_ns_gone(struct nvme_kv_ns *kvns)
 	       test_bit(NVME_NS_REMOVING, &kvns->ns->flags);
 }
 
-/* Validate an ioctl argument; the checks do not depend on the namespace. */
-static int nvme_kv_check_cmd(const struct nvme_kv_cmd *kc, u8 opcode)
+/* Count a command in; fails once the binding or its controller is gone. */
+static int nvme_kv_cmd_begin(struct nvme_kv_ns *kvns)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&kvns->lock, flags);
+	if (kvns->dead || nvme_kv_ns_gone(kvns))
+		ret = -ENODEV;
+	else
+		kvns->inflight++;
+	spin_unlock_irqrestore(&kvns->lock, flags);
+	return ret;
+}
+
+/* Count a command out, after its request was freed; any context. */
+static void nvme_kv_cmd_end(struct nvme_kv_ns *kvns)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&kvns->lock, flags);
+	if (!--kvns->inflight && kvns->dead)
+		wake_up_all(&kvns->idle);
+	spin_unlock_irqrestore(&kvns->lock, flags);
+}
+
+static bool nvme_kv_idle(struct nvme_kv_ns *kvns)
+{
+	bool idle;
+
+	spin_lock_irq(&kvns->lock);
+	idle = !kvns->inflight;
+	spin_unlock_irq(&kvns->lock);
+	return idle;
+}
+
+/* The SQE of a KV command */
+static void nvme_kv_build_cmd(struct nvme_kv_ns *kvns, struct nvme_command *cmd,
+			      u8 opcode, const u8 *key, u8 key_len, u8 options,
+			      u32 len)
+{
+	u8 *sqe = (u8 *)cmd;
+
+	memset(cmd, 0, sizeof(*cmd));
+	sqe[NVME_KV_SQE_OPCODE] = opcode;
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_NSID, kvns->nsid);
+	nvme_kv_sqe_set_key(sqe, key, key_len);
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_SIZE, len);
+	sqe[NVME_KV_SQE_OPTIONS] = options;
+}
+
+/*
+ * Check the fields of a command that do not depend on the namespace: the
+ * opcode, the key, the options and which commands move data.
+ */
+static int nvme_kv_check(u8 opcode, const u8 *key, u8 key_len, u8 options,
+			 bool has_buf, u32 len)
 {
 	u8 allowed = 0;
 
-	if (opcode == NVME_KV_CMD_STORE)
+	switch (opcode) {
+	case NVME_KV_CMD_STORE:
 		allowed = NVME_KV_STORE_OPTIONS;
-	else if (opcode == NVME_KV_CMD_RETRIEVE)
+		break;
+	case NVME_KV_CMD_RETRIEVE:
 		allowed = NVME_KV_RETRIEVE_OPTIONS;
-	else if (kc->value || kc->value_len)
-		return -EINVAL;	/* Delete and Exist move no data */
-
-	if (kc->flags || kc->rsvd0 || kc->rsvd1 || kc->result || kc->status ||
-	    memchr_inv(kc->rsvd2, 0, sizeof(kc->rsvd2)))
+		break;
+	case NVME_KV_CMD_LIST:
+		if (len < 4)
+			return -EINVAL;	/* room for the key count */
+		break;
+	case NVME_KV_CMD_DELETE:
+	case NVME_KV_CMD_EXIST:
+		if (has_buf || len)
+			return -EINVAL;	/* they move no data */
+		break;
+	default:
 		return -EINVAL;
-	if (kc->key_len < NVME_KV_KEY_MIN || kc->key_len > NVME_KV_KEY_MAX ||
-	    memchr_inv(kc->key + kc->key_len, 0, NVME_KV_KEY_MAX - kc->key_len))
+	}
+	if ((key_len < NVME_KV_KEY_MIN && opcode != NVME_KV_CMD_LIST) ||
+	    key_len > NVME_KV_KEY_MAX ||
+	    memchr_inv(key + key_len, 0, NVME_KV_KEY_MAX - key_len))
 		return -EINVAL;
-	if (kc->options & ~allowed)
+	if (options & ~allowed)
 		return -EINVAL;
 	if (opcode == NVME_KV_CMD_STORE &&
-	    (kc->options & NVME_KV_STORE_SIKE) &&
-	    (kc->options & NVME_KV_STORE_SINKE))
+	    (options & NVME_KV_STORE_SIKE) && (options & NVME_KV_STORE_SINKE))
 		return -EINVAL;
 	return 0;
 }
 
-static int nvme_kv_ioctl_io(struct nvme_kv_ns *kvns, u8 opcode,
-			    void __user *argp)
+/* The error of a finished request; fills *@status and *@result. */
+static int nvme_kv_rq_error(struct request *rq, blk_status_t err, u16 *status,
+			    u32 *result)
 {
+	struct nvme_request *nr = nvme_req(rq);
+
+	*result = le32_to_cpu(nr->result.u32);
+	*status = nr->status & NVME_SCT_SC_MASK;
+	if (nr->flags & NVME_REQ_CANCELLED)
+		return -ECANCELED;
+	if (*status)
+		return nvme_kv_status_to_errno(*status);
+	return blk_status_to_errno(err);
+}
+
+static void nvme_kv_account(struct nvme_kv_ns *kvns, u8 opcode, int error,
+			    u32 len, u32 result)
+{
+	static const u8 stat_of[] = {
+		[NVME_KV_CMD_STORE]	= NVME_KV_STAT_STORE,
+		[NVME_KV_CMD_RETRIEVE]	= NVME_KV_STAT_RETRIEVE,
+		[NVME_KV_CMD_LIST]	= NVME_KV_STAT_LIST,
+		[NVME_KV_CMD_DELETE]	= NVME_KV_STAT_DELETE,
+		[NVME_KV_CMD_EXIST]	= NVME_KV_STAT_EXIST,
+	};
+
+	atomic64_inc(&kvns->stats[stat_of[opcode]]);
+	if (error) {
+		atomic64_inc(&kvns->stats[NVME_KV_STAT_ERRORS]);
+	} else if (opcode == NVME_KV_CMD_STORE) {
+		atomic64_add(len, &kvns->stats[NVME_KV_STAT_BYTES_WRITTEN]);
+	} else if (opcode == NVME_KV_CMD_RETRIEVE) {
+		atomic64_add(min(len, result),
+			     &kvns->stats[NVME_KV_STAT_BYTES_READ]);
+	} else if (opcode == NVME_KV_CMD_LIST) {
+		atomic64_add(len, &kvns->stats[NVME_KV_STAT_BYTES_READ]);
+	}
+}
+
+/*
+ * Allocate, map and start the request of one command; @len bytes at @ubuf
+ * (@user) or @kbuf are mapped.  On success @end_io runs when it
+ * completes and its owner frees it; on failure nothing was started.  The
+ * caller has counted the command in with nvme_kv_cmd_begin().  May sleep.
+ */
+static struct request *nvme_kv_start(struct nvme_kv_ns *kvns,
+				     struct nvme_command *cmd, bool user,
+				     void __user *ubuf, void *kbuf, u32 len,
+				     rq_end_io_fn *end_io, void *data,
+				     struct bio **bio)
+{
+	struct request_queue *q = kvns->ns->queue;
+	struct request *rq;
+	int ret = 0;
+
+	rq = blk_mq_alloc_request(q, nvme_req_op(cmd), 0);
+	if (IS_ERR(rq))
+		return rq;
+	nvme_init_request(rq, cmd);
+
+	if (len && user)
+		ret = blk_rq_map_user(q, rq, NULL, ubuf, len, GFP_KERNEL);
+	else if (len)
+		ret = blk_rq_map_kern(q, rq, kbuf, len, GFP_KERNEL);
+	if (ret) {
+		blk_mq_free_request(rq);
+		return ERR_PTR(ret);
+	}
+	/* completion moves rq->bio on, but unmapping needs the first bio */
+	if (bio)
+		*bio = rq->bio;
+	rq->end_io = end_io;
+	rq->end_io_data = data;
+	blk_execute_rq_nowait(rq, false);
+	return rq;
+}
+
+/* ---- user commands: single ioctls and batches ---- */
+
+/**
+ * struct nvme_kv_uop - a user operation in flight
+ * @op:		the operation, outputs filled when it finished
+ * @kvns:	its namespace
+ * @started:	its request was sent
+ * @bio:	the user mapping, unmapped after completion
+ * @pending:	the batch's count of operations still in flight
+ * @done:	completed when @pending reaches 0
+ */
+struct nvme_kv_uop {
+	struct nvme_kv_batch_op	op;
+	struct nvme_kv_ns	*kvns;
+	bool			started;
+	struct bio		*bio;
+	atomic_t		*pending;
+	struct completion	*done;
+};
+
+/*
+ * Record the outcome and free the request at once: its tag may be what the
+ * next operation of a batch larger than the queue depth waits for.  The
+ * user pages stay mapped until nvme_kv_run_uops() unmaps them.
+ */
+static enum rq_end_io_ret nvme_kv_uop_end_io(struct request *rq,
+					     blk_status_t err)
+{
+	struct nvme_kv_uop *uop = rq->end_io_data;
+	struct nvme_kv_ns *kvns = uop->kvns;
+
+	uop->op.error = nvme_kv_rq_error(rq, err, &uop->op.status,
+					 &uop->op.result);
+	blk_mq_free_request(rq);
+	nvme_kv_cmd_end(kvns);
+	if (atomic_dec_and_test(uop->pending))
+		complete(uop->done);
+	return RQ_END_IO_NONE;
+}
+
+/*
+ * Run checked user operations together and wait for all of them: each is
+ * started as soon as it has a request, so more than the queue depth just
+ * wait for tags that earlier ones free.  Fills every op's outputs.
+ */
+static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
+			     unsigned int nr)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+	atomic_t pending = ATOMIC_INIT(1);
+	struct nvme_command cmd;
+	struct nvme_kv_uop *u;
+	struct request *rq;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		u = &uops[i];
+		u->kvns = kvns;
+		u->pending = &pending;
+		u->done = &done;
+		ret = nvme_kv_cmd_begin(kvns);
+		if (ret) {
+			u->op.error = ret;
+			continue;
+		}
+		nvme_kv_build_cmd(kvns, &cmd, u->op.opcode, u->op.key,
+				  u->op.key_len, u->op.options, u->op.value_len);
+		atomic_inc(&pending);
+		rq = nvme_kv_start(kvns, &cmd, true,
+				   u64_to_user_ptr(u->op.value), NULL,
+				   u->op.value_len, nvme_kv_uop_end_io, u,
+				   &u->bio);
+		if (IS_ERR(rq)) {
+			u->op.error = PTR_ERR(rq);
+			atomic_dec(&pending);
+			nvme_kv_cmd_end(kvns);
+			continue;
+		}
+		u->started = true;
+	}
+	if (!atomic_dec_and_test(&pending))
+		wait_for_completion_io(&done);
+
+	for (i = 0; i < nr; i++) {
+		u = &uops[i];
+		if (!u->started)
+			continue;
+		if (u->bio)
+			blk_rq_unmap_user(u->bio);
+		nvme_kv_account(kvns, u->op.opcode, u->op.error,
+				u->op.value_len, u->op.result);
+	}
+}
+
+static int nvme_kv_check_uop(const struct nvme_kv_batch_op *op)
+{
+	if (op->rsvd0 || op->rsvd1 || op->rsvd2)
+		return -EINVAL;
+	return nvme_kv_check(op->opcode, op->key, op->key_len, op->options,
+			     op->value, op->value_len);
+}
+
+/* NVME_KV_IOCTL_STORE, _RETRIEVE, _DELETE, _EXIST and _LIST */
+static int nvme_kv_ioctl_cmd(struct nvme_kv_ns *kvns, u8 opcode,
+			     void __user *argp)
+{
+	struct nvme_kv_cmd __user *ucmd = argp;
+	struct nvme_kv_uop uop = { };
 	struct nvme_kv_cmd kc;
-	struct nvme_command cmd = { };
-	u8 *sqe = (u8 *)&cmd;
 	u32 argsz;
 	int ret;
 
-	if (get_user(argsz, (u32 __user *)argp))
+	if (get_user(argsz, &ucmd->argsz))
 		return -EFAULT;
 	if (argsz < sizeof(kc))
 		return -EINVAL;
 	ret = copy_struct_from_user(&kc, sizeof(kc), argp, argsz);
 	if (ret)
 		return ret == -E2BIG ? -EINVAL : ret;
-	ret = nvme_kv_check_cmd(&kc, opcode);
+	if (kc.flags || kc.rsvd0 || kc.rsvd1 || kc.result || kc.status ||
+	    memchr_inv(kc.rsvd2, 0, sizeof(kc.rsvd2)))
+		return -EINVAL;
+
+	uop.op.opcode = opcode;
+	uop.op.key_len = kc.key_len;
+	uop.op.options = kc.options;
+	uop.op.value_len = kc.value_len;
+	memcpy(uop.op.key, kc.key, sizeof(uop.op.key));
+	uop.op.value = kc.value;
+	ret = nvme_kv_check_uop(&uop.op);
 	if (ret)
 		return ret;
 
-	sqe[NVME_KV_SQE_OPCODE] = opcode;
-	nvme_kv_put_le32(sqe + NVME_KV_SQE_NSID, kvns->nsid);
-	nvme_kv_sqe_set_key(sqe, kc.key, kc.key_len);
-	nvme_kv_put_le32(sqe + NVME_KV_SQE_SIZE, kc.value_len);
-	sqe[NVME_KV_SQE_OPTIONS] = kc.options;
-
-	down_read(&kvns->io_sem);
-	if (kvns->dead || nvme_kv_ns_gone(kvns))
-		ret = -ENODEV;
-	else
-		ret = nvme_kv_execute(kvns, &cmd, u64_to_user_ptr(kc.value),
-				      kc.value_len, &kc.result, &kc.status);
-	up_read(&kvns->io_sem);
-
+	nvme_kv_run_uops(kvns, &uop, 1);
 	/* the outputs are reported for a failed command too */
-	if (ret != -ENODEV &&
-	    (put_user(kc.result, (u32 __user *)(argp +
-			offsetof(struct nvme_kv_cmd, result))) ||
-	     put_user(kc.status, (u16 __user *)(argp +
-			offsetof(struct nvme_kv_cmd, status)))))
+	if (uop.started && (put_user(uop.op.result, &ucmd->result) ||
+			    put_user(uop.op.status, &ucmd->status)))
 		return -EFAULT;
+	return uop.op.error;
+}
+
+/* NVME_KV_IOCTL_BATCH */
+static int nvme_kv_ioctl_batch(struct nvme_kv_ns *kvns, void __user *argp)
+{
+	struct nvme_kv_batch __user *ubatch = argp;
+	struct nvme_kv_batch_op __user *uop;
+	struct nvme_kv_batch batch;
+	struct nvme_kv_uop *uops;
+	unsigned int i;
+	u32 argsz;
+	int ret;
+
+	if (get_user(argsz, &ubatch->argsz))
+		return -EFAULT;
+	if (argsz < sizeof(batch))
+		return -EINVAL;
+	ret = copy_struct_from_user(&batch, sizeof(batch), argp, argsz);
+	if (ret)
+		return ret == -E2BIG ? -EINVAL : ret;
+	if (batch.flags || memchr_inv(batch.rsvd, 0, sizeof(batch.rsvd)) ||
+	    !batch.nr_ops || batch.nr_ops > NVME_KV_BATCH_MAX ||
+	    batch.op_size < sizeof(struct nvme_kv_batch_op) ||
+	    batch.op_size > PAGE_SIZE)
+		return -EINVAL;
+
+	uops = kvcalloc(batch.nr_ops, sizeof(*uops), GFP_KERNEL);
+	if (!uops)
+		return -ENOMEM;
+	for (i = 0; i < batch.nr_ops; i++) {
+		uop = u64_to_user_ptr(batch.ops + (u64)i * batch.op_size);
+		ret = copy_struct_from_user(&uops[i].op, sizeof(uops[i].op),
+					    uop, batch.op_size);
+		if (ret) {
+			ret = ret == -E2BIG ? -EINVAL : ret;
+			goto out_free;
+		}
+		/* outputs are ignored on input */
+		uops[i].op.result = 0;
+		uops[i].op.status = 0;
+		uops[i].op.error = 0;
+		ret = nvme_kv_check_uop(&uops[i].op);
+		if (ret)
+			goto out_free;
+	}
+
+	nvme_kv_run_uops(kvns, uops, batch.nr_ops);
+
+	for (i = 0; i < batch.nr_ops; i++) {
+		uop = u64_to_user_ptr(batch.ops + (u64)i * batch.op_size);
+		if (put_user(uops[i].op.result, &uop->result) ||
+		    put_user(uops[i].op.status, &uop->status) ||
+		    put_user(uops[i].op.error, &uop->error)) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+out_free:
+	kvfree(uops);
+	return ret;
+}
+
+/* KV Identify Namespace (CNS 05h) into @id; the caller counted itself in. */
+static int nvme_kv_identify_ns(struct nvme_kv_ns *kvns,
+			       struct nvme_kv_id_ns *id)
+{
+	struct nvme_command c = { };
+
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.nsid = cpu_to_le32(kvns->nsid);
+	c.identify.cns = NVME_ID_CNS_CS_NS;
+	c.identify.csi = NVME_KV_CSI;
+	return nvme_submit_sync_cmd(kvns->ctrl->admin_q, &c, id, sizeof(*id));
+}
+
+/* NVME_KV_IOCTL_IDENTIFY */
+static int nvme_kv_ioctl_identify(struct nvme_kv_ns *kvns, void __user *argp)
+{
+	struct nvme_kv_identify __user *uid = argp;
+	struct nvme_kv_identify info;
+	struct nvme_kv_id_ns *id;
+	u32 argsz;
+	int ret;
+
+	if (get_user(argsz, &uid->argsz))
+		return -EFAULT;
+	if (argsz < sizeof(info))
+		return -EINVAL;
+	ret = copy_struct_from_user(&info, sizeof(info), argp, argsz);
+	if (ret)
+		return ret == -E2BIG ? -EINVAL : ret;
+	if (info.flags || info.nsid || info.max_key_len || info.max_value_len ||
+	    info.max_keys || info.capacity || info.utilization ||
+	    memchr_inv(info.rsvd, 0, sizeof(info.rsvd)))
+		return -EINVAL;
+
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return -ENOMEM;
+	ret = nvme_kv_cmd_begin(kvns);
+	if (ret)
+		goto out_free;
+	ret = nvme_kv_identify_ns(kvns, id);
+	nvme_kv_cmd_end(kvns);
+	if (ret > 0)
+		ret = nvme_kv_status_to_errno(ret & NVME_SCT_SC_MASK);
+	if (ret)
+		goto out_free;
+
+	info.nsid = kvns->nsid;
+	info.max_key_len = le16_to_cpu(id->kvf[0].kvkml);
+	info.max_value_len = le32_to_cpu(id->kvf[0].kvvml);
+	info.max_keys = le32_to_cpu(id->kvf[0].mnks);
+	info.capacity = le64_to_cpu(id->nsze);
+	info.utilization = le64_to_cpu(id->nuse);
+	/* only the fields this kernel knows, leaving the rest of argsz */
+	if (copy_to_user(argp, &info, sizeof(info)))
+		ret = -EFAULT;
+out_free:
+	kfree(id);
 	return ret;
 }
 
@@ -239,24 +588,303 @@ static long nvme_kv_ioctl(struct file *file, unsigned int cmd,
 	struct nvme_kv_ns *kvns = file->private_data;
 	void __user *argp = (void __user *)arg;
 
-	/* the size in @cmd is not checked: struct nvme_kv_cmd.argsz is */
+	/* the size in @cmd is not checked: the argsz field of the struct is */
 	if (_IOC_TYPE(cmd) != NVME_KV_IOCTL_TYPE ||
 	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
 		return -ENOTTY;
 
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(NVME_KV_IOCTL_STORE):
-		return nvme_kv_ioctl_io(kvns, NVME_KV_CMD_STORE, argp);
+		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_STORE, argp);
 	case _IOC_NR(NVME_KV_IOCTL_RETRIEVE):
-		return nvme_kv_ioctl_io(kvns, NVME_KV_CMD_RETRIEVE, argp);
+		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_RETRIEVE, argp);
 	case _IOC_NR(NVME_KV_IOCTL_DELETE):
-		return nvme_kv_ioctl_io(kvns, NVME_KV_CMD_DELETE, argp);
+		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_DELETE, argp);
 	case _IOC_NR(NVME_KV_IOCTL_EXIST):
-		return nvme_kv_ioctl_io(kvns, NVME_KV_CMD_EXIST, argp);
+		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_EXIST, argp);
+	case _IOC_NR(NVME_KV_IOCTL_LIST):
+		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_LIST, argp);
+	case _IOC_NR(NVME_KV_IOCTL_IDENTIFY):
+		return nvme_kv_ioctl_identify(kvns, argp);
+	case _IOC_NR(NVME_KV_IOCTL_BATCH):
+		return nvme_kv_ioctl_batch(kvns, argp);
 	default:
 		return -ENOTTY;
 	}
 }
+
+/* ---- in-kernel API, include/linux/nvme-kv.h ---- */
+
+static enum rq_end_io_ret nvme_kv_kreq_end_io(struct request *rq,
+					      blk_status_t err)
+{
+	struct nvme_kv_request *req = rq->end_io_data;
+	struct nvme_kv_ns *kvns = req->kvns;
+
+	req->error = nvme_kv_rq_error(rq, err, &req->status, &req->result);
+	nvme_kv_account(kvns, req->opcode, req->error, req->buf_len,
+			req->result);
+	blk_mq_free_request(rq);
+	nvme_kv_cmd_end(kvns);
+	req->done(req);
+	return RQ_END_IO_NONE;
+}
+
+/**
+ * nvme_kv_submit() - start a KV command
+ * @kvns: namespace from nvme_kv_ns_get()
+ * @req: the command; the caller's again once @req->done ran
+ *
+ * Checks @req like the ioctls check their arguments, then sends it.  May
+ * sleep (for a free tag, or to map @req->buf), so it must be called in
+ * process context.
+ *
+ * Return: 0 when the command was sent: @req->done will be called exactly
+ * once, with @req->error, @req->status and @req->result set.  A negative
+ * errno when it was not: -EINVAL for a malformed request, -ENODEV when the
+ * namespace is gone, -ENOMEM; @req->done is not called then.
+ */
+int nvme_kv_submit(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
+{
+	struct nvme_command cmd;
+	struct request *rq;
+	int ret;
+
+	might_sleep();
+	if (!req->done || (req->buf_len && !req->buf))
+		return -EINVAL;
+	ret = nvme_kv_check(req->opcode, req->key, req->key_len, req->options,
+			    req->buf, req->buf_len);
+	if (ret)
+		return ret;
+	req->kvns = kvns;
+	req->error = 0;
+	req->status = 0;
+	req->result = 0;
+
+	ret = nvme_kv_cmd_begin(kvns);
+	if (ret)
+		return ret;
+	nvme_kv_build_cmd(kvns, &cmd, req->opcode, req->key, req->key_len,
+			  req->options, req->buf_len);
+	rq = nvme_kv_start(kvns, &cmd, false, NULL, req->buf, req->buf_len,
+			   nvme_kv_kreq_end_io, req, NULL);
+	if (IS_ERR(rq)) {
+		nvme_kv_cmd_end(kvns);
+		return PTR_ERR(rq);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvme_kv_submit);
+
+static void nvme_kv_sync_done(struct nvme_kv_request *req)
+{
+	complete(req->private);
+}
+
+/**
+ * nvme_kv_execute() - run a KV command and wait for it
+ * @kvns: namespace from nvme_kv_ns_get()
+ * @req: the command; @req->done and @req->private are not used
+ *
+ * Process context only; sleeps until the command completes, which the NVMe
+ * timeout and error handling bound.
+ *
+ * Return: 0, or the negative errno of the command (also in @req->error),
+ * with @req->status and @req->result set when the command was sent.
+ */
+int nvme_kv_execute(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+	struct nvme_kv_request sync = *req;
+	int ret;
+
+	sync.done = nvme_kv_sync_done;
+	sync.private = &done;
+	ret = nvme_kv_submit(kvns, &sync);
+	if (ret) {
+		req->error = ret;
+		return ret;
+	}
+	wait_for_completion_io(&done);
+	req->error = sync.error;
+	req->status = sync.status;
+	req->result = sync.result;
+	return sync.error;
+}
+EXPORT_SYMBOL_GPL(nvme_kv_execute);
+
+static int nvme_kv_sync(struct nvme_kv_ns *kvns, u8 opcode, const void *key,
+			u8 key_len, u8 options, void *buf, u32 len, u32 *result)
+{
+	struct nvme_kv_request req = {
+		.opcode		= opcode,
+		.key_len	= key_len,
+		.options	= options,
+		.buf		= buf,
+		.buf_len	= len,
+	};
+	int ret;
+
+	if (key_len > NVME_KV_KEY_MAX || (key_len && !key))
+		return -EINVAL;
+	if (key_len)
+		memcpy(req.key, key, key_len);
+	ret = nvme_kv_execute(kvns, &req);
+	if (result)
+		*result = req.result;
+	return ret;
+}
+
+/**
+ * nvme_kv_store() - store a value under a key and wait for it
+ * @kvns: namespace from nvme_kv_ns_get()
+ * @key: key bytes
+ * @key_len: NVME_KV_KEY_MIN..NVME_KV_KEY_MAX
+ * @value: value bytes, kmalloc() or vmalloc() memory
+ * @len: value size
+ * @options: NVME_KV_STORE_* bits
+ *
+ * Process context only.
+ *
+ * Return: 0 once the value is stored, or a negative errno: -EEXIST or
+ * -ENOENT when an only-if option failed, -EFBIG, -ENOSPC, -EINVAL,
+ * -ECANCELED, -ENOLINK, -ENODEV, -EIO.
+ */
+int nvme_kv_store(struct nvme_kv_ns *kvns, const void *key, u8 key_len,
+		  const void *value, u32 len, u8 options)
+{
+	return nvme_kv_sync(kvns, NVME_KV_CMD_STORE, key, key_len, options,
+			    (void *)value, len, NULL);
+}
+EXPORT_SYMBOL_GPL(nvme_kv_store);
+
+/**
+ * nvme_kv_retrieve() - read the value of a key and wait for it
+ * @kvns: namespace from nvme_kv_ns_get()
+ * @key: key bytes
+ * @key_len: NVME_KV_KEY_MIN..NVME_KV_KEY_MAX
+ * @buf: destination, kmalloc() or vmalloc() memory
+ * @len: size of @buf; a larger value is cut to it
+ * @value_len: out, may be NULL: the size of the stored value
+ *
+ * Process context only.
+ *
+ * Return: 0, -ENOENT for a missing key, or another negative errno.
+ */
+int nvme_kv_retrieve(struct nvme_kv_ns *kvns, const void *key, u8 key_len,
+		     void *buf, u32 len, u32 *value_len)
+{
+	return nvme_kv_sync(kvns, NVME_KV_CMD_RETRIEVE, key, key_len, 0, buf,
+			    len, value_len);
+}
+EXPORT_SYMBOL_GPL(nvme_kv_retrieve);
+
+/**
+ * nvme_kv_delete() - delete a key and its value and wait for it
+ * @kvns: namespace from nvme_kv_ns_get()
+ * @key: key bytes
+ * @key_len: NVME_KV_KEY_MIN..NVME_KV_KEY_MAX
+ *
+ * Process context only.
+ *
+ * Return: 0, -ENOENT for a missing key, or another negative errno.
+ */
+int nvme_kv_delete(struct nvme_kv_ns *kvns, const void *key, u8 key_len)
+{
+	return nvme_kv_sync(kvns, NVME_KV_CMD_DELETE, key, key_len, 0, NULL,
+			    0, NULL);
+}
+EXPORT_SYMBOL_GPL(nvme_kv_delete);
+
+/**
+ * nvme_kv_exist() - ask whether a key exists and wait for the answer
+ * @kvns: namespace from nvme_kv_ns_get()
+ * @key: key bytes
+ * @key_len: NVME_KV_KEY_MIN..NVME_KV_KEY_MAX
+ *
+ * Process context only.
+ *
+ * Return: 0 if it exists, -ENOENT if not, or another negative errno.
+ */
+int nvme_kv_exist(struct nvme_kv_ns *kvns, const void *key, u8 key_len)
+{
+	return nvme_kv_sync(kvns, NVME_KV_CMD_EXIST, key, key_len, 0, NULL, 0,
+			    NULL);
+}
+EXPORT_SYMBOL_GPL(nvme_kv_exist);
+
+/**
+ * nvme_kv_list() - list keys from a start key on and wait for them
+ * @kvns: namespace from nvme_kv_ns_get()
+ * @start: start key, included if it exists; may be NULL if @start_len is 0
+ * @start_len: 0 (list from the first key) .. NVME_KV_KEY_MAX
+ * @buf: destination, kmalloc() or vmalloc() memory, in the List format of
+ *	 Documentation/wire-format.md: le32 key count, then per key a le16
+ *	 length, the key and zero padding to 4 bytes
+ * @len: size of @buf, at least 4; the list stops before the first key that
+ *	 would not fit
+ *
+ * Process context only.
+ *
+ * Return: 0 or a negative errno.
+ */
+int nvme_kv_list(struct nvme_kv_ns *kvns, const void *start, u8 start_len,
+		 void *buf, u32 len)
+{
+	return nvme_kv_sync(kvns, NVME_KV_CMD_LIST, start, start_len, 0, buf,
+			    len, NULL);
+}
+EXPORT_SYMBOL_GPL(nvme_kv_list);
+
+/**
+ * nvme_kv_ns_get() - look up a bound KV namespace by name
+ * @name: device name, such as "kv0n1"
+ *
+ * Process context only.
+ *
+ * Return: the namespace with a reference the caller drops with
+ * nvme_kv_ns_put(), or ERR_PTR(-ENODEV).  Commands on it fail with -ENODEV
+ * once it is unbound; the handle itself stays valid until put.
+ */
+struct nvme_kv_ns *nvme_kv_ns_get(const char *name)
+{
+	struct nvme_kv_ns *kvns, *found = ERR_PTR(-ENODEV);
+
+	mutex_lock(&nvme_kv_lock);
+	list_for_each_entry(kvns, &nvme_kv_namespaces, entry) {
+		if (!strcmp(dev_name(&kvns->cdev_device), name)) {
+			get_device(&kvns->cdev_device);
+			found = kvns;
+			break;
+		}
+	}
+	mutex_unlock(&nvme_kv_lock);
+	return found;
+}
+EXPORT_SYMBOL_GPL(nvme_kv_ns_get);
+
+/**
+ * nvme_kv_ns_put() - drop the reference from nvme_kv_ns_get()
+ * @kvns: the namespace; no command of the caller may still be in flight
+ */
+void nvme_kv_ns_put(struct nvme_kv_ns *kvns)
+{
+	put_device(&kvns->cdev_device);
+}
+EXPORT_SYMBOL_GPL(nvme_kv_ns_put);
+
+/**
+ * nvme_kv_max_value_len() - the value limit of a namespace
+ * @kvns: namespace from nvme_kv_ns_get()
+ *
+ * Return: KVVML from the namespace's KV Identify data when it was bound.
+ */
+u32 nvme_kv_max_value_len(struct nvme_kv_ns *kvns)
+{
+	return kvns->max_value_len;
+}
+EXPORT_SYMBOL_GPL(nvme_kv_max_value_len);
 
 static int nvme_kv_open(struct inode *inode, struct file *file)
 {
@@ -316,7 +944,65 @@ static struct attribute *nvme_kv_ns_attrs[] = {
 	&dev_attr_max_value_len.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(nvme_kv_ns);
+
+static const struct attribute_group nvme_kv_ns_group = {
+	.attrs = nvme_kv_ns_attrs,
+};
+
+struct nvme_kv_stat_attr {
+	struct device_attribute	attr;
+	enum nvme_kv_stat	stat;
+};
+
+static ssize_t nvme_kv_stat_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct nvme_kv_ns *kvns = container_of(dev, struct nvme_kv_ns,
+					       cdev_device);
+	enum nvme_kv_stat stat = container_of(attr, struct nvme_kv_stat_attr,
+					      attr)->stat;
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&kvns->stats[stat]));
+}
+
+#define NVME_KV_STAT_ATTR(_name, _stat)					\
+	static struct nvme_kv_stat_attr nvme_kv_stat_##_name = {	\
+		.attr	= __ATTR(_name, 0444, nvme_kv_stat_show, NULL),	\
+		.stat	= _stat,					\
+	}
+
+NVME_KV_STAT_ATTR(store, NVME_KV_STAT_STORE);
+NVME_KV_STAT_ATTR(retrieve, NVME_KV_STAT_RETRIEVE);
+NVME_KV_STAT_ATTR(delete, NVME_KV_STAT_DELETE);
+NVME_KV_STAT_ATTR(exist, NVME_KV_STAT_EXIST);
+NVME_KV_STAT_ATTR(list, NVME_KV_STAT_LIST);
+NVME_KV_STAT_ATTR(errors, NVME_KV_STAT_ERRORS);
+NVME_KV_STAT_ATTR(bytes_written, NVME_KV_STAT_BYTES_WRITTEN);
+NVME_KV_STAT_ATTR(bytes_read, NVME_KV_STAT_BYTES_READ);
+
+/* commands sent by opcode, those that failed, value bytes moved */
+static struct attribute *nvme_kv_stat_attrs[] = {
+	&nvme_kv_stat_store.attr.attr,
+	&nvme_kv_stat_retrieve.attr.attr,
+	&nvme_kv_stat_delete.attr.attr,
+	&nvme_kv_stat_exist.attr.attr,
+	&nvme_kv_stat_list.attr.attr,
+	&nvme_kv_stat_errors.attr.attr,
+	&nvme_kv_stat_bytes_written.attr.attr,
+	&nvme_kv_stat_bytes_read.attr.attr,
+	NULL,
+};
+
+static const struct attribute_group nvme_kv_stat_group = {
+	.name	= "stats",
+	.attrs	= nvme_kv_stat_attrs,
+};
+
+static const struct attribute_group *nvme_kv_ns_groups[] = {
+	&nvme_kv_ns_group,
+	&nvme_kv_stat_group,
+	NULL,
+};
 
 static ssize_t rescan_store(const struct class *class,
 			    const struct class_attribute *attr,
@@ -352,21 +1038,16 @@ static void nvme_kv_ns_release(struct device *dev)
 	kfree(kvns);
 }
 
-/* Read KVVML of format 0 from the KV Identify Namespace data (CNS 05h). */
-static u32 nvme_kv_identify_max_value(struct nvme_ctrl *ctrl, u32 nsid)
+/* KVVML of format 0 from the KV Identify Namespace data, 0 if unknown */
+static u32 nvme_kv_identify_max_value(struct nvme_kv_ns *kvns)
 {
-	struct nvme_command c = { };
 	struct nvme_kv_id_ns *id;
 	u32 max = 0;
 
 	id = kmalloc(sizeof(*id), GFP_KERNEL);
 	if (!id)
 		return 0;
-	c.identify.opcode = nvme_admin_identify;
-	c.identify.nsid = cpu_to_le32(nsid);
-	c.identify.cns = NVME_ID_CNS_CS_NS;
-	c.identify.csi = NVME_KV_CSI;
-	if (!nvme_submit_sync_cmd(ctrl->admin_q, &c, id, sizeof(*id)))
+	if (!nvme_kv_identify_ns(kvns, id))
 		max = le32_to_cpu(id->kvf[0].kvvml);
 	kfree(id);
 	return max;
@@ -411,8 +1092,9 @@ static int nvme_kv_bind(struct file *ctrl_file, struct nvme_ctrl *ctrl,
 	kvns->ctrl = ctrl;
 	kvns->ns = ns;
 	kvns->nsid = nsid;
-	kvns->max_value_len = nvme_kv_identify_max_value(ctrl, nsid);
-	init_rwsem(&kvns->io_sem);
+	kvns->max_value_len = nvme_kv_identify_max_value(kvns);
+	spin_lock_init(&kvns->lock);
+	init_waitqueue_head(&kvns->idle);
 
 	/* from here on the device's release frees kvns and the minor */
 	device_initialize(&kvns->cdev_device);
@@ -453,10 +1135,11 @@ static void nvme_kv_unbind(struct nvme_kv_ns *kvns)
 	list_del(&kvns->entry);
 	cdev_device_del(&kvns->cdev, &kvns->cdev_device);
 
-	/* wait for commands in flight; later ones see ->dead */
-	down_write(&kvns->io_sem);
+	/* later commands see ->dead; wait for those in flight */
+	spin_lock_irq(&kvns->lock);
 	kvns->dead = true;
-	up_write(&kvns->io_sem);
+	spin_unlock_irq(&kvns->lock);
+	wait_event(kvns->idle, nvme_kv_idle(kvns));
 
 	nvme_put_ns(kvns->ns);
 	fput(kvns->ctrl_file);

@@ -2,7 +2,7 @@
 # Build the guest's initramfs (build/guest/initramfs.cpio): busybox, kmod's
 # modprobe with a module tree (modules.dep/alias) holding the stock modules
 # the tests need plus the patched nvmet stack and nvme-kv's modules, nvme-cli,
-# fio, the nvme-kv tools and the selftests.
+# (with nvme-kv's plugin) fio, jq, udev, the nvme-kv tools and the selftests.
 #
 #   qemu/mkinitramfs.sh <kernel-release>
 set -eu
@@ -39,8 +39,18 @@ copy_bin /usr/bin/kmod /sbin/kmod
 for t in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -s kmod "$root/sbin/$t"
 done
-copy_bin /usr/sbin/nvme /usr/sbin/nvme
+# nvme-cli as scripts/nvme-cli.sh built it, with the kv plugin
+copy_bin "$top/build/nvme-cli/nvme" /usr/sbin/nvme
 copy_bin /usr/bin/fio /usr/bin/fio
+copy_bin /usr/bin/jq /usr/bin/jq
+# udev, to test the shipped rule (userspace/udev/60-nvme-kv.rules)
+mkdir -p "$root/lib/systemd" "$root/etc/udev/rules.d"
+copy_bin /lib/systemd/systemd-udevd /lib/systemd/systemd-udevd
+copy_bin /usr/bin/udevadm /usr/bin/udevadm
+cp "$top/userspace/udev/60-nvme-kv.rules" "$root/etc/udev/rules.d/"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
+	> "$root/etc/passwd"
+printf 'root:x:0:\ndisk:x:6:\nnogroup:x:65534:\n' > "$root/etc/group"
 cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" \
 	"$top/build/bin/kv_target_test" "$top/build/bin/kv_workload" \
 	"$root/usr/bin/"
@@ -63,7 +73,8 @@ done
 find "$moddir/kernel" -name '*.ko.xz' -exec xz -d {} +
 rm -f "$moddir"/kernel/drivers/nvme/target/*.ko
 for f in "$top"/build/ksrc/drivers/nvme/target/*.ko \
-	 "$top"/build/mod/host/nvme-kv.ko "$top"/build/mod/target/nvmet-kv.ko; do
+	 "$top"/build/mod/host/nvme-kv.ko "$top"/build/mod/target/nvmet-kv.ko \
+	 "$top"/build/mod/selftests/kv/api/nvme-kv-api-test.ko; do
 	cp "$f" "$moddir/updates/"
 done
 for f in modules.builtin modules.builtin.modinfo modules.order; do

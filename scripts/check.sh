@@ -46,7 +46,7 @@ echo "# checkpatch --strict"
 	cp="$top/build/ksrc/scripts/checkpatch.pl --no-tree --strict --terse"
 	# tracked files are checked as files; patches through stdin as patches
 	(cd "$top" && $cp --ignore SPDX_LICENSE_TAG -f host/*.[ch] target/*.[ch] \
-		uapi/linux/*.h) > "$out/checkpatch.txt" 2>&1
+		include/linux/*.h uapi/linux/*.h) > "$out/checkpatch.txt" 2>&1
 	for p in "$top"/target/patches/*.patch; do
 		$cp - < "$p" | sed "s#^-:#$(basename "$p"):#"
 	done >> "$out/checkpatch.txt" 2>&1

@@ -40,7 +40,7 @@ for k in greeting answer sixteen-byte-key; do
 	printf '  %-18s -> "%s"\n' "$k" "$(nvme-kv retrieve "$kv" "$k")" ||
 		fail "retrieve $k"
 done
-nvme-kv retrieve "$kv" blob -o /tmp/blob.back || fail "retrieve blob"
+nvme-kv retrieve "$kv" blob -f /tmp/blob.back || fail "retrieve blob"
 printf '  %-18s -> %s bytes (sha256 %s), %s\n' blob \
 	"$(wc -c < /tmp/blob.back)" "$(sha256sum < /tmp/blob.back | cut -c1-16)" \
 	"$(cmp -s /tmp/blob /tmp/blob.back && echo identical || echo DIFFERENT)"

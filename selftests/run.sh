@@ -30,7 +30,7 @@ key_of() {
 roundtrip() {
 	head -c "$3" /dev/urandom > /tmp/value &&
 	nvme-kv store "$1" "$2" -f /tmp/value &&
-	nvme-kv retrieve "$1" "$2" -o /tmp/back &&
+	nvme-kv retrieve "$1" "$2" -f /tmp/back &&
 	cmp /tmp/value /tmp/back
 }
 
@@ -52,6 +52,44 @@ overwrite() {
 	[ "$(nvme-kv retrieve "$1" over)" = second ]
 }
 
+cli_list() {
+	nvme-kv store "$1" cli-list-2 b && nvme-kv store "$1" cli-list-1 a &&
+	nvme-kv store "$1" cli-list-3 c || return 1
+	nvme-kv list "$1" --start cli-list- --max-keys 3 > /tmp/list || return 1
+	cat /tmp/list
+	[ "$(cat /tmp/list)" = "$(printf 'cli-list-1\ncli-list-2\ncli-list-3')" ]
+}
+
+cli_list_json() {
+	nvme-kv list "$1" -o json > /tmp/list.json || return 1
+	head -c 300 /tmp/list.json
+	n=$(nvme-kv list "$1" | wc -l)
+	jq -e --argjson n "$n" '.count == $n and (.keys | length) == $n and
+		([.keys[].key_hex] | . == sort) and
+		(.keys | map(.key) | index("cli-list-2") != null)' /tmp/list.json
+}
+
+cli_retrieve_formats() {
+	nvme-kv retrieve "$1" cli-list-1 -o json |
+		jq -e '.key == "cli-list-1" and .value == "a" and .value_hex == "61" and .value_len == 1' &&
+	[ "$(nvme-kv retrieve "$1" cli-list-2 -o hex)" = 62 ]
+}
+
+plugin_roundtrip() {
+	head -c 3000 /dev/urandom > /tmp/pvalue
+	nvme kv store "$1" -k plugin-key -f /tmp/pvalue &&
+	nvme kv retrieve "$1" -k plugin-key -f /tmp/pback &&
+	cmp /tmp/pvalue /tmp/pback
+}
+
+cli_stats() {
+	s0=$(cat /sys/class/nvme-kv/${1#/dev/}/stats/store)
+	nvme-kv store "$1" cli-stats x || return 1
+	nvme-kv stats "$1"
+	nvme-kv stats "$1" -o json | jq -e --argjson s "$((s0 + 1))" \
+		'.store == $s and .retrieve > 0 and .errors > 0 and .bytes_written > 0'
+}
+
 kv_dev_exists() {
 	[ -c "/dev/$1" ]
 }
@@ -71,6 +109,10 @@ for tr in loop tcp; do
 	t "$tr: KV namespace appears as /dev/ngXnY ($ng)" kv_dev_exists "$ng"
 
 	if [ $first = 1 ]; then
+		t "$tr: nvme kv (plugin) works on /dev/$ng without nvme-kv.ko loaded" \
+			sh -c "! lsmod | grep -q '^nvme_kv ' &&
+			       nvme kv store /dev/$ng -k plugin-early -v early &&
+			       [ \"\$(nvme kv retrieve /dev/$ng -k plugin-early)\" = early ]"
 		t "$tr: nvme-kv binds it on load as /dev/$kv" modprobe nvme-kv
 		first=0
 	else
@@ -103,6 +145,38 @@ for tr in loop tcp; do
 		       grep -q 'key does not exist' /tmp/err"
 	t "$tr: CLI reports a missing key with exit status 1 and a message" \
 		missing_key_message "/dev/$kv"
+	t "$tr: CLI list prints the stored keys in bytewise order" \
+		cli_list "/dev/$kv"
+	t "$tr: CLI list -o json is valid JSON with every key and the count" \
+		cli_list_json "/dev/$kv"
+	t "$tr: CLI retrieve -o json and -o hex show the value" \
+		cli_retrieve_formats "/dev/$kv"
+	t "$tr: CLI exist -o json says whether the key exists" \
+		sh -c "nvme-kv exist /dev/$kv cli-list-1 -o json | jq -e '.exists == true' &&
+		       { nvme-kv exist /dev/$kv cli-list-9 -o json; [ \$? = 1 ]; } |
+		       jq -e '.exists == false'"
+	t "$tr: CLI identify shows the limits, -o json too" \
+		sh -c "nvme-kv identify /dev/$kv | grep -q 'max_value_len *: 1048576' &&
+		       nvme-kv identify /dev/$kv -o json |
+		       jq -e '.max_key_len == 16 and .max_value_len == 1048576 and .utilization > 0'"
+	t "$tr: CLI stats counts the commands this binding sent" \
+		cli_stats "/dev/$kv"
+	t "$tr: nvme kv store then nvme kv retrieve return the same bytes (plugin)" \
+		plugin_roundtrip "/dev/$ng"
+	t "$tr: nvme kv exist and nvme kv delete (plugin)" \
+		sh -c "nvme kv exist /dev/$ng -k plugin-key -o json | jq -e '.exists' &&
+		       nvme kv delete /dev/$ng -k plugin-key &&
+		       ! nvme kv exist /dev/$ng -k plugin-key > /dev/null"
+	t "$tr: nvme kv retrieve of a missing key fails with Key Does Not Exist (plugin)" \
+		sh -c "! nvme kv retrieve /dev/$ng -k plugin-key 2> /tmp/err &&
+		       grep -q 'Key Does Not Exist (NVMe status 0x087)' /tmp/err"
+	t "$tr: nvme kv list -o json and nvme kv id-ns (plugin)" \
+		sh -c "nvme kv list /dev/$ng -k cli-list- -o json |
+		       jq -e '.keys[0:3] == [\"cli-list-1\", \"cli-list-2\", \"cli-list-3\"]' &&
+		       nvme kv id-ns /dev/$ng -o json | jq -e '.kvf[0].kvkml == 16 and .kvf[0].kvvml == 1048576'"
+	t "$tr: nvme kv rejects a 17-byte key before sending anything (plugin)" \
+		sh -c "! nvme kv store /dev/$ng -k 12345678901234567 -v x 2> /tmp/err &&
+		       grep -q 'keys are 1 to 16 bytes' /tmp/err"
 	t "$tr: CLI rejects a 17-byte key with exit status 2" \
 		long_key_usage "/dev/$kv"
 	if [ "$tr" = tcp ]; then
@@ -111,6 +185,16 @@ for tr in loop tcp; do
 	fi
 	kv_ioctl_test "/dev/$kv" "/dev/$ng" 1 > /tmp/ioctl.out 2>&1
 	tap_lines "$tr: " < /tmp/ioctl.out
+	if [ "$tr" = loop ]; then
+		modprobe nvme-kv-api-test dev="$kv"
+		dmesg | sed -n 's/.*nvme_kv_api_test: //p' > /tmp/api.out
+		grep -q '^DONE' /tmp/api.out ||
+			echo "FAIL api: the test module ran to its end" >> /tmp/api.out
+		tap_lines "$tr: " < /tmp/api.out
+		t "$tr: api: nvme-kv cannot be unloaded while an API user is loaded" \
+			sh -c '! rmmod nvme-kv 2> /dev/null'
+		t "$tr: api: the API test module unloads" rmmod nvme-kv-api-test
+	fi
 	kv_target_test "/dev/$ng" 1 "/dev/$ctrl" > /tmp/target.out 2>&1
 	tap_lines "$tr: target: " < /tmp/target.out
 	kv_workload concurrent "/dev/$ng" 1 8 300 > /tmp/conc.out 2>&1
@@ -122,12 +206,117 @@ for tr in loop tcp; do
 		kv_workload drain "/dev/$ng" 1 524288 > /tmp/fill.out 2>&1
 	fi
 	tap_lines "$tr: target: " < /tmp/fill.out
+	if [ "$tr" = tcp ]; then
+		kv_ioctl_test fuzz "/dev/$kv" 20000 "$(date +%s)" > /tmp/fuzz.out 2>&1
+		tap_lines "$tr: ioctl " < /tmp/fuzz.out
+		t "tcp: the namespace still works after the ioctl fuzz run" \
+			roundtrip "/dev/$kv" after-fuzz 4096
+	fi
 
 	t "$tr: nvme disconnect" nvme disconnect -n "$NQN"
 	echo 1 > /sys/class/nvme-kv/rescan
 	t "$tr: rescan after disconnect removes /dev/$kv" kv_dev_gone "$kv"
 	t "$tr: port goes down" port_down "$tr"
 done
+
+# ---- binding robustness: reset, lost port, disconnect, unload ----
+# Commands are kept in flight from 4 threads (kv_ioctl_test hammer) while
+# the controller is reset, its target port removed and re-added, or it is
+# disconnected; "timeout" turns a hung command into a failure.
+bind_kv() {
+	ctrl=$(ctrl_of "$1") || return 1
+	kv=kv${ctrl#nvme}n1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "$kv"
+}
+hammer() {
+	# hammer <seconds> <recover|end> <name>: in the background, to /tmp/hammer.out
+	timeout 60 kv_ioctl_test hammer "/dev/$kv" "$1" 4 "$3" "$2" > /tmp/hammer.out 2>&1 &
+	hammer_pid=$!
+}
+hammer_done() {
+	wait $hammer_pid
+	grep -q -e "^PASS " -e "^FAIL " /tmp/hammer.out ||
+		echo "FAIL $1: the commands did not end within 60 s" >> /tmp/hammer.out
+	tap_lines "" < /tmp/hammer.out
+}
+
+connect_tcp_reconnecting() {
+	port_up tcp && nvme connect -t tcp -a 127.0.0.1 -s "$TCP_PORT" \
+		-n "$NQN" --reconnect-delay=1 --ctrl-loss-tmo=60 > /dev/null
+}
+t "tcp: connect with a 1 s reconnect delay" connect_tcp_reconnecting
+bind_kv tcp
+
+resets() { dmesg | grep -c "$ctrl: resetting controller"; }
+r0=$(resets)
+name="tcp: reset while commands are in flight: every command ends, with success, ECANCELED or ENOLINK, and later ones succeed"
+hammer 6 recover "$name"
+sleep 1.5
+t "tcp: nvme reset of $ctrl under load" nvme reset "/dev/$ctrl"
+hammer_done "$name"
+t "tcp: the controller did reset during the load" [ "$(resets)" -gt "$r0" ]
+t "tcp: /dev/$kv stays bound and works after the reset" \
+	roundtrip "/dev/$kv" after-reset 4096
+
+name="tcp: target port disabled and re-enabled while commands are in flight: they fail with ECANCELED or ENOLINK, then succeed after the reconnect"
+hammer 12 recover "$name"
+sleep 1.5
+port_down tcp
+sleep 3
+port_up tcp
+hammer_done "$name"
+t "tcp: /dev/$kv stays bound and works after the reconnect" \
+	roundtrip "/dev/$kv" after-reconnect 4096
+t "modules: nvme-kv cannot be unloaded while /dev/$kv is open" \
+	sh -c "exec 3< /dev/$kv; ! rmmod nvme-kv 2> /dev/null && [ -c /dev/$kv ]"
+
+name="tcp: disconnect while commands are in flight: they end with ECANCELED or ENODEV"
+hammer 4 end "$name"
+sleep 1.5
+nvme disconnect -n "$NQN" > /dev/null
+hammer_done "$name"
+echo 1 > /sys/class/nvme-kv/rescan
+t "tcp: rescan after a disconnect under load removes /dev/$kv" kv_dev_gone "$kv"
+t "tcp: after the disconnect, a new connection binds again and works" \
+	sh -c "nvme connect -t tcp -a 127.0.0.1 -s $TCP_PORT -n $NQN > /dev/null"
+bind_kv tcp
+reconnected_values() {
+	[ "$(nvme-kv retrieve "/dev/$kv" over)" = second ] &&
+	roundtrip "/dev/$kv" after-disconnect 4096
+}
+t "tcp: the reconnected /dev/$kv still holds the values stored before" \
+	reconnected_values
+nvme disconnect -n "$NQN" > /dev/null
+echo 1 > /sys/class/nvme-kv/rescan
+port_down tcp
+
+# ---- the shipped udev rule: binding follows connect and disconnect ----
+udev_up() {
+	mkdir -p /run/udev &&
+	/lib/systemd/systemd-udevd --daemon 2> /tmp/udevd.err &&
+	udevadm settle -t 10
+}
+udev_binds() {
+	nvme connect -t tcp -a 127.0.0.1 -s "$TCP_PORT" -n "$NQN" > /dev/null ||
+		return 1
+	ctrl=$(ctrl_of tcp) || return 1
+	kv=kv${ctrl#nvme}n1
+	udevadm settle -t 10
+	wait_for 10 kv_dev_exists "$kv" && ls -l "/dev/$kv" | grep -q '^crw------- '
+}
+udev_unbinds() {
+	nvme disconnect -n "$NQN" > /dev/null || return 1
+	udevadm settle -t 10
+	wait_for 10 kv_dev_gone "$kv"
+}
+port_up tcp
+t "udev: systemd-udevd runs with the shipped 60-nvme-kv.rules" udev_up
+t "udev: the rule binds a KV namespace on connect, without a manual rescan, root-only" \
+	udev_binds
+t "udev: the rule releases it on disconnect" udev_unbinds
+udevadm control --exit 2> /dev/null
+port_down tcp
 
 # the store is on the RAM disk: a disabled and re-enabled namespace replays it
 replayed() {

@@ -4,6 +4,17 @@
  * malformed KV commands.
  *
  *   kv_ioctl_test <kv-device> <ng-device> <nsid>
+ *   kv_ioctl_test fuzz <kv-device> <iterations> <seed>
+ *   kv_ioctl_test hammer <kv-device> <seconds> <threads> <name> recover|end
+ *
+ * The fuzz mode sends random ioctls (random numbers, sizes, pointers,
+ * reserved bits and batches) and only checks that each one returns; the
+ * caller checks dmesg afterwards.  The hammer mode keeps Stores and
+ * Retrieves in flight from several threads while the caller resets,
+ * disconnects or cuts the controller: every command must end, with success
+ * or one of the errors the uapi header names for that (ECANCELED, ENOLINK,
+ * ENODEV), never with a wrong value, and with "recover" commands must
+ * succeed again after the last error; it prints one PASS/FAIL line <name>.
  *
  * Prints one line per check, "PASS <name>" or "FAIL <name>: <why>"; the
  * selftest shell library turns them into TAP.  Exit status 0 when all pass.
@@ -15,7 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <time.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/nvme_ioctl.h>
 #include "nvmekv.h"
 
@@ -55,6 +70,602 @@ static int raw_store(int ng, unsigned int nsid, unsigned int kl)
 	return ioctl(ng, NVME_IOCTL_IO64_CMD, &p);
 }
 
+static int list_sorted;	/* the last list_keys() came in bytewise order */
+
+/* the keys of a List buffer, joined with ',' into @out */
+static int list_keys(int fd, const char *start, size_t buf_len, char *out,
+		     size_t out_len, uint32_t *count)
+{
+	unsigned char buf[4096], prev[NVME_KV_KEY_MAX];
+	struct nvmekv_list_iter it;
+	const uint8_t *key;
+	size_t kl, n = 0, prev_len = 0;
+	uint16_t st;
+	int ret, cmp;
+
+	out[0] = 0;
+	list_sorted = 1;
+	ret = nvmekv_list(fd, start, strlen(start), buf, buf_len, &st);
+	if (ret)
+		return ret;
+	*count = nvme_kv_get_le32(buf);
+	nvmekv_list_iter_init(&it, buf, buf_len);
+	while ((ret = nvmekv_list_next(&it, &key, &kl)) == 1) {
+		if (prev_len) {
+			cmp = memcmp(prev, key, kl < prev_len ? kl : prev_len);
+			if (cmp > 0 || (!cmp && prev_len >= kl))
+				list_sorted = 0;
+		}
+		memcpy(prev, key, kl);
+		prev_len = kl;
+		if (n + kl + 2 > out_len)
+			return -ENOSPC;
+		if (n)
+			out[n++] = ',';
+		memcpy(out + n, key, kl);
+		n += kl;
+		out[n] = 0;
+	}
+	return ret;
+}
+
+struct walk {
+	unsigned char	prev[NVME_KV_KEY_MAX];
+	size_t		prev_len;
+	size_t		n;
+	int		sorted;
+	unsigned int	found;	/* bits: "a", "zz-list-a", -b, -c */
+};
+
+static int walk_key(const uint8_t *key, size_t kl, void *arg)
+{
+	static const char *const want[] = { "a", "zz-list-a", "zz-list-b",
+					    "zz-list-c" };
+	struct walk *w = arg;
+	unsigned int i;
+	int cmp;
+
+	if (!w->n)
+		w->sorted = 1;
+	if (w->n) {
+		cmp = memcmp(w->prev, key, kl < w->prev_len ? kl : w->prev_len);
+		if (cmp > 0 || (!cmp && w->prev_len >= kl))
+			w->sorted = 0;
+	}
+	memcpy(w->prev, key, kl);
+	w->prev_len = kl;
+	w->n++;
+	for (i = 0; i < 4; i++)
+		if (kl == strlen(want[i]) && !memcmp(key, want[i], kl))
+			w->found |= 1U << i;
+	return 0;
+}
+
+static void test_list(int fd)
+{
+	struct walk walk;
+	char keys[16384], all[1024];
+	unsigned char buf[64];
+	struct nvme_kv_cmd c;
+	uint32_t count = 0;
+	uint16_t st;
+	int ret, i;
+
+	ret = nvmekv_store(fd, "zz-list-b", 9, "2", 1, 0, &st) ||
+	      nvmekv_store(fd, "zz-list-c", 9, "3", 1, 0, &st) ||
+	      nvmekv_store(fd, "zz-list-a", 9, "1", 1, 0, &st);
+	check(!ret, "list: three keys stored", "ret %d", ret);
+
+	ret = list_keys(fd, "zz-list-", 4096, keys, sizeof(keys), &count);
+	check(!ret && count == 3 && !strcmp(keys, "zz-list-a,zz-list-b,zz-list-c"),
+	      "list from a start key returns the keys after it in bytewise order",
+	      "ret %d count %u keys '%s'", ret, count, keys);
+	ret = list_keys(fd, "zz-list-b", 4096, keys, sizeof(keys), &count);
+	check(!ret && count == 2 && !strcmp(keys, "zz-list-b,zz-list-c"),
+	      "list includes an existing start key", "ret %d count %u keys '%s'",
+	      ret, count, keys);
+	ret = list_keys(fd, "", 4096, keys, sizeof(keys), &count);
+	check(!ret && count >= 3 && list_sorted,
+	      "list with key length 0 returns keys in bytewise order",
+	      "ret %d count %u sorted %d", ret, count, list_sorted);
+	memset(&walk, 0, sizeof(walk));
+	ret = nvmekv_list_all(fd, NULL, 0, 0, walk_key, &walk, &st);
+	check(!ret && walk.sorted && walk.found == 0xf,
+	      "list walk from key length 0 visits every key once, in order",
+	      "ret %d keys %zu sorted %d found 0x%x", ret, walk.n, walk.sorted,
+	      walk.found);
+
+	/* 4 + 12 per 9-byte key: a 20-byte buffer holds one, 28 bytes two */
+	ret = list_keys(fd, "zz-list-", 20, keys, sizeof(keys), &count);
+	check(!ret && count == 1 && !strcmp(keys, "zz-list-a"),
+	      "list stops before the first key that does not fit the buffer",
+	      "ret %d count %u keys '%s'", ret, count, keys);
+	ret = list_keys(fd, "zz-list-", 4, keys, sizeof(keys), &count);
+	check(!ret && count == 0, "list with a 4-byte buffer returns no key",
+	      "ret %d count %u", ret, count);
+
+	/*
+	 * Walk as a library does: each List (room for two 9-byte keys) starts
+	 * at the last key seen, which comes back first and is skipped.
+	 */
+	all[0] = 0;
+	ret = list_keys(fd, "zz-list-", 20, keys, sizeof(keys), &count);
+	if (!ret && count == 1)
+		strcpy(all, keys);
+	for (i = 0; !ret && all[0] && i < 5; i++) {
+		char from[32], *next;
+
+		strcpy(from, strrchr(all, ',') ? strrchr(all, ',') + 1 : all);
+		ret = list_keys(fd, from, 28, keys, sizeof(keys), &count);
+		next = strchr(keys, ',');
+		if (ret || count < 2 || !next || strncmp(keys, from, strlen(from)))
+			break;
+		strcat(all, next);
+	}
+	check(!ret && !strcmp(all, "zz-list-a,zz-list-b,zz-list-c"),
+	      "list continues from the last key returned", "ret %d all '%s'", ret, all);
+
+	memset(&c, 0, sizeof(c));
+	c.argsz = sizeof(c);
+	c.value = (uintptr_t)buf;
+	c.value_len = 3;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_LIST, &c);
+	check(ret == -EINVAL, "list ioctl with a buffer under 4 bytes fails with EINVAL",
+	      "ret %d", ret);
+	c.value_len = sizeof(buf);
+	c.options = 1;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_LIST, &c);
+	check(ret == -EINVAL, "list ioctl with option bits fails with EINVAL", "ret %d",
+	      ret);
+	c.options = 0;
+	c.key_len = 3;
+	memcpy(c.key, "abcd", 4);
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_LIST, &c);
+	check(ret == -EINVAL, "list ioctl with key bytes past its length fails with EINVAL",
+	      "ret %d", ret);
+	for (i = 0; i < 3; i++) {
+		char k[] = "zz-list-a";
+
+		k[8] += i;
+		nvmekv_delete(fd, k, 9, &st);
+	}
+	ret = list_keys(fd, "zz-list-", 4096, keys, sizeof(keys), &count);
+	check(!ret && count == 0, "list no longer returns deleted keys",
+	      "ret %d count %u keys '%s'", ret, count, keys);
+}
+
+static void test_identify(int fd, unsigned int nsid)
+{
+	struct nvme_kv_identify id;
+	unsigned char big[sizeof(id) + 8];
+	int ret;
+
+	ret = nvmekv_identify(fd, &id);
+	check(!ret && id.nsid == nsid && id.max_key_len == NVME_KV_KEY_MAX &&
+	      id.max_value_len >= 4096 && id.capacity > 0 &&
+	      id.utilization > 0 && id.utilization <= id.capacity,
+	      "identify ioctl reports nsid, key and value limits, capacity and utilisation",
+	      "ret %d nsid %u kvkml %u kvvml %u nsze %llu nuse %llu", ret,
+	      id.nsid, id.max_key_len, id.max_value_len,
+	      (unsigned long long)id.capacity,
+	      (unsigned long long)id.utilization);
+
+	memset(&id, 0, sizeof(id));
+	id.argsz = sizeof(id);
+	id.rsvd[1] = 1;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_IDENTIFY, &id);
+	check(ret == -EINVAL, "identify ioctl rejects non-zero reserved fields with EINVAL",
+	      "ret %d", ret);
+	memset(&id, 0, sizeof(id));
+	id.argsz = 4;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_IDENTIFY, &id);
+	check(ret == -EINVAL, "identify ioctl rejects a too small argsz with EINVAL",
+	      "ret %d", ret);
+
+	/* a newer, larger struct: accepted while its unknown tail is zero */
+	memset(big, 0, sizeof(big));
+	((struct nvme_kv_identify *)big)->argsz = sizeof(big);
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_IDENTIFY, big);
+	check(!ret && ((struct nvme_kv_identify *)big)->max_key_len == 16,
+	      "identify ioctl accepts a larger argsz with a zero tail", "ret %d", ret);
+	big[sizeof(id) + 3] = 1;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_IDENTIFY, big);
+	check(ret == -EINVAL, "identify ioctl rejects a larger argsz with a non-zero tail",
+	      "ret %d", ret);
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_IDENTIFY, (void *)8);
+	check(ret == -EFAULT, "identify ioctl rejects a bad pointer with EFAULT",
+	      "ret %d", ret);
+}
+
+static void batch_key(struct nvme_kv_batch_op *op, unsigned int i)
+{
+	op->key_len = snprintf((char *)op->key, sizeof(op->key), "batch-%u", i);
+}
+
+static void test_batch(int fd)
+{
+	enum { N = NVME_KV_BATCH_MAX };
+	static struct nvme_kv_batch_op ops[N + 1];
+	static char vals[N][64], back[N][64];
+	struct nvme_kv_batch b;
+	unsigned int i, bad = 0;
+	uint16_t st;
+	int ret;
+
+	memset(ops, 0, sizeof(ops));
+	for (i = 0; i < N; i++) {
+		snprintf(vals[i], sizeof(vals[i]), "value of batch op %u", i);
+		ops[i].opcode = NVME_KV_CMD_STORE;
+		batch_key(&ops[i], i);
+		ops[i].value = (uintptr_t)vals[i];
+		ops[i].value_len = sizeof(vals[i]);
+	}
+	ret = nvmekv_batch(fd, ops, N);
+	for (i = 0; i < N; i++)
+		bad += ops[i].error != 0 || ops[i].status != 0;
+	check(!ret && !bad, "batch of 256 stores (more than the queue depth) all succeed",
+	      "ret %d, %u failed (first error %d)", ret, bad, ops[0].error);
+
+	memset(ops, 0, sizeof(ops));
+	memset(back, 0, sizeof(back));
+	for (i = 0; i < N; i++) {
+		ops[i].opcode = NVME_KV_CMD_RETRIEVE;
+		batch_key(&ops[i], i);
+		ops[i].value = (uintptr_t)back[i];
+		ops[i].value_len = sizeof(back[i]);
+	}
+	ret = nvmekv_batch(fd, ops, N);
+	bad = 0;
+	for (i = 0; i < N; i++)
+		bad += ops[i].error || ops[i].result != 64 ||
+		       memcmp(back[i], vals[i], 64);
+	check(!ret && !bad, "batch of 256 retrieves returns every value and its size",
+	      "ret %d, %u wrong", ret, bad);
+
+	/* mixed operations, each with its own outcome */
+	memset(ops, 0, sizeof(ops));
+	ops[0].opcode = NVME_KV_CMD_EXIST;
+	batch_key(&ops[0], 1);
+	ops[1].opcode = NVME_KV_CMD_RETRIEVE;
+	memcpy(ops[1].key, "batch-missing", 13);
+	ops[1].key_len = 13;
+	ops[1].value = (uintptr_t)back[0];
+	ops[1].value_len = 64;
+	ops[2].opcode = NVME_KV_CMD_DELETE;
+	batch_key(&ops[2], 2);
+	ops[3].opcode = NVME_KV_CMD_STORE;
+	batch_key(&ops[3], 3);
+	ops[3].options = NVME_KV_STORE_SINKE;
+	ops[3].value = (uintptr_t)vals[3];
+	ops[3].value_len = 1;
+	ops[4].opcode = NVME_KV_CMD_STORE;
+	batch_key(&ops[4], 4);
+	ops[4].value = 8;	/* unmapped */
+	ops[4].value_len = 64;
+	ops[5].opcode = NVME_KV_CMD_LIST;
+	ops[5].value = (uintptr_t)back[5];
+	ops[5].value_len = 64;
+	ret = nvmekv_batch(fd, ops, 6);
+	check(!ret && ops[0].error == 0 &&
+	      ops[1].error == -ENOENT && ops[1].status == NVME_KV_SC_KEY_NOT_EXISTS &&
+	      ops[2].error == 0 &&
+	      ops[3].error == -EEXIST && ops[3].status == NVME_KV_SC_KEY_EXISTS &&
+	      ops[4].error == -EFAULT && ops[5].error == 0 &&
+	      nvme_kv_get_le32((unsigned char *)back[5]) > 0,
+	      "batch reports an error, status and result per operation",
+	      "ret %d errors %d %d/0x%x %d %d/0x%x %d %d", ret, ops[0].error,
+	      ops[1].error, ops[1].status, ops[2].error, ops[3].error,
+	      ops[3].status, ops[4].error, ops[5].error);
+	ret = nvmekv_exist(fd, "batch-2", 7, &st);
+	check(ret == -ENOENT, "batch delete took effect", "ret %d", ret);
+
+	/* one malformed operation refuses the whole batch, nothing runs */
+	memset(ops, 0, sizeof(ops));
+	ops[0].opcode = NVME_KV_CMD_STORE;
+	memcpy(ops[0].key, "batch-refused", 13);
+	ops[0].key_len = 13;
+	ops[0].value = (uintptr_t)vals[0];
+	ops[0].value_len = 4;
+	ops[1].opcode = NVME_KV_CMD_EXIST;
+	ops[1].key_len = 17;
+	ret = nvmekv_batch(fd, ops, 2);
+	check(ret == -EINVAL && nvmekv_exist(fd, "batch-refused", 13, &st) == -ENOENT,
+	      "batch with one malformed operation fails with EINVAL and runs none",
+	      "ret %d", ret);
+	ops[1].key_len = 1;
+	ops[1].rsvd2 = 1;
+	ret = nvmekv_batch(fd, ops, 2);
+	check(ret == -EINVAL, "batch operation with reserved bits set fails with EINVAL",
+	      "ret %d", ret);
+	ops[1].rsvd2 = 0;
+	ops[1].opcode = 0x7f;
+	ret = nvmekv_batch(fd, ops, 2);
+	check(ret == -EINVAL, "batch operation with an unknown opcode fails with EINVAL",
+	      "ret %d", ret);
+
+	ret = nvmekv_batch(fd, ops, 0);
+	check(ret == -EINVAL, "batch of 0 operations fails with EINVAL", "ret %d", ret);
+	ret = nvmekv_batch(fd, ops, N + 1);
+	check(ret == -EINVAL, "batch above NVME_KV_BATCH_MAX fails with EINVAL", "ret %d",
+	      ret);
+	memset(&b, 0, sizeof(b));
+	b.argsz = sizeof(b);
+	b.nr_ops = 1;
+	b.op_size = sizeof(ops[0]) - 8;
+	b.ops = (uintptr_t)ops;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
+	check(ret == -EINVAL, "batch with a too small op_size fails with EINVAL", "ret %d",
+	      ret);
+	b.op_size = sizeof(ops[0]);
+	b.ops = 8;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
+	check(ret == -EFAULT, "batch with a bad ops pointer fails with EFAULT", "ret %d",
+	      ret);
+	b.ops = (uintptr_t)ops;
+	b.flags = 2;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
+	check(ret == -EINVAL, "batch with unknown flags fails with EINVAL", "ret %d", ret);
+
+	memset(ops, 0, sizeof(ops));
+	for (i = 0; i < N; i++) {
+		ops[i].opcode = NVME_KV_CMD_DELETE;
+		batch_key(&ops[i], i);
+	}
+	ret = nvmekv_batch(fd, ops, N);
+	bad = 0;
+	for (i = 0; i < N; i++)
+		bad += ops[i].error && !(i == 2 && ops[i].error == -ENOENT);
+	check(!ret && !bad, "batch of 256 deletes removes the batch keys",
+	      "ret %d, %u failed", ret, bad);
+}
+
+/* An unprivileged process cannot open the root-only device. */
+static void test_eacces(const char *dev)
+{
+	int status = -1;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		int fd;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		fd = open(dev, O_RDWR);
+		_exit(fd < 0 && errno == EACCES ? 0 : 1);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	check(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "EACCES: an unprivileged user cannot open the device",
+	      "child status 0x%x", status);
+}
+
+static unsigned long long rnd_state;
+
+static unsigned long long rnd(void)
+{
+	rnd_state = rnd_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return rnd_state >> 17;
+}
+
+/* a pointer that is valid, NULL, low, unmapped or in the kernel */
+static uint64_t rnd_ptr(void *valid)
+{
+	switch (rnd() % 6) {
+	case 0:
+		return 0;
+	case 1:
+		return 8;
+	case 2:
+		return 0xffff888000000000ULL;
+	case 3:
+		return (uintptr_t)valid + (rnd() % 8192) - 4096;
+	default:
+		return (uintptr_t)valid;
+	}
+}
+
+static int fuzz(const char *dev, unsigned long iterations, unsigned long seed)
+{
+	static const unsigned char nrs[] = { 1, 2, 3, 4, 5, 6, 7, 0, 8, 0x7f };
+	static unsigned char arg[8192], data[65536];
+	static struct nvme_kv_batch_op ops[16];
+	unsigned long i, counts[3] = { 0 };
+	unsigned int nr, size, j, dir;
+	unsigned long req;
+	int fd, ret;
+
+	fd = nvmekv_open(dev);
+	if (fd < 0) {
+		printf("FAIL fuzz: open %s: %s\n", dev, strerror(-fd));
+		return 1;
+	}
+	rnd_state = seed;
+	for (i = 0; i < iterations; i++) {
+		nr = nrs[rnd() % sizeof(nrs)];
+		size = rnd() % 256;
+		dir = rnd() % 8 ? _IOC_READ | _IOC_WRITE : rnd() % 4;
+		req = _IOC(dir, rnd() % 16 ? NVME_KV_IOCTL_TYPE : rnd() % 256,
+			   nr, size);
+		for (j = 0; j < 256; j++)
+			arg[j] = rnd() % 4 ? 0 : rnd();
+		/* mostly plausible structs with a few random fields */
+		switch (rnd() % 4) {
+		case 0: {
+			struct nvme_kv_cmd *c = (void *)arg;
+
+			c->argsz = rnd() % 8 ? sizeof(*c) : rnd() % 512;
+			c->key_len = rnd() % 20;
+			c->value = rnd_ptr(data);
+			c->value_len = rnd() % 2 ? rnd() % 4096 : rnd();
+			break;
+		}
+		case 1: {
+			struct nvme_kv_batch *b = (void *)arg;
+
+			b->argsz = rnd() % 8 ? sizeof(*b) : rnd() % 512;
+			b->nr_ops = rnd() % 4 ? 1 + rnd() % 16 : rnd();
+			b->op_size = rnd() % 4 ? sizeof(ops[0]) : rnd() % 128;
+			b->ops = rnd_ptr(ops);
+			for (j = 0; j < 16; j++) {
+				memset(&ops[j], 0, sizeof(ops[j]));
+				ops[j].opcode = rnd() % 2 ? NVME_KV_CMD_RETRIEVE :
+						rnd() % 32;
+				ops[j].key_len = rnd() % 18;
+				memcpy(ops[j].key, "fuzzfuzzfuzzfuzz", ops[j].key_len % 17);
+				ops[j].options = rnd() % 8 ? 0 : rnd();
+				ops[j].value = rnd_ptr(data);
+				ops[j].value_len = rnd() % 2 ? rnd() % 4096 : rnd();
+				ops[j].rsvd2 = rnd() % 16 ? 0 : 1;
+			}
+			break;
+		}
+		case 2: {
+			struct nvme_kv_identify *id = (void *)arg;
+
+			id->argsz = rnd() % 8 ? sizeof(*id) : rnd() % 512;
+			break;
+		}
+		default:
+			break;
+		}
+		ret = ioctl(fd, req, rnd() % 16 ? (void *)arg :
+			    (void *)(uintptr_t)rnd_ptr(arg));
+		counts[ret == 0 ? 0 : errno == EINVAL || errno == ENOTTY ? 1 : 2]++;
+	}
+	nvmekv_close(fd);
+	check(1, "fuzz: random ioctls all returned",
+	      "%lu succeeded, %lu EINVAL/ENOTTY, %lu other", counts[0], counts[1],
+	      counts[2]);
+	printf("# %lu ioctls: %lu succeeded, %lu EINVAL or ENOTTY, %lu other errors\n",
+	       iterations, counts[0], counts[1], counts[2]);
+	return failures ? 1 : 0;
+}
+
+struct hammer {
+	int		fd;
+	unsigned int	id;
+	double		end;
+	unsigned long	ok, canceled, nolink, nodev, other, wrong;
+	int		other_err;
+	unsigned long	ok_after_error;	/* successes after the first error */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *hammer_thread(void *arg)
+{
+	struct hammer *h = arg;
+	char key[16], val[256], back[256];
+	unsigned long i;
+	size_t len;
+	uint16_t st;
+	int ret, klen, erred = 0;
+
+	for (i = 0; now() < h->end; i++) {
+		klen = snprintf(key, sizeof(key), "h%u-%lu", h->id, i % 64);
+		memset(val, 'a' + (int)(i % 26), sizeof(val));
+		snprintf(val, sizeof(val), "%s %lu", key, i);
+		if (i % 2 == 0) {
+			ret = nvmekv_store(h->fd, key, klen, val, sizeof(val), 0,
+					   &st);
+		} else {
+			ret = nvmekv_retrieve(h->fd, key, klen, back,
+					      sizeof(back), &len, 0, &st);
+			/* an older or the newest version, never garbage */
+			if (!ret && (len != sizeof(back) ||
+				     strncmp(back, key, strlen(key))))
+				h->wrong++;
+			if (ret == -ENOENT)
+				ret = 0;	/* its Store may have failed */
+		}
+		switch (ret) {
+		case 0:
+			h->ok++;
+			if (erred)
+				h->ok_after_error++;
+			break;
+		case -ECANCELED:
+			h->canceled++;
+			break;
+		case -ENOLINK:
+			h->nolink++;
+			break;
+		case -ENODEV:
+			h->nodev++;
+			break;
+		default:
+			h->other++;
+			h->other_err = ret;
+			break;
+		}
+		if (ret) {
+			erred = 1;
+			usleep(10000);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * PASS when every command ended with success or ECANCELED/ENOLINK/ENODEV,
+ * no value was wrong, and -- for "recover" -- commands succeeded again
+ * after the errors.
+ */
+static int hammer(const char *dev, double seconds, unsigned int threads,
+		  const char *name, int recover)
+{
+	struct hammer h[16], sum = { 0 };
+	pthread_t tid[16];
+	unsigned int i;
+	int fd;
+
+	fd = nvmekv_open(dev);
+	if (fd < 0) {
+		printf("FAIL %s: open %s: %s\n", name, dev, strerror(-fd));
+		return 1;
+	}
+	if (threads > 16)
+		threads = 16;
+	for (i = 0; i < threads; i++) {
+		memset(&h[i], 0, sizeof(h[i]));
+		h[i].fd = fd;
+		h[i].id = i;
+		h[i].end = now() + seconds;
+		pthread_create(&tid[i], NULL, hammer_thread, &h[i]);
+	}
+	for (i = 0; i < threads; i++) {
+		pthread_join(tid[i], NULL);
+		sum.ok += h[i].ok;
+		sum.canceled += h[i].canceled;
+		sum.nolink += h[i].nolink;
+		sum.nodev += h[i].nodev;
+		sum.other += h[i].other;
+		sum.wrong += h[i].wrong;
+		sum.ok_after_error += h[i].ok_after_error;
+		if (h[i].other)
+			sum.other_err = h[i].other_err;
+	}
+	close(fd);
+	check(!sum.other && !sum.wrong && sum.ok &&
+	      (!recover || sum.ok_after_error ||
+	       !(sum.canceled + sum.nolink + sum.nodev)),
+	      name, "%lu ok (%lu after the first error), %lu ECANCELED, %lu ENOLINK, %lu ENODEV, %lu other (last %d), %lu wrong values",
+	      sum.ok, sum.ok_after_error, sum.canceled, sum.nolink, sum.nodev,
+	      sum.other, sum.other_err, sum.wrong);
+	printf("# %s: %lu ok (%lu after the first error), %lu ECANCELED, %lu ENOLINK, %lu ENODEV, %lu other\n",
+	       name, sum.ok, sum.ok_after_error, sum.canceled, sum.nolink,
+	       sum.nodev, sum.other);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[256], big[100];
@@ -64,6 +675,12 @@ int main(int argc, char **argv)
 	uint16_t st;
 	int fd, ng, ret, i;
 
+	if (argc == 7 && !strcmp(argv[1], "hammer"))
+		return hammer(argv[2], atof(argv[3]), strtoul(argv[4], NULL, 0),
+			      argv[5], !strcmp(argv[6], "recover"));
+	if (argc == 5 && !strcmp(argv[1], "fuzz"))
+		return fuzz(argv[2], strtoul(argv[3], NULL, 0),
+			    strtoul(argv[4], NULL, 0));
 	if (argc != 4) {
 		fprintf(stderr, "usage: %s <kv-device> <ng-device> <nsid>\n",
 			argv[0]);
@@ -158,6 +775,10 @@ int main(int argc, char **argv)
 	check(ret == -EINVAL, "exist ioctl with option bits fails with EINVAL", "ret %d", ret);
 	ret = kv_ioctl(fd, _IOWR(NVME_KV_IOCTL_TYPE, 0x7f, struct nvme_kv_cmd), &c);
 	check(ret == -ENOTTY, "unknown ioctl fails with ENOTTY", "ret %d", ret);
+	test_list(fd);
+	test_identify(fd, nsid);
+	test_batch(fd);
+	test_eacces(argv[1]);
 	nvmekv_close(fd);
 
 	ng = open(argv[2], O_RDWR);

@@ -44,5 +44,18 @@ expect 0 "exist --help succeeds" exist --help
 expect 2 "delete with a value is a usage error" delete /dev/null k v
 expect 2 "exist with a 17-byte key is a usage error" exist /dev/null 12345678901234567
 expect 4 "a missing device fails with exit status 4" retrieve /nonexistent/kv0n1 k
+expect 0 "list --help succeeds" list --help
+expect 0 "identify --help succeeds" identify --help
+expect 0 "stats --help succeeds" stats --help
+expect 2 "list with a key argument is a usage error" list /dev/null k
+expect 2 "list --max-keys 0 is a usage error" list /dev/null -n 0
+expect 2 "list --max-keys -1 is a usage error" list /dev/null --max-keys=-1
+expect 2 "list --max-keys abc is a usage error" list /dev/null -n abc
+expect 2 "list with a 17-byte start key is a usage error" list /dev/null -s 12345678901234567
+expect 2 "an unknown output format is a usage error" retrieve /dev/null k -o xml
+expect 2 "-o hex is refused for store" store /dev/null k v -o hex
+expect 2 "identify without a device is a usage error" identify
+expect 2 "stats with two devices is a usage error" stats /dev/null /dev/null
+expect 4 "stats of a device that is not /dev/kv* fails with exit status 4" stats /dev/null
 echo "1..$n"
 [ $failed = 0 ]

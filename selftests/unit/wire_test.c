@@ -218,6 +218,63 @@ static void test_params(void)
 	tap_ok(good, "params: unknown names, malformed and out-of-range values give EINVAL and change nothing");
 }
 
+/* append a List entry: le16 length, key, padding to 4 bytes */
+static size_t put_entry(unsigned char *b, size_t pos, const char *key,
+			size_t kl)
+{
+	b[pos] = kl & 0xff;
+	b[pos + 1] = kl >> 8;
+	memcpy(b + pos + 2, key, kl);
+	return pos + 2 + kl + (4 - (2 + kl) % 4) % 4;
+}
+
+static void test_list_iter(void)
+{
+	unsigned char b[128] = { 0 };
+	struct nvmekv_list_iter it;
+	const uint8_t *key;
+	size_t kl, pos = 4, end;
+	int good, r;
+
+	pos = put_entry(b, pos, "a", 1);
+	pos = put_entry(b, pos, "bcd", 3);
+	pos = put_entry(b, pos, "0123456789abcdef", 16);
+	end = pos;
+	nvme_kv_put_le32(b, 3);
+	good = !nvmekv_list_iter_init(&it, b, sizeof(b)) &&
+	       nvmekv_list_next(&it, &key, &kl) == 1 && kl == 1 && key[0] == 'a' &&
+	       nvmekv_list_next(&it, &key, &kl) == 1 && kl == 3 &&
+	       !memcmp(key, "bcd", 3) &&
+	       nvmekv_list_next(&it, &key, &kl) == 1 && kl == 16 &&
+	       !memcmp(key, "0123456789abcdef", 16) &&
+	       nvmekv_list_next(&it, &key, &kl) == 0;
+	tap_ok(good, "list: the iterator walks length, key and padding of each entry, then stops at the count");
+
+	/* the buffer ends right after the last key: its padding is cut off */
+	good = !nvmekv_list_iter_init(&it, b, end - 2) &&
+	       nvmekv_list_next(&it, &key, &kl) == 1 &&
+	       nvmekv_list_next(&it, &key, &kl) == 1 &&
+	       nvmekv_list_next(&it, &key, &kl) == 1 && kl == 16 &&
+	       nvmekv_list_next(&it, &key, &kl) == 0;
+	tap_ok(good, "list: the last entry may lack its padding");
+
+	nvme_kv_put_le32(b, 4);
+	nvmekv_list_iter_init(&it, b, end);
+	while ((r = nvmekv_list_next(&it, &key, &kl)) == 1)
+		;
+	tap_ok(r == -EBADMSG, "list: a count beyond the buffer is -EBADMSG");
+
+	nvme_kv_put_le32(b, 1);
+	b[4] = 17;
+	nvmekv_list_iter_init(&it, b, sizeof(b));
+	good = nvmekv_list_next(&it, &key, &kl) == -EBADMSG;
+	b[4] = 0;
+	nvmekv_list_iter_init(&it, b, sizeof(b));
+	good = good && nvmekv_list_next(&it, &key, &kl) == -EBADMSG;
+	tap_ok(good && nvmekv_list_iter_init(&it, b, 3) == -EBADMSG,
+	       "list: key length 0 or 17 and a buffer under 4 bytes are -EBADMSG");
+}
+
 int main(void)
 {
 	test_layout();
@@ -225,6 +282,7 @@ int main(void)
 	test_key_codec();
 	test_parse();
 	test_params();
+	test_list_iter();
 	test_lib();
 	return tap_done();
 }

@@ -153,12 +153,14 @@ struct nvme_kv_id_ns {
  *		larger version of this structure stays accepted as long as the
  *		bytes this kernel does not know are zero
  * @flags:	none defined yet, must be 0
- * @key_len:	key length in bytes, NVME_KV_KEY_MIN..NVME_KV_KEY_MAX
+ * @key_len:	key length in bytes, NVME_KV_KEY_MIN..NVME_KV_KEY_MAX; List
+ *		also takes 0 (list from the first key, else from @key on)
  * @options:	NVME_KV_STORE_* or NVME_KV_RETRIEVE_* bits
  * @rsvd0:	must be 0
- * @value_len:	Store: value size in bytes; Retrieve: size of the buffer at
- *		@value (the host buffer size of the command); Delete and
- *		Exist: must be 0, as must @value and @options
+ * @value_len:	Store: value size in bytes; Retrieve and List: size of the
+ *		buffer at @value (the host buffer size of the command; List
+ *		needs at least 4); Delete and Exist: must be 0, as must
+ *		@value and @options
  * @key:	key bytes; bytes past @key_len must be 0
  * @value:	user address of the value buffer
  * @result:	out: Retrieve: size of the stored value, which may exceed
@@ -183,11 +185,119 @@ struct nvme_kv_cmd {
 	__u64	rsvd2[4];
 };
 
+/**
+ * struct nvme_kv_identify - argument of NVME_KV_IOCTL_IDENTIFY
+ * @argsz:		sizeof(struct nvme_kv_identify) as the caller knows it
+ * @flags:		none defined yet, must be 0
+ * @nsid:		out: namespace ID
+ * @max_key_len:	out: KVKML, the longest key in bytes
+ * @max_value_len:	out: KVVML, the largest value in bytes
+ * @max_keys:		out: MNKS, the most keys the namespace holds, 0 if no
+ *			maximum is indicated
+ * @capacity:		out: NSZE, the namespace size in bytes
+ * @utilization:	out: NUSE, the bytes in use
+ * @rsvd:		must be 0
+ *
+ * Read from a fresh KV Identify Namespace (CNS 05h) on every call.
+ */
+struct nvme_kv_identify {
+	__u32	argsz;
+	__u32	flags;
+	__u32	nsid;
+	__u32	max_key_len;
+	__u32	max_value_len;
+	__u32	max_keys;
+	__u64	capacity;
+	__u64	utilization;
+	__u64	rsvd[4];
+};
+
+/**
+ * struct nvme_kv_batch_op - one operation of NVME_KV_IOCTL_BATCH
+ * @opcode:	NVME_KV_CMD_STORE, _RETRIEVE, _DELETE, _EXIST or _LIST
+ * @key_len:	as in struct nvme_kv_cmd; List also takes 0 (from the first
+ *		key)
+ * @options:	as in struct nvme_kv_cmd
+ * @rsvd0:	must be 0
+ * @value_len:	as in struct nvme_kv_cmd; List: size of the buffer at @value,
+ *		at least 4
+ * @key:	as in struct nvme_kv_cmd
+ * @value:	as in struct nvme_kv_cmd
+ * @result:	out: as in struct nvme_kv_cmd
+ * @status:	out: as in struct nvme_kv_cmd
+ * @rsvd1:	must be 0
+ * @error:	out: 0 or the negative errno of this operation
+ * @rsvd2:	must be 0
+ */
+struct nvme_kv_batch_op {
+	__u8	opcode;
+	__u8	key_len;
+	__u8	options;
+	__u8	rsvd0;
+	__u32	value_len;
+	__u8	key[NVME_KV_KEY_MAX];
+	__u64	value;
+	__u32	result;
+	__u16	status;
+	__u16	rsvd1;
+	__s32	error;
+	__u32	rsvd2;
+};
+
+/* Most operations one NVME_KV_IOCTL_BATCH takes */
+#define NVME_KV_BATCH_MAX	256
+
+/**
+ * struct nvme_kv_batch - argument of NVME_KV_IOCTL_BATCH
+ * @argsz:	sizeof(struct nvme_kv_batch) as the caller knows it
+ * @flags:	none defined yet, must be 0
+ * @nr_ops:	number of operations at @ops, 1..NVME_KV_BATCH_MAX
+ * @op_size:	sizeof(struct nvme_kv_batch_op) as the caller knows it; a
+ *		larger one is accepted when its unknown bytes are zero
+ * @ops:	user address of the array of operations
+ * @rsvd:	must be 0
+ *
+ * All operations are checked first; one malformed operation fails the
+ * ioctl with -EINVAL (or -EFAULT) before any is sent.  Then all are sent
+ * together, up to the queue depth in flight at once, in no defined order
+ * (two operations on one key in one batch may run either way round), and
+ * the ioctl returns 0 once every one has completed, each with its own
+ * @result, @status and @error.
+ */
+struct nvme_kv_batch {
+	__u32	argsz;
+	__u32	flags;
+	__u32	nr_ops;
+	__u32	op_size;
+	__u64	ops;
+	__u64	rsvd[2];
+};
+
+/*
+ * Errors of a command, in the ioctl's return value, struct
+ * nvme_kv_batch_op.error and the in-kernel API:
+ *  ENOENT	key does not exist (87h)
+ *  EEXIST	key exists, Store with only-if-absent (89h)
+ *  EFBIG	value larger than the namespace's limit (85h)
+ *  ENOSPC	capacity exceeded (81h)
+ *  EINVAL	malformed argument, or Invalid Field / Invalid Key Size
+ *  EOPNOTSUPP	command not supported by the controller
+ *  ECANCELED	the command was in flight when the host aborted it: a
+ *		controller reset, a lost connection or a disconnect
+ *  ENOLINK	the controller is not connected (reconnecting); retry later
+ *  ENODEV	the namespace or its controller is gone; rescan binds a
+ *		reconnected namespace again
+ *  EIO		any other failure
+ */
+
 #define NVME_KV_IOCTL_TYPE	0xB9
 #define NVME_KV_IOCTL_STORE	_IOWR(NVME_KV_IOCTL_TYPE, 0x01, struct nvme_kv_cmd)
 #define NVME_KV_IOCTL_RETRIEVE	_IOWR(NVME_KV_IOCTL_TYPE, 0x02, struct nvme_kv_cmd)
 #define NVME_KV_IOCTL_DELETE	_IOWR(NVME_KV_IOCTL_TYPE, 0x03, struct nvme_kv_cmd)
 #define NVME_KV_IOCTL_EXIST	_IOWR(NVME_KV_IOCTL_TYPE, 0x04, struct nvme_kv_cmd)
+#define NVME_KV_IOCTL_LIST	_IOWR(NVME_KV_IOCTL_TYPE, 0x05, struct nvme_kv_cmd)
+#define NVME_KV_IOCTL_IDENTIFY	_IOWR(NVME_KV_IOCTL_TYPE, 0x06, struct nvme_kv_identify)
+#define NVME_KV_IOCTL_BATCH	_IOWR(NVME_KV_IOCTL_TYPE, 0x07, struct nvme_kv_batch)
 
 /*
  * Wire helpers, shared by kernel and user space.  @sqe is the 64-byte

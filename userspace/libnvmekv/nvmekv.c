@@ -113,6 +113,139 @@ int nvmekv_exist(int fd, const void *key, size_t key_len, uint16_t *status)
 			 NULL, status);
 }
 
+int nvmekv_list(int fd, const void *start, size_t start_len, void *buf,
+		size_t buf_len, uint16_t *status)
+{
+	struct nvme_kv_cmd c;
+	int ret;
+
+	if (status)
+		*status = 0;
+	if (start_len > NVME_KV_KEY_MAX || buf_len < 4 ||
+	    buf_len > UINT32_MAX)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.argsz = sizeof(c);
+	c.key_len = start_len;
+	if (start_len)
+		memcpy(c.key, start, start_len);
+	c.value = (uintptr_t)buf;
+	c.value_len = buf_len;
+	ret = ioctl(fd, NVME_KV_IOCTL_LIST, &c) ? -errno : 0;
+	if (status)
+		*status = c.status;
+	return ret;
+}
+
+int nvmekv_list_iter_init(struct nvmekv_list_iter *it, const void *buf,
+			  size_t len)
+{
+	memset(it, 0, sizeof(*it));
+	if (len < 4)
+		return -EBADMSG;
+	it->buf = buf;
+	it->len = len;
+	it->pos = 4;
+	it->left = nvme_kv_get_le32(buf);
+	return 0;
+}
+
+int nvmekv_list_next(struct nvmekv_list_iter *it, const uint8_t **key,
+		     size_t *key_len)
+{
+	size_t kl, entry;
+
+	if (!it->left)
+		return 0;
+	if (it->len - it->pos < 2)
+		return -EBADMSG;
+	kl = (size_t)it->buf[it->pos] | (size_t)it->buf[it->pos + 1] << 8;
+	if (!kl || kl > NVME_KV_KEY_MAX)
+		return -EBADMSG;
+	/* the last entry's padding may be cut off by the buffer's end */
+	entry = 2 + kl + (4 - (2 + kl) % 4) % 4;
+	if (2 + kl > it->len - it->pos)
+		return -EBADMSG;
+	*key = it->buf + it->pos + 2;
+	*key_len = kl;
+	it->pos += entry < it->len - it->pos ? entry : it->len - it->pos;
+	it->left--;
+	return 1;
+}
+
+int nvmekv_list_all(int fd, const void *start, size_t start_len,
+		    size_t limit,
+		    int (*fn)(const uint8_t *key, size_t key_len, void *arg),
+		    void *arg, uint16_t *status)
+{
+	enum { LIST_BUF = 65536 };
+	uint8_t *buf, from[NVME_KV_KEY_MAX];
+	size_t from_len = start_len, done = 0, kl = 0, idx, fresh;
+	struct nvmekv_list_iter it;
+	const uint8_t *key = NULL;
+	int ret, follow_up = 0;
+
+	if (start_len > NVME_KV_KEY_MAX || (start_len && !start))
+		return -EINVAL;
+	buf = malloc(LIST_BUF);
+	if (!buf)
+		return -ENOMEM;
+	if (start_len)
+		memcpy(from, start, start_len);
+	for (;;) {
+		ret = nvmekv_list(fd, from, from_len, buf, LIST_BUF, status);
+		if (ret)
+			goto out;
+		ret = nvmekv_list_iter_init(&it, buf, LIST_BUF);
+		if (ret)
+			goto out;
+		idx = 0;
+		fresh = 0;
+		while ((ret = nvmekv_list_next(&it, &key, &kl)) == 1) {
+			/* a follow-up List starts with the last key seen */
+			if (follow_up && idx++ == 0 && kl == from_len &&
+			    !memcmp(key, from, kl))
+				continue;
+			fresh++;
+			ret = fn(key, kl, arg);
+			if (ret)
+				goto out;
+			if (limit && ++done == limit)
+				goto out;
+		}
+		if (ret)
+			goto out;	/* malformed */
+		/* nothing new since the last List: the end of the keys */
+		if (!fresh)
+			goto out;
+		memcpy(from, key, kl);
+		from_len = kl;
+		follow_up = 1;
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+int nvmekv_identify(int fd, struct nvme_kv_identify *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->argsz = sizeof(*id);
+	return ioctl(fd, NVME_KV_IOCTL_IDENTIFY, id) ? -errno : 0;
+}
+
+int nvmekv_batch(int fd, struct nvme_kv_batch_op *ops, unsigned int nr)
+{
+	struct nvme_kv_batch b;
+
+	memset(&b, 0, sizeof(b));
+	b.argsz = sizeof(b);
+	b.nr_ops = nr;
+	b.op_size = sizeof(*ops);
+	b.ops = (uintptr_t)ops;
+	return ioctl(fd, NVME_KV_IOCTL_BATCH, &b) ? -errno : 0;
+}
+
 const char *nvmekv_status_name(uint16_t status)
 {
 	unsigned int sct = NVME_KV_STATUS_SCT(status);

@@ -1,0 +1,91 @@
+#!/bin/sh
+# Build nvme-cli from Debian's nvme-cli source package with the "kv" plugin
+# (userspace/nvme-cli/) added, into build/nvme-cli/nvme.  Adds a deb-src
+# entry mirroring the configured Debian archive when none exists, fetches
+# the source with apt-get and builds with meson without downloading
+# anything else.  Redone only when the plugin, the uapi header or this
+# script changed.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/nvme-cli
+src=$out/src
+stamp=$out/.stamp
+want=$(cat "$0" "$top"/userspace/nvme-cli/* "$top/uapi/linux/nvme_kv.h" | cksum)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$out/nvme" ]; then
+	exit 0
+fi
+
+need_root() {
+	[ "$(id -u)" = 0 ] || { echo "nvme-cli: need root to $1" >&2; exit 1; }
+}
+
+# build tools and nvme-cli's build dependencies
+pkgs="meson ninja-build pkgconf dpkg-dev libnvme-dev libdbus-1-dev libssl-dev
+libjson-c-dev zlib1g-dev"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q " installed$" ||
+		missing="$missing $p"
+done
+
+# a deb-src entry for the archive the machine already uses
+if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	need_root "add a deb-src entry"
+	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+		sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+			> /etc/apt/sources.list.d/nvme-kv-src.sources
+	else
+		grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' \
+			> /etc/apt/sources.list.d/nvme-kv-src.list
+	fi
+	updated=0
+else
+	updated=1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if [ -n "$missing" ] || [ "$updated" = 0 ]; then
+	need_root "install$missing"
+	apt-get update -qq
+fi
+if [ -n "$missing" ]; then
+	echo "nvme-cli: installing$missing"
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing > /dev/null
+fi
+
+# the source of the nvme-cli version this machine packages
+rm -rf "$src"
+mkdir -p "$src"
+(cd "$src" && apt-get source -qq nvme-cli > /dev/null 2>&1) || {
+	echo "nvme-cli: apt-get source nvme-cli failed" >&2
+	exit 1
+}
+tree=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name 'nvme-cli-*' | head -n 1)
+[ -n "$tree" ] || { echo "nvme-cli: no source tree under $src" >&2; exit 1; }
+
+# the plugin, with the one header it needs, and its line in the build
+mkdir -p "$tree/plugins/kv"
+cp "$top"/userspace/nvme-cli/kv-nvme.c "$top"/userspace/nvme-cli/kv-nvme.h \
+	"$top/uapi/linux/nvme_kv.h" "$tree/plugins/kv/"
+grep -q "plugins/kv/kv-nvme.c" "$tree/plugins/meson.build" ||
+	sed -i "s|^sources += \[|sources += [\n  'plugins/kv/kv-nvme.c',|" \
+		"$tree/plugins/meson.build"
+grep -q "plugins/kv/kv-nvme.c" "$tree/plugins/meson.build" || {
+	echo "nvme-cli: could not add the plugin to plugins/meson.build" >&2
+	exit 1
+}
+
+rm -rf "$out/meson"
+meson setup --wrap-mode=nodownload -Ddocs=false -Dbuildtype=release \
+	"$out/meson" "$tree" > "$out/meson.log" 2>&1 || {
+	tail -n 30 "$out/meson.log" >&2
+	exit 1
+}
+ninja -C "$out/meson" > "$out/ninja.log" 2>&1 || {
+	grep -E "error|kv-nvme" "$out/ninja.log" | head -n 40 >&2
+	exit 1
+}
+cp "$out/meson/nvme" "$out/nvme"
+echo "$want" > "$stamp"
+echo "nvme-cli: built $("$out/nvme" version | head -n 1) with the kv plugin"
