@@ -31,7 +31,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 		   -I$(TOP)/userspace/libnvmekv
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
-	checkpatch clean crash-test bench-store lib install nvme-cli
+	checkpatch clean crash-test bench-store lib install nvme-cli fio-engine
 
 all: modules userspace
 
@@ -126,7 +126,11 @@ userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 nvme-cli: deps
 	@$(TOP)/scripts/nvme-cli.sh
 
-guest: modules userspace nvme-cli
+# fio external ioengine against Debian's fio source: build/fio/libfio-nvmekv.so
+fio-engine: deps
+	@$(TOP)/scripts/fio-engine.sh
+
+guest: modules userspace nvme-cli fio-engine
 	@$(TOP)/qemu/mkinitramfs.sh "$(KVER)"
 
 unit: deps

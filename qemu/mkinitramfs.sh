@@ -42,6 +42,8 @@ done
 # nvme-cli as scripts/nvme-cli.sh built it, with the kv plugin
 copy_bin "$top/build/nvme-cli/nvme" /usr/sbin/nvme
 copy_bin /usr/bin/fio /usr/bin/fio
+mkdir -p "$root/usr/lib/fio"
+cp "$top/build/fio/libfio-nvmekv.so" "$root/usr/lib/fio/"
 copy_bin /usr/bin/jq /usr/bin/jq
 # udev, to test the shipped rule (userspace/udev/60-nvme-kv.rules)
 mkdir -p "$root/lib/systemd" "$root/etc/udev/rules.d"

@@ -1,9 +1,8 @@
 #!/bin/sh
 # Build nvme-cli from Debian's nvme-cli source package with the "kv" plugin
-# (userspace/nvme-cli/) added, into build/nvme-cli/nvme.  Adds a deb-src
-# entry mirroring the configured Debian archive when none exists, fetches
-# the source with apt-get and builds with meson without downloading
-# anything else.  Redone only when the plugin, the uapi header or this
+# (userspace/nvme-cli/) added, into build/nvme-cli/nvme.  Fetches the
+# source with apt-get (scripts/debsrc.sh adds a deb-src entry if needed) and
+# builds with meson without downloading anything else.  Redone only when the plugin, the uapi header or this
 # script changed.
 set -eu
 
@@ -20,36 +19,20 @@ need_root() {
 	[ "$(id -u)" = 0 ] || { echo "nvme-cli: need root to $1" >&2; exit 1; }
 }
 
+"$top/scripts/debsrc.sh"
+
 # build tools and nvme-cli's build dependencies
-pkgs="meson ninja-build pkgconf dpkg-dev libnvme-dev libdbus-1-dev libssl-dev
+pkgs="meson ninja-build pkgconf libnvme-dev libdbus-1-dev libssl-dev
 libjson-c-dev zlib1g-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q " installed$" ||
 		missing="$missing $p"
 done
-
-# a deb-src entry for the archive the machine already uses
-if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-	need_root "add a deb-src entry"
-	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
-			> /etc/apt/sources.list.d/nvme-kv-src.sources
-	else
-		grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' \
-			> /etc/apt/sources.list.d/nvme-kv-src.list
-	fi
-	updated=0
-else
-	updated=1
-fi
-export DEBIAN_FRONTEND=noninteractive
-if [ -n "$missing" ] || [ "$updated" = 0 ]; then
-	need_root "install$missing"
-	apt-get update -qq
-fi
 if [ -n "$missing" ]; then
+	[ "$(id -u)" = 0 ] || { echo "nvme-cli: need root to install$missing" >&2; exit 1; }
 	echo "nvme-cli: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing > /dev/null
 fi

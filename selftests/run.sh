@@ -75,6 +75,33 @@ cli_retrieve_formats() {
 	[ "$(nvme-kv retrieve "$1" cli-list-2 -o hex)" = 62 ]
 }
 
+# fio_job <kv device> <name> <options...>: one job, JSON result in /tmp/fio.json
+fio_job() {
+	_dev=$1 _name=$2
+	shift 2
+	fio --output-format=json --name="$_name" \
+		--ioengine=external:/usr/lib/fio/libfio-nvmekv.so \
+		--filename="$_dev" "$@" > /tmp/fio.json 2> /tmp/fio.err
+	_rc=$?
+	cat /tmp/fio.err
+	jq -c '.jobs[0] | {error, w: .write.total_ios, r: .read.total_ios}' /tmp/fio.json
+	return $_rc
+}
+
+fio_verify() {
+	fio_job "$1" verify --rw=randwrite --size=512k --bsrange=64-2048 \
+		--verify=crc32c --do_verify=1 --kv_key_prefix=fv &&
+	jq -e '.jobs[0].error == 0 and .jobs[0].write.total_ios > 100 and
+		.jobs[0].read.total_ios > 100' /tmp/fio.json
+}
+
+fio_read_back() {
+	fio_job "$1" fill --rw=write --size=256k --bs=256 --kv_key_prefix=fr &&
+	fio_job "$1" read --rw=randread --size=256k --bs=256 --kv_key_prefix=fr \
+		--numjobs=1 &&
+	jq -e '.jobs[0].error == 0 and .jobs[0].read.total_ios == 1024' /tmp/fio.json
+}
+
 plugin_roundtrip() {
 	head -c 3000 /dev/urandom > /tmp/pvalue
 	nvme kv store "$1" -k plugin-key -f /tmp/pvalue &&
@@ -161,6 +188,10 @@ for tr in loop tcp; do
 		       jq -e '.max_key_len == 16 and .max_value_len == 1048576 and .utilization > 0'"
 	t "$tr: CLI stats counts the commands this binding sent" \
 		cli_stats "/dev/$kv"
+	t "$tr: fio external ioengine stores values of 64..2048 bytes and verifies them" \
+		fio_verify "/dev/$kv"
+	t "$tr: fio external ioengine reads back every value a write pass stored" \
+		fio_read_back "/dev/$kv"
 	t "$tr: nvme kv store then nvme kv retrieve return the same bytes (plugin)" \
 		plugin_roundtrip "/dev/$ng"
 	t "$tr: nvme kv exist and nvme kv delete (plugin)" \
