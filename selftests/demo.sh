@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make demo: a KV target and host in one guest, connected over NVMe/TCP to
-# 127.0.0.1; stores a few pairs and reads them back.
+# 127.0.0.1; stores a few pairs and reads them back, lists them, and does
+# the same with the nvme-cli plugin.
 . /selftests/lib.sh
 . /selftests/kv/target.sh
 
@@ -47,6 +48,21 @@ printf '  %-18s -> %s bytes (sha256 %s), %s\n' blob \
 printf '  %-18s -> ' missing
 nvme-kv retrieve "$kv" missing 2>&1
 echo "  (exit status $?)"
+echo
+ng=/dev/$(ng_of "$ctrl")
+echo "List, identify and stats through the nvme-kv CLI:"
+show() { echo "  \$ $*"; "$@" 2>&1 | sed 's/^/  /'; }
+show nvme-kv list "$kv" -o json
+show nvme-kv identify "$kv"
+show nvme-kv stats "$kv" -o json
+echo
+echo "The nvme-cli plugin on the generic char device $ng (passthrough, no nvme-kv.ko needed):"
+show nvme kv store "$ng" --key=plugin --value="stored by nvme kv"
+show nvme kv retrieve "$ng" --key=plugin
+echo
+show nvme kv retrieve "$ng" --key=greeting -o json
+show nvme kv exist "$ng" --key=missing
+show nvme kv id-ns "$ng"
 echo
 nvme disconnect -n "$NQN" > /dev/null
 echo "demo: done"
