@@ -74,6 +74,10 @@ $(BIN)/kv_target_test: selftests/kv/kv_target_test.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_target_test.c
 
+$(BIN)/kv_xfer_test: selftests/kv/kv_xfer_test.c $(KV_TEST_HDRS)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_xfer_test.c
+
 $(BIN)/kv_workload: selftests/kv/kv_workload.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_workload.c
@@ -120,7 +124,7 @@ install: lib $(BIN)/nvme-kv-dyn
 	install -m 0644 userspace/udev/60-nvme-kv.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
 
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
-	$(BIN)/kv_workload
+	$(BIN)/kv_workload $(BIN)/kv_xfer_test
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps

@@ -33,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/blk-mq.h>
+#include <linux/random.h>
 #include <linux/nvme_kv.h>
 #include <linux/nvme-kv.h>
 #include "nvme.h"
@@ -42,6 +43,15 @@
 static unsigned int max_ctrls = 256;
 module_param(max_ctrls, uint, 0644);
 MODULE_PARM_DESC(max_ctrls, "controllers /dev/nvme0../dev/nvme<max_ctrls-1> looked at by a scan");
+
+/* AUTO's thresholds; Documentation/wire-format.md says where they come from */
+static unsigned int auto_piggyback_max = NVME_KV_INLINE_SOLO;
+module_param(auto_piggyback_max, uint, 0644);
+MODULE_PARM_DESC(auto_piggyback_max, "AUTO sends values up to this size (bytes) by PIGGYBACK (default 16: one command)");
+
+static unsigned int auto_append_max = 4096;
+module_param(auto_append_max, uint, 0644);
+MODULE_PARM_DESC(auto_append_max, "AUTO sends larger values up to this size by APPEND when the capsule holds them, else by DPTR (default 4096)");
 
 /* Per-namespace counters, in sysfs under stats/ */
 enum nvme_kv_stat {
@@ -53,7 +63,27 @@ enum nvme_kv_stat {
 	NVME_KV_STAT_ERRORS,
 	NVME_KV_STAT_BYTES_WRITTEN,
 	NVME_KV_STAT_BYTES_READ,
+	/* transfer accounting, Documentation/wire-format.md */
+	NVME_KV_STAT_STORES_DPTR,
+	NVME_KV_STAT_STORES_PIGGYBACK,
+	NVME_KV_STAT_STORES_PIGGYBACK_SERIAL,
+	NVME_KV_STAT_STORES_APPEND,
+	NVME_KV_STAT_APPEND_FALLBACKS,
+	NVME_KV_STAT_COMMANDS,
+	NVME_KV_STAT_COMMAND_BYTES,
+	NVME_KV_STAT_DESCRIPTOR_BYTES,
+	NVME_KV_STAT_PAYLOAD_BYTES,
+	NVME_KV_STAT_DATA_BYTES,
+	NVME_KV_STAT_PAGE_BYTES,
 	NVME_KV_NR_STATS,
+};
+
+static const char *const nvme_kv_xfer_names[] = {
+	[NVME_KV_XFER_DPTR]		= "dptr",
+	[NVME_KV_XFER_PIGGYBACK]	= "piggyback",
+	[NVME_KV_XFER_PIGGYBACK_SERIAL]	= "piggyback_serial",
+	[NVME_KV_XFER_APPEND]		= "append",
+	[NVME_KV_XFER_AUTO]		= "auto",
 };
 
 /**
@@ -64,6 +94,8 @@ enum nvme_kv_stat {
  * @ns:			the namespace, referenced while bound
  * @nsid:		namespace ID
  * @max_value_len:	KVVML of the namespace's KV format 0
+ * @xfer_default:	transfer method of Stores that name none (sysfs)
+ * @next_tag:		transfer tag of the next PIGGYBACK Store
  * @lock:		protects @dead and @inflight (see the top of this file)
  * @dead:		set when the binding goes away
  * @inflight:		commands started and not yet finished
@@ -79,6 +111,8 @@ struct nvme_kv_ns {
 	struct nvme_ns		*ns;
 	u32			nsid;
 	u32			max_value_len;
+	u8			xfer_default;
+	atomic_t		next_tag;
 	spinlock_t		lock;		/* see the top of this file */
 	bool			dead;
 	unsigned int		inflight;
@@ -125,6 +159,12 @@ static int nvme_kv_status_to_errno(u16 status)
 		return -EOPNOTSUPP;
 	if (sct == 0 && sc == NVME_KV_SC_INVALID_FIELD)
 		return -EINVAL;
+	/* this project's inline-transfer statuses, uapi/linux/nvme_kv.h */
+	if (sct == 0 && sc == NVME_KV_SC_XFER_CAP)
+		return -ENOBUFS;
+	if (sct == 0 && sc >= NVME_KV_SC_XFER_UNKNOWN_TAG &&
+	    sc <= NVME_KV_SC_XFER_BEYOND)
+		return -EPROTO;
 	/* set by the host itself, see nvme_cancel_request() and nvmf */
 	if (status == NVME_SC_HOST_ABORTED_CMD)
 		return -ECANCELED;
@@ -207,12 +247,16 @@ static void nvme_kv_build_cmd(struct nvme_kv_ns *kvns, struct nvme_command *cmd,
  * opcode, the key, the options and which commands move data.
  */
 static int nvme_kv_check(u8 opcode, const u8 *key, u8 key_len, u8 options,
-			 bool has_buf, u32 len)
+			 u8 xfer, bool has_buf, u32 len)
 {
 	u8 allowed = 0;
 
+	if (xfer > NVME_KV_XFER_MAX ||
+	    (xfer && opcode != NVME_KV_CMD_STORE))
+		return -EINVAL;
 	switch (opcode) {
 	case NVME_KV_CMD_STORE:
+		/* the vendor bits are the driver's, set by the method */
 		allowed = NVME_KV_STORE_OPTIONS;
 		break;
 	case NVME_KV_CMD_RETRIEVE:
@@ -281,6 +325,82 @@ static void nvme_kv_account(struct nvme_kv_ns *kvns, u8 opcode, int error,
 	}
 }
 
+/* Bytes of the capsule after the command: 0 when the controller has none */
+static u32 nvme_kv_capsule_bytes(struct nvme_kv_ns *kvns)
+{
+	u32 ioccsz = kvns->ctrl->ioccsz;
+
+	return ioccsz > 4 ? ioccsz * 16 - sizeof(struct nvme_command) : 0;
+}
+
+/* The method a Store of @len bytes goes by; *@fallback when APPEND cannot */
+static u8 nvme_kv_xfer_resolve(struct nvme_kv_ns *kvns, u8 xfer, u32 len,
+			       bool *fallback)
+{
+	*fallback = false;
+	if (xfer == NVME_KV_XFER_DEFAULT)
+		xfer = READ_ONCE(kvns->xfer_default);
+	if (xfer == NVME_KV_XFER_AUTO) {
+		if (len <= READ_ONCE(auto_piggyback_max) &&
+		    len <= NVME_KV_PIGGYBACK_MAX)
+			return NVME_KV_XFER_PIGGYBACK;
+		if (len <= READ_ONCE(auto_append_max) &&
+		    len <= nvme_kv_capsule_bytes(kvns))
+			return NVME_KV_XFER_APPEND;
+		return NVME_KV_XFER_DPTR;
+	}
+	if ((xfer == NVME_KV_XFER_PIGGYBACK ||
+	     xfer == NVME_KV_XFER_PIGGYBACK_SERIAL) &&
+	    len > NVME_KV_PIGGYBACK_MAX)
+		return NVME_KV_XFER_DPTR;
+	if (xfer == NVME_KV_XFER_APPEND && len > nvme_kv_capsule_bytes(kvns)) {
+		*fallback = true;
+		return NVME_KV_XFER_DPTR;
+	}
+	return xfer;
+}
+
+/*
+ * Count what a command moved, by the model of Documentation/wire-format.md:
+ * @cmds commands of 64 bytes; a data pointer moves @len data bytes with one
+ * 16-byte descriptor and, under PRP, 4 KiB per touched page; APPEND moves
+ * them after the command in 64-byte chunks; PIGGYBACK inside the commands.
+ */
+static void nvme_kv_account_xfer(struct nvme_kv_ns *kvns, u8 method,
+				 u32 cmds, u32 len)
+{
+	atomic64_t *st = kvns->stats;
+	u64 page = 64ULL * cmds;
+
+	atomic64_add(cmds, &st[NVME_KV_STAT_COMMANDS]);
+	atomic64_add(64ULL * cmds, &st[NVME_KV_STAT_COMMAND_BYTES]);
+	atomic64_add(len, &st[NVME_KV_STAT_PAYLOAD_BYTES]);
+	if (method == NVME_KV_XFER_DPTR && len) {
+		atomic64_add(16, &st[NVME_KV_STAT_DESCRIPTOR_BYTES]);
+		atomic64_add(len, &st[NVME_KV_STAT_DATA_BYTES]);
+		page += 4096ULL * DIV_ROUND_UP(len, 4096);
+	} else if (method == NVME_KV_XFER_APPEND && len) {
+		atomic64_add(16, &st[NVME_KV_STAT_DESCRIPTOR_BYTES]);
+		atomic64_add(len, &st[NVME_KV_STAT_DATA_BYTES]);
+		page += 64ULL * DIV_ROUND_UP(len, 64);
+	}
+	atomic64_add(page, &st[NVME_KV_STAT_PAGE_BYTES]);
+}
+
+static void nvme_kv_account_store(struct nvme_kv_ns *kvns, u8 method,
+				  u32 cmds, u32 len)
+{
+	static const u8 stat_of[] = {
+		[NVME_KV_XFER_DPTR]		= NVME_KV_STAT_STORES_DPTR,
+		[NVME_KV_XFER_PIGGYBACK]	= NVME_KV_STAT_STORES_PIGGYBACK,
+		[NVME_KV_XFER_PIGGYBACK_SERIAL]	= NVME_KV_STAT_STORES_PIGGYBACK_SERIAL,
+		[NVME_KV_XFER_APPEND]		= NVME_KV_STAT_STORES_APPEND,
+	};
+
+	atomic64_inc(&kvns->stats[stat_of[method]]);
+	nvme_kv_account_xfer(kvns, method, cmds, len);
+}
+
 /*
  * Allocate, map and start the request of one command; @len bytes at @ubuf
  * (@user) or @kbuf are mapped.  On success @end_io runs when it
@@ -319,13 +439,150 @@ static struct request *nvme_kv_start(struct nvme_kv_ns *kvns,
 	return rq;
 }
 
+/* ---- PIGGYBACK: tagged Transfers, then the Store that commits them ---- */
+
+/* commands without data sent together, and their first error */
+struct nvme_kv_multi {
+	struct nvme_kv_ns	*kvns;
+	atomic_t		pending;
+	struct completion	done;
+	int			error;
+	u16			status;
+	u32			result;
+};
+
+static enum rq_end_io_ret nvme_kv_multi_end_io(struct request *rq,
+					       blk_status_t err)
+{
+	struct nvme_kv_multi *m = rq->end_io_data;
+	struct nvme_kv_ns *kvns = m->kvns;
+	u32 result;
+	u16 status;
+	int error;
+
+	error = nvme_kv_rq_error(rq, err, &status, &result);
+	if (error && !cmpxchg(&m->error, 0, error))
+		m->status = status;
+	m->result = result;
+	blk_mq_free_request(rq);
+	nvme_kv_cmd_end(kvns);
+	if (atomic_dec_and_test(&m->pending))
+		complete(&m->done);
+	return RQ_END_IO_NONE;
+}
+
+/*
+ * Send @n commands that move no data -- all at once, or each after the
+ * previous one completed (@serial) -- and wait for them.  Returns 0 or the
+ * first error, with its status and the last result.  May sleep.
+ */
+static int nvme_kv_send(struct nvme_kv_ns *kvns, struct nvme_command *cmds,
+			u32 n, bool serial, u16 *status, u32 *result)
+{
+	struct nvme_kv_multi m = { .kvns = kvns };
+	struct request *rq;
+	int ret = 0;
+	u32 i;
+
+	if (serial) {
+		for (i = 0; i < n && !ret; i++)
+			ret = nvme_kv_send(kvns, &cmds[i], 1, false, status,
+					   result);
+		return ret;
+	}
+	init_completion(&m.done);
+	atomic_set(&m.pending, 1);
+	for (i = 0; i < n; i++) {
+		ret = nvme_kv_cmd_begin(kvns);
+		if (ret)
+			break;
+		atomic_inc(&m.pending);
+		rq = nvme_kv_start(kvns, &cmds[i], false, NULL, NULL, 0,
+				   nvme_kv_multi_end_io, &m, NULL);
+		if (IS_ERR(rq)) {
+			ret = PTR_ERR(rq);
+			atomic_dec(&m.pending);
+			nvme_kv_cmd_end(kvns);
+			break;
+		}
+	}
+	if (!atomic_dec_and_test(&m.pending))
+		wait_for_completion_io(&m.done);
+	*status = m.status;
+	*result = m.result;
+	return m.error ? m.error : ret;
+}
+
+/*
+ * Store @len bytes at @val (kernel memory) by PIGGYBACK: the value's tail in
+ * tagged Transfers (offsets and layout in uapi/linux/nvme_kv.h), sent all at
+ * once or, for PIGGYBACK_SERIAL, one by one; then the INLINE Store, with the
+ * value's head and the tag, which commits them.  Waits for all of it.
+ */
+static int nvme_kv_store_piggyback(struct nvme_kv_ns *kvns, const u8 *key,
+				   u8 key_len, u8 options, const u8 *val,
+				   u32 len, u8 method, u16 *status,
+				   u32 *result)
+{
+	u32 nfrag = 0, i, off, flen, head, tag = 0;
+	struct nvme_command *cmds;
+	u8 *sqe;
+	int ret = 0;
+
+	*status = 0;
+	*result = 0;
+	if (len > NVME_KV_INLINE_SOLO)
+		nfrag = DIV_ROUND_UP(len - NVME_KV_INLINE_HEAD,
+				     NVME_KV_XFER_FRAG_MAX);
+	cmds = kvcalloc(nfrag + 1, sizeof(*cmds), GFP_KERNEL);
+	if (!cmds)
+		return -ENOMEM;
+	if (nfrag)
+		tag = (u32)atomic_inc_return(&kvns->next_tag);
+	for (i = 0; i < nfrag; i++) {
+		sqe = (u8 *)&cmds[i];
+		off = NVME_KV_INLINE_HEAD + i * NVME_KV_XFER_FRAG_MAX;
+		flen = min_t(u32, len - off, NVME_KV_XFER_FRAG_MAX);
+		sqe[NVME_KV_SQE_OPCODE] = NVME_KV_CMD_TRANSFER;
+		nvme_kv_put_le32(sqe + NVME_KV_SQE_NSID, kvns->nsid);
+		nvme_kv_put_le32(sqe + NVME_KV_SQE_XFER_TAG, tag);
+		nvme_kv_put_le32(sqe + NVME_KV_SQE_XFER_POS, off | flen << 24);
+		memcpy(sqe + 8, val + off, min_t(u32, flen, 16));
+		if (flen > 16)
+			memcpy(sqe + NVME_KV_SQE_CDW12, val + off + 16,
+			       flen - 16);
+	}
+
+	nvme_kv_build_cmd(kvns, &cmds[nfrag], NVME_KV_CMD_STORE, key, key_len,
+			  options | NVME_KV_STORE_INLINE, len);
+	sqe = (u8 *)&cmds[nfrag];
+	head = nfrag ? NVME_KV_INLINE_HEAD : len;
+	memcpy(sqe + NVME_KV_SQE_MPTR, val, min_t(u32, head, 8));
+	if (head > 8)
+		memcpy(sqe + NVME_KV_SQE_CDW12, val + 8, head - 8);
+	if (nfrag)
+		nvme_kv_put_le32(sqe + NVME_KV_SQE_STORE_TAG, tag);
+
+	if (nfrag)
+		ret = nvme_kv_send(kvns, cmds, nfrag,
+				   method == NVME_KV_XFER_PIGGYBACK_SERIAL,
+				   status, result);
+	if (!ret)
+		ret = nvme_kv_send(kvns, &cmds[nfrag], 1, false, status,
+				   result);
+	nvme_kv_account_store(kvns, method, nfrag + 1, len);
+	kvfree(cmds);
+	return ret;
+}
+
 /* ---- user commands: single ioctls and batches ---- */
 
 /**
  * struct nvme_kv_uop - a user operation in flight
  * @op:		the operation, outputs filled when it finished
  * @kvns:	its namespace
- * @started:	its request was sent
+ * @method:	Store: the transfer method it goes by
+ * @started:	its request was sent, or it ran at once (PIGGYBACK)
  * @bio:	the user mapping, unmapped after completion
  * @pending:	the batch's count of operations still in flight
  * @done:	completed when @pending reaches 0
@@ -333,6 +590,7 @@ static struct request *nvme_kv_start(struct nvme_kv_ns *kvns,
 struct nvme_kv_uop {
 	struct nvme_kv_batch_op	op;
 	struct nvme_kv_ns	*kvns;
+	u8			method;
 	bool			started;
 	struct bio		*bio;
 	atomic_t		*pending;
@@ -359,6 +617,34 @@ static enum rq_end_io_ret nvme_kv_uop_end_io(struct request *rq,
 	return RQ_END_IO_NONE;
 }
 
+/* A user Store by PIGGYBACK: the value is copied in and sent at once. */
+static void nvme_kv_uop_piggyback(struct nvme_kv_ns *kvns,
+				  struct nvme_kv_uop *u)
+{
+	u32 len = u->op.value_len;
+	u8 *val;
+
+	u->started = true;
+	val = kvmalloc(max_t(u32, len, 1), GFP_KERNEL);
+	if (!val) {
+		u->op.error = -ENOMEM;
+		return;
+	}
+	if (copy_from_user(val, u64_to_user_ptr(u->op.value), len)) {
+		u->op.error = -EFAULT;
+		u->started = false;
+	} else {
+		u->op.error = nvme_kv_store_piggyback(kvns, u->op.key,
+						      u->op.key_len,
+						      u->op.options, val, len,
+						      u->method,
+						      &u->op.status,
+						      &u->op.result);
+		nvme_kv_account(kvns, NVME_KV_CMD_STORE, u->op.error, len, 0);
+	}
+	kvfree(val);
+}
+
 /*
  * Run checked user operations together and wait for all of them: each is
  * started as soon as it has a request, so more than the queue depth just
@@ -373,6 +659,8 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 	struct nvme_kv_uop *u;
 	struct request *rq;
 	unsigned int i;
+	bool fallback;
+	u8 options;
 	int ret;
 
 	for (i = 0; i < nr; i++) {
@@ -380,13 +668,28 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 		u->kvns = kvns;
 		u->pending = &pending;
 		u->done = &done;
+		options = u->op.options;
+		if (u->op.opcode == NVME_KV_CMD_STORE) {
+			u->method = nvme_kv_xfer_resolve(kvns, u->op.xfer,
+							 u->op.value_len,
+							 &fallback);
+			if (fallback)
+				atomic64_inc(&kvns->stats[NVME_KV_STAT_APPEND_FALLBACKS]);
+			if (u->method == NVME_KV_XFER_PIGGYBACK ||
+			    u->method == NVME_KV_XFER_PIGGYBACK_SERIAL) {
+				nvme_kv_uop_piggyback(kvns, u);
+				continue;
+			}
+			if (u->method == NVME_KV_XFER_APPEND)
+				options |= NVME_KV_STORE_APPEND;
+		}
 		ret = nvme_kv_cmd_begin(kvns);
 		if (ret) {
 			u->op.error = ret;
 			continue;
 		}
 		nvme_kv_build_cmd(kvns, &cmd, u->op.opcode, u->op.key,
-				  u->op.key_len, u->op.options, u->op.value_len);
+				  u->op.key_len, options, u->op.value_len);
 		atomic_inc(&pending);
 		rq = nvme_kv_start(kvns, &cmd, true,
 				   u64_to_user_ptr(u->op.value), NULL,
@@ -399,13 +702,20 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 			continue;
 		}
 		u->started = true;
+		if (u->op.opcode == NVME_KV_CMD_STORE)
+			nvme_kv_account_store(kvns, u->method, 1,
+					      u->op.value_len);
+		else
+			nvme_kv_account_xfer(kvns, NVME_KV_XFER_DPTR, 1,
+					     u->op.value_len);
 	}
 	if (!atomic_dec_and_test(&pending))
 		wait_for_completion_io(&done);
 
 	for (i = 0; i < nr; i++) {
 		u = &uops[i];
-		if (!u->started)
+		if (!u->started || u->method == NVME_KV_XFER_PIGGYBACK ||
+		    u->method == NVME_KV_XFER_PIGGYBACK_SERIAL)
 			continue;
 		if (u->bio)
 			blk_rq_unmap_user(u->bio);
@@ -416,10 +726,10 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 
 static int nvme_kv_check_uop(const struct nvme_kv_batch_op *op)
 {
-	if (op->rsvd0 || op->rsvd1 || op->rsvd2)
+	if (op->rsvd1 || op->rsvd2)
 		return -EINVAL;
 	return nvme_kv_check(op->opcode, op->key, op->key_len, op->options,
-			     op->value, op->value_len);
+			     op->xfer, op->value, op->value_len);
 }
 
 /* NVME_KV_IOCTL_STORE, _RETRIEVE, _DELETE, _EXIST and _LIST */
@@ -439,11 +749,13 @@ static int nvme_kv_ioctl_cmd(struct nvme_kv_ns *kvns, u8 opcode,
 	ret = copy_struct_from_user(&kc, sizeof(kc), argp, argsz);
 	if (ret)
 		return ret == -E2BIG ? -EINVAL : ret;
-	if (kc.flags || kc.rsvd0 || kc.rsvd1 || kc.result || kc.status ||
+	if ((kc.flags & ~NVME_KV_CMD_FLAGS_XFER) || kc.rsvd0 || kc.rsvd1 ||
+	    kc.result || kc.status ||
 	    memchr_inv(kc.rsvd2, 0, sizeof(kc.rsvd2)))
 		return -EINVAL;
 
 	uop.op.opcode = opcode;
+	uop.op.xfer = kc.flags & NVME_KV_CMD_FLAGS_XFER;
 	uop.op.key_len = kc.key_len;
 	uop.op.options = kc.options;
 	uop.op.value_len = kc.value_len;
@@ -648,13 +960,15 @@ int nvme_kv_submit(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
 {
 	struct nvme_command cmd;
 	struct request *rq;
+	bool fallback;
+	u8 options, method;
 	int ret;
 
 	might_sleep();
 	if (!req->done || (req->buf_len && !req->buf))
 		return -EINVAL;
 	ret = nvme_kv_check(req->opcode, req->key, req->key_len, req->options,
-			    req->buf, req->buf_len);
+			    req->xfer, req->buf, req->buf_len);
 	if (ret)
 		return ret;
 	req->kvns = kvns;
@@ -662,17 +976,44 @@ int nvme_kv_submit(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
 	req->status = 0;
 	req->result = 0;
 
+	options = req->options;
+	method = NVME_KV_XFER_DPTR;
+	if (req->opcode == NVME_KV_CMD_STORE) {
+		method = nvme_kv_xfer_resolve(kvns, req->xfer, req->buf_len,
+					      &fallback);
+		if (fallback)
+			atomic64_inc(&kvns->stats[NVME_KV_STAT_APPEND_FALLBACKS]);
+		if (method == NVME_KV_XFER_APPEND)
+			options |= NVME_KV_STORE_APPEND;
+	}
+	if (method == NVME_KV_XFER_PIGGYBACK ||
+	    method == NVME_KV_XFER_PIGGYBACK_SERIAL) {
+		/* several commands: run them here, then report */
+		req->error = nvme_kv_store_piggyback(kvns, req->key,
+						     req->key_len, options,
+						     req->buf, req->buf_len,
+						     method, &req->status,
+						     &req->result);
+		nvme_kv_account(kvns, req->opcode, req->error, req->buf_len, 0);
+		req->done(req);
+		return 0;
+	}
+
 	ret = nvme_kv_cmd_begin(kvns);
 	if (ret)
 		return ret;
 	nvme_kv_build_cmd(kvns, &cmd, req->opcode, req->key, req->key_len,
-			  req->options, req->buf_len);
+			  options, req->buf_len);
 	rq = nvme_kv_start(kvns, &cmd, false, NULL, req->buf, req->buf_len,
 			   nvme_kv_kreq_end_io, req, NULL);
 	if (IS_ERR(rq)) {
 		nvme_kv_cmd_end(kvns);
 		return PTR_ERR(rq);
 	}
+	if (req->opcode == NVME_KV_CMD_STORE)
+		nvme_kv_account_store(kvns, method, 1, req->buf_len);
+	else
+		nvme_kv_account_xfer(kvns, method, 1, req->buf_len);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvme_kv_submit);
@@ -938,10 +1279,48 @@ static ssize_t max_value_len_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(max_value_len);
 
+/* transfer_method: the method of Stores that name none */
+static ssize_t transfer_method_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct nvme_kv_ns *kvns = container_of(dev, struct nvme_kv_ns,
+					       cdev_device);
+
+	return sysfs_emit(buf, "%s\n",
+			  nvme_kv_xfer_names[READ_ONCE(kvns->xfer_default)]);
+}
+
+static ssize_t transfer_method_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	struct nvme_kv_ns *kvns = container_of(dev, struct nvme_kv_ns,
+					       cdev_device);
+	int i;
+
+	i = sysfs_match_string(nvme_kv_xfer_names, buf);
+	if (i <= 0)
+		return -EINVAL;
+	WRITE_ONCE(kvns->xfer_default, i);
+	return count;
+}
+static DEVICE_ATTR_RW(transfer_method);
+
+/* capsule_bytes: what APPEND can carry, from the controller's IOCCSZ */
+static ssize_t capsule_bytes_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", nvme_kv_capsule_bytes(container_of(dev,
+			  struct nvme_kv_ns, cdev_device)));
+}
+static DEVICE_ATTR_RO(capsule_bytes);
+
 static struct attribute *nvme_kv_ns_attrs[] = {
 	&dev_attr_nsid.attr,
 	&dev_attr_ctrl.attr,
 	&dev_attr_max_value_len.attr,
+	&dev_attr_transfer_method.attr,
+	&dev_attr_capsule_bytes.attr,
 	NULL,
 };
 
@@ -979,8 +1358,22 @@ NVME_KV_STAT_ATTR(list, NVME_KV_STAT_LIST);
 NVME_KV_STAT_ATTR(errors, NVME_KV_STAT_ERRORS);
 NVME_KV_STAT_ATTR(bytes_written, NVME_KV_STAT_BYTES_WRITTEN);
 NVME_KV_STAT_ATTR(bytes_read, NVME_KV_STAT_BYTES_READ);
+NVME_KV_STAT_ATTR(stores_dptr, NVME_KV_STAT_STORES_DPTR);
+NVME_KV_STAT_ATTR(stores_piggyback, NVME_KV_STAT_STORES_PIGGYBACK);
+NVME_KV_STAT_ATTR(stores_piggyback_serial, NVME_KV_STAT_STORES_PIGGYBACK_SERIAL);
+NVME_KV_STAT_ATTR(stores_append, NVME_KV_STAT_STORES_APPEND);
+NVME_KV_STAT_ATTR(append_fallbacks, NVME_KV_STAT_APPEND_FALLBACKS);
+NVME_KV_STAT_ATTR(commands, NVME_KV_STAT_COMMANDS);
+NVME_KV_STAT_ATTR(command_bytes, NVME_KV_STAT_COMMAND_BYTES);
+NVME_KV_STAT_ATTR(descriptor_bytes, NVME_KV_STAT_DESCRIPTOR_BYTES);
+NVME_KV_STAT_ATTR(payload_bytes, NVME_KV_STAT_PAYLOAD_BYTES);
+NVME_KV_STAT_ATTR(data_bytes, NVME_KV_STAT_DATA_BYTES);
+NVME_KV_STAT_ATTR(page_bytes, NVME_KV_STAT_PAGE_BYTES);
 
-/* commands sent by opcode, those that failed, value bytes moved */
+/*
+ * commands completed by opcode, those that failed, value bytes moved; Stores
+ * by transfer method and the traffic model of Documentation/wire-format.md
+ */
 static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_store.attr.attr,
 	&nvme_kv_stat_retrieve.attr.attr,
@@ -990,6 +1383,17 @@ static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_errors.attr.attr,
 	&nvme_kv_stat_bytes_written.attr.attr,
 	&nvme_kv_stat_bytes_read.attr.attr,
+	&nvme_kv_stat_stores_dptr.attr.attr,
+	&nvme_kv_stat_stores_piggyback.attr.attr,
+	&nvme_kv_stat_stores_piggyback_serial.attr.attr,
+	&nvme_kv_stat_stores_append.attr.attr,
+	&nvme_kv_stat_append_fallbacks.attr.attr,
+	&nvme_kv_stat_commands.attr.attr,
+	&nvme_kv_stat_command_bytes.attr.attr,
+	&nvme_kv_stat_descriptor_bytes.attr.attr,
+	&nvme_kv_stat_payload_bytes.attr.attr,
+	&nvme_kv_stat_data_bytes.attr.attr,
+	&nvme_kv_stat_page_bytes.attr.attr,
 	NULL,
 };
 
@@ -1093,6 +1497,8 @@ static int nvme_kv_bind(struct file *ctrl_file, struct nvme_ctrl *ctrl,
 	kvns->ns = ns;
 	kvns->nsid = nsid;
 	kvns->max_value_len = nvme_kv_identify_max_value(kvns);
+	kvns->xfer_default = NVME_KV_XFER_AUTO;
+	atomic_set(&kvns->next_tag, get_random_u32());
 	spin_lock_init(&kvns->lock);
 	init_waitqueue_head(&kvns->idle);
 

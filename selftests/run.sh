@@ -226,6 +226,8 @@ for tr in loop tcp; do
 			sh -c '! rmmod nvme-kv 2> /dev/null'
 		t "$tr: api: the API test module unloads" rmmod nvme-kv-api-test
 	fi
+	kv_ioctl_test xfer "/dev/$kv" 4096 > /tmp/xfer.out 2>&1
+	tap_lines "$tr: " < /tmp/xfer.out
 	kv_target_test "/dev/$ng" 1 "/dev/$ctrl" > /tmp/target.out 2>&1
 	tap_lines "$tr: target: " < /tmp/target.out
 	kv_workload concurrent "/dev/$ng" 1 8 300 > /tmp/conc.out 2>&1
@@ -368,6 +370,7 @@ t "target: pairs survive a namespace disable and enable (log replay)" replayed
 
 # per-namespace settings: the configfs csi_params string (namespace 2)
 NS2=$SUBSYS/namespaces/2
+NS2_PARAMS="max_value_len=4096 group_commit=0 reassembly_cap=2048 reassembly_timeout_ms=200"
 params_refused() {
 	for _p in "bogus=1" "max_value_len=0" "max_value_len=4k" \
 		  "max_value_len=33554433" "group_commit=2" \
@@ -386,8 +389,8 @@ echo 1 > "$NS2/csi"
 t "target: csi_params refuses unknown names and bad values, keeps nothing" \
 	params_refused
 t "target: csi_params takes max_value_len and group_commit, reads back" \
-	sh -c "echo 'max_value_len=4096 group_commit=0' > $NS2/csi_params &&
-	       [ \"\$(cat $NS2/csi_params)\" = 'max_value_len=4096 group_commit=0' ]"
+	sh -c "echo '$NS2_PARAMS' > $NS2/csi_params &&
+	       [ \"\$(cat $NS2/csi_params)\" = '$NS2_PARAMS' ]"
 t "target: csi cannot change while csi_params are set" \
 	sh -c "! echo 0 > $NS2/csi"
 t "target: namespace 2 enables with its csi_params" \
@@ -414,13 +417,19 @@ value_limit_applied() {
 	rc4096=$?
 	bad=$(store_status "$ng2" 2 4097)
 	rc4097=$?
+	# inline transfer on namespace 2: its cap and timeout are small
+	mount -t debugfs none /sys/kernel/debug 2> /dev/null
+	kv_xfer_test "/dev/$ng2" 2 2048 200 \
+		"/sys/kernel/debug/nvmet_kv/2@$NQN" > /tmp/xfer2.out 2>&1
 	nvme disconnect -n "$NQN" > /dev/null
 	echo 1 > /sys/class/nvme-kv/rescan
 	port_down loop
+	tap_lines "target: " < /tmp/xfer2.out >&3
 	echo "limit $lim; 4096: $rc4096 $ok4096; 4097: $rc4097 $bad"
 	[ "$lim" = 4096 ] && [ $rc4096 = 0 ] && [ $rc4097 != 0 ] &&
 		echo "$bad" | grep -qiE "value size|\(0x[0-9a-f]?[0-9a-f]085\)"
 }
+exec 3>&1
 t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores, 4097 gets Invalid Value Size" \
 	value_limit_applied
 

@@ -22,6 +22,11 @@
  *  - Retrieve, Exist and List hold kns->lock (rwsem) for read while they
  *    use the index and read values; the engine takes it for write through
  *    its io->lock callback when it changes the index or frees log space.
+ *  - Inline transfers (BandSlim fragments) waiting for their Store live on
+ *    kns->xfers, oldest deadline first, with the memory each controller's
+ *    fragments hold on kns->xfer_mems; kns->xfer_lock (mutex) protects
+ *    both and is never held with kns->lock or across device I/O.
+ *    kns->expire_work frees transfers whose deadline passed.
  *  - Everything here runs in process context (nvmet's execute path or the
  *    workqueue) and may sleep.
  */
@@ -34,9 +39,12 @@
 #include <linux/workqueue.h>
 #include <linux/delay.h>
 #include <linux/string_choices.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include "nvmet.h"
 #include "kv_parse.h"
 #include "kv_store.h"
+#include "kv_xfer.h"
 
 #define NVMET_KV_BATCH_OPS	KV_COMMIT_MAX_OPS
 
@@ -49,6 +57,16 @@ static bool group_commit = true;
 module_param(group_commit, bool, 0644);
 MODULE_PARM_DESC(group_commit,
 		 "default for namespaces enabled from now on: commit many queued Stores and Deletes with one device write and flush (default on); off: one write and flush per operation");
+
+static unsigned int reassembly_cap = 1024 * 1024;
+module_param(reassembly_cap, uint, 0644);
+MODULE_PARM_DESC(reassembly_cap,
+		 "default for namespaces enabled from now on: memory the inline-transfer fragments of one controller may hold (default 1 MiB)");
+
+static unsigned int reassembly_timeout_ms = 5000;
+module_param(reassembly_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(reassembly_timeout_ms,
+		 "default for namespaces enabled from now on: drop inline-transfer fragments no Store committed within this time (default 5000)");
 
 static unsigned int group_commit_delay_us;
 module_param(group_commit_delay_us, uint, 0644);
@@ -65,6 +83,46 @@ struct nvmet_kv_pending {
 	void			*value;		/* kvmalloc()ed, Store only */
 };
 
+/*
+ * A transfer being reassembled.  @ctrl only tells controllers apart; it is
+ * never dereferenced, so a transfer may outlive its controller until it
+ * expires.
+ */
+struct nvmet_kv_xfer {
+	struct list_head	entry;
+	struct nvmet_ctrl	*ctrl;
+	struct kv_xfer		x;
+	u32			mem;
+	unsigned long		expires;
+};
+
+/* Memory the fragments of one controller hold in one namespace */
+struct nvmet_kv_xfer_mem {
+	struct list_head	entry;
+	struct nvmet_ctrl	*ctrl;
+	u32			mem;
+};
+
+/* Counters of a namespace, in debugfs nvmet_kv/<nsid>@<subsysnqn> */
+enum nvmet_kv_stat {
+	NVMET_KV_STAT_STORE_DPTR,
+	NVMET_KV_STAT_STORE_APPEND,
+	NVMET_KV_STAT_STORE_INLINE,
+	NVMET_KV_STAT_TRANSFERS,
+	NVMET_KV_STAT_TRANSFER_BYTES,
+	NVMET_KV_STAT_INLINE_BYTES,
+	NVMET_KV_STAT_XFER_EXPIRED,
+	NVMET_KV_STAT_XFER_CAP,
+	NVMET_KV_STAT_XFER_MALFORMED,
+	NVMET_KV_NR_STATS,
+};
+
+static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
+	"stores_dptr", "stores_append", "stores_inline", "transfers",
+	"transfer_bytes", "inline_bytes", "transfers_expired",
+	"transfers_over_cap", "transfers_malformed",
+};
+
 /**
  * struct nvmet_kv_ns - state of one enabled KV namespace (ns->iocs_data)
  * @ns:			the namespace
@@ -76,6 +134,12 @@ struct nvmet_kv_pending {
  * @commit_work:	the committer
  * @batch:		the committer's operations of one batch
  * @ops:		the same, as the engine takes them
+ * @xfer_lock:		protects @xfers and @xfer_mems
+ * @xfers:		transfers waiting for their Store, oldest deadline first
+ * @xfer_mems:		memory their fragments hold, per controller
+ * @expire_work:	frees transfers past their deadline
+ * @stats:		enum nvmet_kv_stat
+ * @debugfs:		the counters' file
  */
 struct nvmet_kv_ns {
 	struct nvmet_ns		*ns;
@@ -88,7 +152,15 @@ struct nvmet_kv_ns {
 	struct work_struct	commit_work;
 	struct nvmet_kv_pending	*batch[NVMET_KV_BATCH_OPS];
 	struct kv_op		ops[NVMET_KV_BATCH_OPS];
+	struct mutex		xfer_lock;	/* protects @xfers, @xfer_mems */
+	struct list_head	xfers;
+	struct list_head	xfer_mems;
+	struct delayed_work	expire_work;
+	atomic64_t		stats[NVMET_KV_NR_STATS];
+	struct dentry		*debugfs;
 };
+
+static struct dentry *nvmet_kv_debugfs;
 
 static inline struct nvmet_kv_ns *nvmet_kv_ns(struct nvmet_ns *ns)
 {
@@ -236,26 +308,229 @@ static struct nvmet_kv_pending *nvmet_kv_pending_alloc(struct nvmet_req *req,
 	return p;
 }
 
+/* ---- inline transfer (BandSlim fragments) ---- */
+
+/* Called with kns->xfer_lock held. */
+static struct nvmet_kv_xfer_mem *nvmet_kv_xfer_mem(struct nvmet_kv_ns *kns,
+						   struct nvmet_ctrl *ctrl)
+{
+	struct nvmet_kv_xfer_mem *m;
+
+	list_for_each_entry(m, &kns->xfer_mems, entry)
+		if (m->ctrl == ctrl)
+			return m;
+	return NULL;
+}
+
+/* Called with kns->xfer_lock held; frees @xf and gives back its memory. */
+static void nvmet_kv_xfer_drop(struct nvmet_kv_ns *kns,
+			       struct nvmet_kv_xfer *xf)
+{
+	struct nvmet_kv_xfer_mem *m = nvmet_kv_xfer_mem(kns, xf->ctrl);
+
+	if (m) {
+		m->mem -= min(m->mem, xf->mem);
+		if (!m->mem) {
+			list_del(&m->entry);
+			kfree(m);
+		}
+	}
+	list_del(&xf->entry);
+	kv_xfer_free(&xf->x);
+	kfree(xf);
+}
+
+/* Called with kns->xfer_lock held. */
+static struct nvmet_kv_xfer *nvmet_kv_xfer_find(struct nvmet_kv_ns *kns,
+						struct nvmet_ctrl *ctrl,
+						u32 tag)
+{
+	struct nvmet_kv_xfer *xf;
+
+	list_for_each_entry(xf, &kns->xfers, entry)
+		if (xf->ctrl == ctrl && xf->x.tag == tag)
+			return xf;
+	return NULL;
+}
+
+static void nvmet_kv_expire_work(struct work_struct *work)
+{
+	struct nvmet_kv_ns *kns = container_of(to_delayed_work(work),
+					       struct nvmet_kv_ns, expire_work);
+	struct nvmet_kv_xfer *xf, *tmp;
+
+	mutex_lock(&kns->xfer_lock);
+	list_for_each_entry_safe(xf, tmp, &kns->xfers, entry) {
+		if (time_before(jiffies, xf->expires)) {
+			mod_delayed_work(nvmet_kv_wq, &kns->expire_work,
+					 xf->expires - jiffies);
+			break;
+		}
+		atomic64_inc(&kns->stats[NVMET_KV_STAT_XFER_EXPIRED]);
+		nvmet_kv_xfer_drop(kns, xf);
+	}
+	mutex_unlock(&kns->xfer_lock);
+}
+
+/* Transfer: keep one fragment of a value until its INLINE Store commits */
+static void nvmet_kv_execute_transfer(struct nvmet_req *req)
+{
+	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	struct nvmet_kv_xfer_mem *m;
+	struct nvmet_kv_xfer *xf;
+	struct kv_frag *f;
+	u32 used, added;
+	u16 status, loc = NVME_KV_SQE_XFER_POS;
+
+	if (!nvmet_check_transfer_len(req, 0))
+		return;
+	f = kmalloc(sizeof(*f), GFP_KERNEL);
+	if (!f) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	status = kv_frag_parse((const u8 *)req->cmd, f, &loc);
+	if (status)
+		goto out;
+
+	mutex_lock(&kns->xfer_lock);
+	xf = nvmet_kv_xfer_find(kns, ctrl, f->tag);
+	if (!xf) {
+		status = KV_STATUS_INTERNAL;
+		xf = kzalloc(sizeof(*xf), GFP_KERNEL);
+		if (!xf)
+			goto out_unlock;
+		xf->ctrl = ctrl;
+		xf->x.tag = f->tag;
+		list_add_tail(&xf->entry, &kns->xfers);
+	}
+	m = nvmet_kv_xfer_mem(kns, ctrl);
+	used = m ? m->mem : 0;
+	status = kv_xfer_add(&xf->x, f, kns->params.reassembly_cap -
+			     min(used, kns->params.reassembly_cap), &added);
+	if (!status && added && !m) {
+		m = kzalloc(sizeof(*m), GFP_KERNEL);
+		if (m) {
+			m->ctrl = ctrl;
+			list_add(&m->entry, &kns->xfer_mems);
+		}
+	}
+	if (!status && added && !m) {
+		status = KV_STATUS_INTERNAL;	/* nothing accounts for it */
+		xf->mem += added;
+		nvmet_kv_xfer_drop(kns, xf);
+		goto out_unlock;
+	}
+	if (status) {
+		if (!xf->x.frags)
+			nvmet_kv_xfer_drop(kns, xf);
+		goto out_unlock;
+	}
+	if (m)
+		m->mem += added;
+	xf->mem += added;
+	/* every fragment renews the deadline; keep the list in its order */
+	xf->expires = jiffies +
+		      msecs_to_jiffies(kns->params.reassembly_timeout_ms);
+	list_move_tail(&xf->entry, &kns->xfers);
+	if (!delayed_work_pending(&kns->expire_work))
+		mod_delayed_work(nvmet_kv_wq, &kns->expire_work,
+				 msecs_to_jiffies(kns->params.reassembly_timeout_ms));
+	atomic64_inc(&kns->stats[NVMET_KV_STAT_TRANSFERS]);
+	atomic64_add(f->len, &kns->stats[NVMET_KV_STAT_TRANSFER_BYTES]);
+out_unlock:
+	mutex_unlock(&kns->xfer_lock);
+out:
+	if (status == NVME_KV_SC_XFER_CAP)
+		atomic64_inc(&kns->stats[NVMET_KV_STAT_XFER_CAP]);
+	else if (status && status != KV_STATUS_INTERNAL)
+		atomic64_inc(&kns->stats[NVMET_KV_STAT_XFER_MALFORMED]);
+	if (status)
+		req->error_loc = loc;
+	kfree(f);
+	nvmet_req_complete(req, nvmet_kv_status(status));
+}
+
+/*
+ * The value of an INLINE Store: its head from the command, the rest from the
+ * fragments of its tag, which are consumed whether the value is whole or
+ * not.  Returns a KV status.
+ */
+static u16 nvmet_kv_inline_value(struct nvmet_req *req,
+				 const struct kv_cmd *cmd, u8 *value)
+{
+	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	struct nvmet_kv_xfer *xf;
+	struct kv_xfer x;
+	u32 tag, n;
+	u16 status;
+
+	n = kv_inline_head((const u8 *)req->cmd, cmd->size, value, &tag);
+	atomic64_add(n, &kns->stats[NVMET_KV_STAT_INLINE_BYTES]);
+	if (cmd->size <= NVME_KV_INLINE_SOLO)
+		return 0;
+
+	mutex_lock(&kns->xfer_lock);
+	xf = nvmet_kv_xfer_find(kns, req->sq->ctrl, tag);
+	if (!xf) {
+		mutex_unlock(&kns->xfer_lock);
+		req->error_loc = NVME_KV_SQE_STORE_TAG;
+		return NVME_KV_SC_XFER_UNKNOWN_TAG;
+	}
+	/* take the fragments out; the value is assembled without the lock */
+	x = xf->x;
+	memset(&xf->x, 0, sizeof(xf->x));
+	nvmet_kv_xfer_drop(kns, xf);
+	mutex_unlock(&kns->xfer_lock);
+
+	status = kv_xfer_assemble(&x, cmd->size, value);
+	kv_xfer_free(&x);
+	if (status) {
+		atomic64_inc(&kns->stats[NVMET_KV_STAT_XFER_MALFORMED]);
+		req->error_loc = NVME_KV_SQE_SIZE;
+	}
+	return status;
+}
+
 static void nvmet_kv_execute_store(struct nvmet_req *req)
 {
+	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	bool inline_value, append;
 	struct nvmet_kv_pending *p;
 	struct kv_cmd cmd;
 	u16 status;
 
 	nvmet_kv_decode(req, &cmd);
-	if (!nvmet_check_transfer_len(req, cmd.size))
+	inline_value = cmd.options & NVME_KV_STORE_INLINE;
+	append = cmd.options & NVME_KV_STORE_APPEND;
+	if (!nvmet_check_transfer_len(req, inline_value ? 0 : cmd.size))
 		return;
+	/* APPEND: the value must fit the capsule the port advertises */
+	if (append && cmd.size > max(req->port->inline_data_size, 0)) {
+		req->error_loc = NVME_KV_SQE_OPTIONS;
+		nvmet_req_complete(req, NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+		return;
+	}
 
 	status = NVME_SC_INTERNAL;
 	p = nvmet_kv_pending_alloc(req, &cmd);
 	if (!p)
 		goto out;
+	p->op.options &= ~NVME_KV_STORE_VENDOR_OPTIONS;
 	p->value = kvmalloc(max_t(u32, cmd.size, 1), GFP_KERNEL);
 	if (!p->value)
 		goto out_free;
-	status = nvmet_copy_from_sgl(req, 0, p->value, cmd.size);
+	if (inline_value)
+		status = nvmet_kv_status(nvmet_kv_inline_value(req, &cmd,
+							       p->value));
+	else
+		status = nvmet_copy_from_sgl(req, 0, p->value, cmd.size);
 	if (status)
 		goto out_free_value;
+	atomic64_inc(&kns->stats[inline_value ? NVMET_KV_STAT_STORE_INLINE :
+				 append ? NVMET_KV_STAT_STORE_APPEND :
+				 NVMET_KV_STAT_STORE_DPTR]);
 	p->op.value = p->value;
 	p->op.value_len = cmd.size;
 	nvmet_kv_queue(nvmet_kv_ns(req->ns), p);
@@ -405,6 +680,9 @@ static u16 nvmet_kv_parse_io_cmd(struct nvmet_req *req)
 	case NVME_KV_CMD_LIST:
 		req->execute = nvmet_kv_execute_list;
 		break;
+	case NVME_KV_CMD_TRANSFER:
+		req->execute = nvmet_kv_execute_transfer;
+		break;
 	}
 	return 0;
 }
@@ -450,6 +728,32 @@ static void nvmet_kv_get_effects(struct nvme_effects_log *log)
 	log->iocs[NVME_KV_CMD_LIST] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 }
 
+static int nvmet_kv_stats_show(struct seq_file *m, void *v)
+{
+	struct nvmet_kv_ns *kns = m->private;
+	int i;
+
+	for (i = 0; i < NVMET_KV_NR_STATS; i++)
+		seq_printf(m, "%s %lld\n", nvmet_kv_stat_names[i],
+			   atomic64_read(&kns->stats[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nvmet_kv_stats);
+
+/* debugfs nvmet_kv/<nsid>@<subsysnqn>: the namespace's counters */
+static void nvmet_kv_debugfs_add(struct nvmet_kv_ns *kns)
+{
+	char *name;
+
+	name = kasprintf(GFP_KERNEL, "%u@%s", kns->ns->nsid,
+			 kns->ns->subsys->subsysnqn);
+	if (!name)
+		return;
+	kns->debugfs = debugfs_create_file(name, 0444, nvmet_kv_debugfs, kns,
+					   &nvmet_kv_stats_fops);
+	kfree(name);
+}
+
 /* The module parameters, then the namespace's csi_params string */
 static int nvmet_kv_params(const char *str, struct kv_params *params)
 {
@@ -458,6 +762,11 @@ static int nvmet_kv_params(const char *str, struct kv_params *params)
 	params->group_commit = READ_ONCE(group_commit);
 	params->group_commit_delay_us = min(READ_ONCE(group_commit_delay_us),
 					    KV_PARAM_DELAY_US_MAX);
+	params->reassembly_cap = min(READ_ONCE(reassembly_cap),
+				     KV_PARAM_REASSEMBLY_CAP_MAX);
+	params->reassembly_timeout_ms = clamp(READ_ONCE(reassembly_timeout_ms),
+					      KV_PARAM_TIMEOUT_MS_MIN,
+					      KV_PARAM_TIMEOUT_MS_MAX);
 	return str ? kv_parse_params(str, params) : 0;
 }
 
@@ -504,6 +813,10 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	spin_lock_init(&kns->pending_lock);
 	INIT_LIST_HEAD(&kns->pending);
 	INIT_WORK(&kns->commit_work, nvmet_kv_commit_work);
+	mutex_init(&kns->xfer_lock);
+	INIT_LIST_HEAD(&kns->xfers);
+	INIT_LIST_HEAD(&kns->xfer_mems);
+	INIT_DELAYED_WORK(&kns->expire_work, nvmet_kv_expire_work);
 
 	io.dev = kns;
 	ret = kv_store_open(&kns->store, &io, bdev_nr_bytes(ns->bdev),
@@ -515,6 +828,7 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		return ret;
 	}
 	ns->iocs_data = kns;
+	nvmet_kv_debugfs_add(kns);
 	pr_info("nsid %u: KV store on %s: %llu keys replayed, %llu of %llu bytes used, values up to %u bytes, group commit %s, delay %u us\n",
 		ns->nsid, ns->device_path, kns->store.index.nr_keys,
 		kns->store.live_bytes, kv_store_capacity(&kns->store),
@@ -534,6 +848,14 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 
 	flush_work(&kns->commit_work);
 	WARN_ON_ONCE(!list_empty(&kns->pending));
+	/* no request runs any more, so nothing adds a transfer */
+	cancel_delayed_work_sync(&kns->expire_work);
+	while (!list_empty(&kns->xfers))
+		nvmet_kv_xfer_drop(kns, list_first_entry(&kns->xfers,
+							 struct nvmet_kv_xfer,
+							 entry));
+	WARN_ON_ONCE(!list_empty(&kns->xfer_mems));
+	debugfs_remove(kns->debugfs);
 	kv_store_close(&kns->store);
 	kfree(kns);
 }
@@ -560,12 +882,14 @@ static int __init nvmet_kv_init(void)
 				      0);
 	if (!nvmet_kv_wq)
 		return -ENOMEM;
+	nvmet_kv_debugfs = debugfs_create_dir("nvmet_kv", NULL);
 	ret = nvmet_register_iocs(&nvmet_kv_iocs);
 	if (ret)
 		goto out_destroy_wq;
 	return 0;
 
 out_destroy_wq:
+	debugfs_remove_recursive(nvmet_kv_debugfs);
 	destroy_workqueue(nvmet_kv_wq);
 	return ret;
 }
@@ -573,6 +897,7 @@ out_destroy_wq:
 static void __exit nvmet_kv_exit(void)
 {
 	nvmet_unregister_iocs(&nvmet_kv_iocs);
+	debugfs_remove_recursive(nvmet_kv_debugfs);
 	destroy_workqueue(nvmet_kv_wq);
 }
 

@@ -12,10 +12,14 @@
  * @cmd:		decoded command, valid when 0 is returned
  * @error_loc:		byte offset in @sqe of the field in error
  *
+ * A Transfer (vendor opcode 81h) is only recognised here; kv_frag_parse()
+ * checks its fields.
+ *
  * Return: 0, or the status code (SCT 0h) the command must fail with:
  * Invalid Command Opcode; Invalid Key Size for a key length above
  * NVME_KV_KEY_MAX, or of 0 except for List (which then starts at the first
- * key); Invalid Field in Command for unknown or contradictory option bits,
+ * key); Invalid Field in Command for unknown or contradictory option bits
+ * (SIKE with SINKE, INLINE with APPEND),
  * options on Delete, Exist or List, or a List host buffer smaller than the
  * 4-byte key count; Invalid Value Size for a Store above @max_value_len.
  */
@@ -35,6 +39,8 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 	case NVME_KV_CMD_EXIST:
 	case NVME_KV_CMD_LIST:
 		break;
+	case NVME_KV_CMD_TRANSFER:
+		return 0;	/* no key: kv_frag_parse() decodes the rest */
 	default:
 		*error_loc = NVME_KV_SQE_OPCODE;
 		return NVME_KV_SC_INVALID_OPCODE;
@@ -50,9 +56,12 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 
 	switch (cmd->opcode) {
 	case NVME_KV_CMD_STORE:
-		if ((cmd->options & ~NVME_KV_STORE_OPTIONS) ||
+		if ((cmd->options & ~(NVME_KV_STORE_OPTIONS |
+				      NVME_KV_STORE_VENDOR_OPTIONS)) ||
 		    ((cmd->options & NVME_KV_STORE_SIKE) &&
-		     (cmd->options & NVME_KV_STORE_SINKE))) {
+		     (cmd->options & NVME_KV_STORE_SINKE)) ||
+		    ((cmd->options & NVME_KV_STORE_INLINE) &&
+		     (cmd->options & NVME_KV_STORE_APPEND))) {
 			*error_loc = NVME_KV_SQE_OPTIONS;
 			return NVME_KV_SC_INVALID_FIELD;
 		}
@@ -114,8 +123,10 @@ static int kv_param_u32(const char *s, const char *end, u32 max, u32 *val)
  * @params:	defaults on entry; the settings of @str on success
  *
  * Names: max_value_len (1..KV_PARAM_VALUE_LEN_MAX), group_commit (0 or 1),
- * group_commit_delay_us (0..KV_PARAM_DELAY_US_MAX).  A name given twice
- * takes its last value.
+ * group_commit_delay_us (0..KV_PARAM_DELAY_US_MAX), reassembly_cap
+ * (0..KV_PARAM_REASSEMBLY_CAP_MAX; 0 refuses every fragment) and
+ * reassembly_timeout_ms (KV_PARAM_TIMEOUT_MS_MIN..KV_PARAM_TIMEOUT_MS_MAX).
+ * A name given twice takes its last value.
  *
  * Return: 0, or -EINVAL for an unknown name, a missing or malformed value,
  * or a value out of range; @params is unchanged then.
@@ -155,6 +166,17 @@ int kv_parse_params(const char *str, struct kv_params *params)
 					 &v))
 				return -EINVAL;
 			p.group_commit_delay_us = v;
+		} else if (len == 14 && !memcmp(name, "reassembly_cap", len)) {
+			if (kv_param_u32(eq + 1, end,
+					 KV_PARAM_REASSEMBLY_CAP_MAX, &v))
+				return -EINVAL;
+			p.reassembly_cap = v;
+		} else if (len == 21 &&
+			   !memcmp(name, "reassembly_timeout_ms", len)) {
+			if (kv_param_u32(eq + 1, end, KV_PARAM_TIMEOUT_MS_MAX,
+					 &v) || v < KV_PARAM_TIMEOUT_MS_MIN)
+				return -EINVAL;
+			p.reassembly_timeout_ms = v;
 		} else {
 			return -EINVAL;
 		}

@@ -31,6 +31,11 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 #define KV_PARAM_VALUE_LEN_MAX		(32U << 20)
 /* Longest group_commit_delay_us: one second */
 #define KV_PARAM_DELAY_US_MAX		1000000U
+/* reassembly_cap: at most 256 MiB per controller */
+#define KV_PARAM_REASSEMBLY_CAP_MAX	(256U << 20)
+/* reassembly_timeout_ms: 10 ms .. 10 minutes */
+#define KV_PARAM_TIMEOUT_MS_MIN		10U
+#define KV_PARAM_TIMEOUT_MS_MAX		600000U
 
 /**
  * struct kv_params - settings of one KV namespace (configfs csi_params)
@@ -38,11 +43,17 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
  * @group_commit:		commit many queued operations per device write
  * @group_commit_delay_us:	wait for more operations before a batch that
  *				is not full
+ * @reassembly_cap:		memory the inline-transfer fragments of one
+ *				controller may hold, in bytes
+ * @reassembly_timeout_ms:	fragments not committed by a Store within
+ *				this time after the last one are dropped
  */
 struct kv_params {
 	u32	max_value_len;
 	bool	group_commit;
 	u32	group_commit_delay_us;
+	u32	reassembly_cap;
+	u32	reassembly_timeout_ms;
 };
 
 int kv_parse_params(const char *str, struct kv_params *params);

@@ -17,6 +17,9 @@ struct nvme_kv_ns;
  * @opcode:	NVME_KV_CMD_STORE, _RETRIEVE, _DELETE, _EXIST or _LIST
  * @key_len:	key length, NVME_KV_KEY_MIN..NVME_KV_KEY_MAX (List: 0 too)
  * @options:	NVME_KV_STORE_* or NVME_KV_RETRIEVE_* bits
+ * @xfer:	Store: transfer method (enum nvme_kv_xfer), others 0.  A Store
+ *		that goes by PIGGYBACK is complete, and @done called, before
+ *		nvme_kv_submit() returns.
  * @key:	key bytes; bytes past @key_len must be 0
  * @buf:	kernel buffer (kmalloc() or vmalloc() memory, not the stack):
  *		Store: the value; Retrieve and List: the destination
@@ -34,6 +37,7 @@ struct nvme_kv_request {
 	u8		opcode;
 	u8		key_len;
 	u8		options;
+	u8		xfer;
 	u8		key[NVME_KV_KEY_MAX];
 	void		*buf;
 	u32		buf_len;

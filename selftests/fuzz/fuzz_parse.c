@@ -13,7 +13,7 @@
 
 static void fuzz_params(const uint8_t *data, size_t size)
 {
-	const struct kv_params def = { 7, false, 3 };
+	const struct kv_params def = { 7, false, 3, 5, 77 };
 	struct kv_params p = def;
 	char *str = malloc(size + 1);
 
@@ -26,7 +26,11 @@ static void fuzz_params(const uint8_t *data, size_t size)
 			abort();
 	} else if (!p.max_value_len ||
 		   p.max_value_len > KV_PARAM_VALUE_LEN_MAX ||
-		   p.group_commit_delay_us > KV_PARAM_DELAY_US_MAX) {
+		   p.group_commit_delay_us > KV_PARAM_DELAY_US_MAX ||
+		   p.reassembly_cap > KV_PARAM_REASSEMBLY_CAP_MAX ||
+		   (p.reassembly_timeout_ms != 77 &&
+		    (p.reassembly_timeout_ms < KV_PARAM_TIMEOUT_MS_MIN ||
+		     p.reassembly_timeout_ms > KV_PARAM_TIMEOUT_MS_MAX))) {
 		abort();
 	}
 	free(str);
@@ -45,6 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		max = nvme_kv_get_le32(data + sizeof(sqe));
 
 	st = kv_parse_cmd(sqe, max, &c, &loc);
+	if (!st && c.opcode == NVME_KV_CMD_TRANSFER)
+		return 0;	/* its fields are fuzz_xfer's */
 	if (st) {
 		/* an error names a field inside the command */
 		if (loc >= NVME_KV_SQE_BYTES)
@@ -55,8 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (c.key_len == 0 && c.opcode != NVME_KV_CMD_LIST))
 		abort();
 	if (c.opcode == NVME_KV_CMD_STORE &&
-	    (c.size > max || (c.options & ~NVME_KV_STORE_OPTIONS) ||
-	     (c.options & 3) == 3))
+	    (c.size > max ||
+	     (c.options & ~(NVME_KV_STORE_OPTIONS | NVME_KV_STORE_VENDOR_OPTIONS)) ||
+	     (c.options & 3) == 3 || (c.options & 0xc0) == 0xc0))
 		abort();
 	if (c.opcode == NVME_KV_CMD_LIST && c.size < 4)
 		abort();

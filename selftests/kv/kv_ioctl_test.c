@@ -6,6 +6,7 @@
  *   kv_ioctl_test <kv-device> <ng-device> <nsid>
  *   kv_ioctl_test fuzz <kv-device> <iterations> <seed>
  *   kv_ioctl_test hammer <kv-device> <seconds> <threads> <name> recover|end
+ *   kv_ioctl_test xfer <kv-device> <max-size>
  *
  * The fuzz mode sends random ioctls (random numbers, sizes, pointers,
  * reserved bits and batches) and only checks that each one returns; the
@@ -666,6 +667,255 @@ static int hammer(const char *dev, double seconds, unsigned int threads,
 	return failures ? 1 : 0;
 }
 
+static const char *const xfer_names[] = {
+	[NVME_KV_XFER_DPTR] = "DPTR", [NVME_KV_XFER_PIGGYBACK] = "PIGGYBACK",
+	[NVME_KV_XFER_PIGGYBACK_SERIAL] = "PIGGYBACK_SERIAL",
+	[NVME_KV_XFER_APPEND] = "APPEND", [NVME_KV_XFER_AUTO] = "AUTO",
+};
+
+static int store_by(int fd, const char *key, const void *val, uint32_t len,
+		    unsigned int xfer, uint16_t *st)
+{
+	struct nvme_kv_cmd c;
+	int ret;
+
+	init_cmd(&c, key, (void *)val, len);
+	c.flags = xfer;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_STORE, &c);
+	*st = c.status;
+	return ret;
+}
+
+static long long sysfs_stat(const char *dev, const char *name)
+{
+	char path[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/nvme-kv/%s/stats/%s",
+		 strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev, name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void xfer_value(uint8_t *v, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		v[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 8));
+}
+
+/* concurrent PIGGYBACK Stores: each value is "t<thread>s<seq>" repeated */
+struct pb_thread {
+	int		fd;
+	unsigned int	id;
+	unsigned long	errors;
+};
+
+static void *pb_thread_fn(void *arg)
+{
+	struct pb_thread *t = arg;
+	char key[16], val[1000];
+	unsigned int i, j, n;
+	uint16_t st;
+
+	for (i = 0; i < 150; i++) {
+		/* shared keys 0..3 and a key of its own */
+		if (i % 2)
+			snprintf(key, sizeof(key), "pb-shared-%u", (i / 2) % 4);
+		else
+			snprintf(key, sizeof(key), "pb-own-%u", t->id);
+		n = snprintf(val, sizeof(val), "t%us%u.", t->id, i);
+		for (j = n; j < sizeof(val); j++)
+			val[j] = val[j % n];
+		if (store_by(t->fd, key, val, 100 + (i * 37) % 900,
+			     i % 3 ? NVME_KV_XFER_PIGGYBACK :
+			     NVME_KV_XFER_PIGGYBACK_SERIAL, &st))
+			t->errors++;
+	}
+	return NULL;
+}
+
+/* a value is whole when it is one thread's pattern all along */
+static int pb_whole(const uint8_t *v, size_t len)
+{
+	size_t n, j;
+
+	for (n = 0; n < len && v[n] != '.'; n++)
+		;
+	if (n == len || v[0] != 't')
+		return 0;
+	n++;
+	for (j = n; j < len; j++)
+		if (v[j] != v[j % n])
+			return 0;
+	return 1;
+}
+
+/* the round trips of one method, sizes first, first + step, ... */
+struct rt_thread {
+	int		fd;
+	unsigned int	method;
+	uint32_t	first, step, max;
+	unsigned int	bad;
+};
+
+static void *rt_thread_fn(void *arg)
+{
+	static __thread uint8_t val[8192], back[8192];
+	struct rt_thread *t = arg;
+	uint32_t size;
+	char key[16];
+	uint16_t st;
+	size_t got;
+	int ret;
+
+	for (size = t->first; size <= t->max; size += t->step) {
+		/* one thread per key, so a Retrieve sees its own Store */
+		snprintf(key, sizeof(key), "x%u-%u-%u", t->method, t->first,
+			 (size / t->step) % 16);
+		xfer_value(val, size, size * 5 + t->method);
+		ret = store_by(t->fd, key, val, size, t->method, &st);
+		got = 0;
+		if (!ret)
+			ret = nvmekv_retrieve(t->fd, key, strlen(key), back,
+					      sizeof(back), &got, 0, &st);
+		if (ret || got != size || memcmp(back, val, size)) {
+			if (t->bad++ < 3)
+				printf("# method %u size %u: ret %d status 0x%x got %zu\n",
+				       t->method, size, ret, st, got);
+		}
+	}
+	return NULL;
+}
+
+static int xfer(const char *dev, uint32_t max)
+{
+	static uint8_t back[NVME_KV_PIGGYBACK_MAX];
+	struct rt_thread rt[4];
+	pthread_t rtid[4];
+	static const unsigned int methods[] = {
+		NVME_KV_XFER_DPTR, NVME_KV_XFER_PIGGYBACK,
+		NVME_KV_XFER_PIGGYBACK_SERIAL, NVME_KV_XFER_APPEND,
+		NVME_KV_XFER_AUTO,
+	};
+	long long cmds0, pb0, fb0, ap0, dp0;
+	unsigned long long want_cmds;
+	struct pb_thread th[6];
+	pthread_t tid[6];
+	unsigned int m, i, bad;
+	uint32_t size;
+	char key[16], name[160];
+	uint16_t st;
+	size_t got;
+	int fd, ret;
+
+	if (max >= 8192) {
+		printf("FAIL xfer: sizes up to 8191 only\n");
+		return 1;
+	}
+	fd = nvmekv_open(dev);
+	if (fd < 0) {
+		printf("FAIL xfer: open %s: %s\n", dev, strerror(-fd));
+		return 1;
+	}
+	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+		cmds0 = sysfs_stat(dev, "commands");
+		pb0 = sysfs_stat(dev, methods[m] == NVME_KV_XFER_PIGGYBACK_SERIAL ?
+				 "stores_piggyback_serial" : "stores_piggyback");
+		fb0 = sysfs_stat(dev, "append_fallbacks");
+		ap0 = sysfs_stat(dev, "stores_append");
+		dp0 = sysfs_stat(dev, "stores_dptr");
+		want_cmds = 0;
+		bad = 0;
+		for (size = 0; size <= max; size++)
+			want_cmds += 1 + (size > NVME_KV_INLINE_SOLO ?
+					  (size - NVME_KV_INLINE_HEAD + 31) / 32 : 0);
+		/* 4 threads, so Stores of different sizes overlap */
+		for (i = 0; i < 4; i++) {
+			rt[i] = (struct rt_thread){ .fd = fd, .method = methods[m],
+				.first = i, .step = 4, .max = max };
+			pthread_create(&rtid[i], NULL, rt_thread_fn, &rt[i]);
+		}
+		for (i = 0; i < 4; i++) {
+			pthread_join(rtid[i], NULL);
+			bad += rt[i].bad;
+		}
+		snprintf(name, sizeof(name),
+			 "xfer: every value size 0..%u round-trips byte-exact by %s",
+			 max, xfer_names[methods[m]]);
+		check(!bad, name, "%u sizes wrong", bad);
+		if (methods[m] == NVME_KV_XFER_PIGGYBACK ||
+		    methods[m] == NVME_KV_XFER_PIGGYBACK_SERIAL) {
+			long long d = sysfs_stat(dev, "commands") - cmds0;
+			long long n = sysfs_stat(dev,
+				methods[m] == NVME_KV_XFER_PIGGYBACK_SERIAL ?
+				"stores_piggyback_serial" : "stores_piggyback") - pb0;
+
+			snprintf(name, sizeof(name),
+				 "xfer: %s sends 1 + ceil((size - 12) / 32) commands per Store, as counted in sysfs",
+				 xfer_names[methods[m]]);
+			check(n == max + 1 && d == (long long)(want_cmds + max + 1),
+			      name, "stores %lld commands %lld, want %llu",
+			      n, d, want_cmds + max + 1);
+		}
+		if (methods[m] == NVME_KV_XFER_APPEND) {
+			long long cap = -1, fb, ap;
+			char path[256];
+			FILE *f;
+
+			snprintf(path, sizeof(path), "/sys/class/nvme-kv/%s/capsule_bytes",
+				 strrchr(dev, '/') + 1);
+			f = fopen(path, "r");
+			if (f) {
+				if (fscanf(f, "%lld", &cap) != 1)
+					cap = -1;
+				fclose(f);
+			}
+			fb = sysfs_stat(dev, "append_fallbacks") - fb0;
+			ap = sysfs_stat(dev, "stores_append") - ap0;
+			check(cap >= 0 && ap == (cap > max ? max + 1 : cap + 1) &&
+			      fb == max + 1 - ap &&
+			      sysfs_stat(dev, "stores_dptr") - dp0 == fb,
+			      "xfer: APPEND carries values up to the capsule size and falls back to DPTR beyond it, counting each fallback",
+			      "capsule %lld append %lld fallbacks %lld", cap, ap, fb);
+		}
+	}
+
+	/* concurrent PIGGYBACK Stores never mix their fragments */
+	for (i = 0; i < 6; i++) {
+		th[i].fd = fd;
+		th[i].id = i;
+		th[i].errors = 0;
+		pthread_create(&tid[i], NULL, pb_thread_fn, &th[i]);
+	}
+	bad = 0;
+	for (i = 0; i < 6; i++) {
+		pthread_join(tid[i], NULL);
+		bad += th[i].errors;
+	}
+	for (i = 0; i < 10; i++) {
+		if (i < 4)
+			snprintf(key, sizeof(key), "pb-shared-%u", i);
+		else
+			snprintf(key, sizeof(key), "pb-own-%u", i - 4);
+		ret = nvmekv_retrieve(fd, key, strlen(key), back, sizeof(back),
+				      &got, 0, &st);
+		if (ret || !pb_whole(back, got))
+			bad++;
+	}
+	check(!bad, "xfer: concurrent PIGGYBACK Stores to the same and different keys never mix fragments",
+	      "%u errors or mixed values", bad);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[256], big[100];
@@ -678,6 +928,8 @@ int main(int argc, char **argv)
 	if (argc == 7 && !strcmp(argv[1], "hammer"))
 		return hammer(argv[2], atof(argv[3]), strtoul(argv[4], NULL, 0),
 			      argv[5], !strcmp(argv[6], "recover"));
+	if (argc == 4 && !strcmp(argv[1], "xfer"))
+		return xfer(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc == 5 && !strcmp(argv[1], "fuzz"))
 		return fuzz(argv[2], strtoul(argv[3], NULL, 0),
 			    strtoul(argv[4], NULL, 0));

@@ -78,6 +78,38 @@ static inline int kvp_exist(int fd, uint32_t nsid, const void *key,
 		      0, NULL);
 }
 
+/*
+ * Send a 64-byte SQE as built by the caller.  The generic passthrough ioctl
+ * cannot set MPTR (SQE bytes 16-23): the kernel uses its field as the
+ * metadata buffer, so those bytes reach the controller as zero.
+ */
+static inline int kvp_raw(int fd, const uint8_t *sqe, void *buf,
+			  uint32_t data_len, uint32_t *result)
+{
+	struct nvme_passthru_cmd64 c;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.opcode = sqe[0];
+	c.nsid = nvme_kv_get_le32(sqe + 4);
+	c.cdw2 = nvme_kv_get_le32(sqe + 8);
+	c.cdw3 = nvme_kv_get_le32(sqe + 12);
+	c.cdw10 = nvme_kv_get_le32(sqe + 40);
+	c.cdw11 = nvme_kv_get_le32(sqe + 44);
+	c.cdw12 = nvme_kv_get_le32(sqe + 48);
+	c.cdw13 = nvme_kv_get_le32(sqe + 52);
+	c.cdw14 = nvme_kv_get_le32(sqe + 56);
+	c.cdw15 = nvme_kv_get_le32(sqe + 60);
+	c.addr = (uintptr_t)buf;
+	c.data_len = data_len;
+	ret = ioctl(fd, NVME_IOCTL_IO64_CMD, &c);
+	if (ret < 0)
+		return -errno;
+	if (result)
+		*result = (uint32_t)c.result;
+	return ret & 0x7ff;
+}
+
 /* Admin command with a 4 KiB data-in buffer on the controller device. */
 static inline int kvp_admin_in(int fd, uint8_t opcode, uint32_t nsid,
 			       uint32_t cdw10, uint32_t cdw11, uint32_t cdw14,

@@ -34,7 +34,9 @@ port_up() {
 	case "$1" in
 	loop)	_p=$NVMET/ports/1
 		modprobe nvme-loop || return 1
-		mkdir -p "$_p" && echo loop > "$_p/addr_trtype" ;;
+		# in-capsule data as on tcp, so APPEND has a capsule here too
+		mkdir -p "$_p" && echo loop > "$_p/addr_trtype" &&
+		echo 16384 > "$_p/param_inline_data_size" ;;
 	tcp)	_p=$NVMET/ports/2
 		modprobe nvmet-tcp || return 1
 		mkdir -p "$_p" && echo tcp > "$_p/addr_trtype" &&

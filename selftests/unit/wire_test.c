@@ -183,14 +183,16 @@ static void test_lib(void)
 
 static void test_params(void)
 {
-	const struct kv_params def = { 1048576, true, 0 };
+	const struct kv_params def = { 1048576, true, 0, 1 << 20, 5000 };
 	static const char *const bad[] = {
 		"max_value_len", "max_value_len=", "max_value_len=0",
 		"max_value_len=33554433", "max_value_len=4k",
 		"max_value_len=-1", "max_value_len=99999999999999999999",
 		"group_commit=2", "group_commit=on", "group_commit_delay_us=1000001",
 		"max_value_lenx=1", "max_value_le=1", "=5", "bogus=1",
-		"max_value_len=4096 bogus=1",
+		"max_value_len=4096 bogus=1", "reassembly_cap=268435457",
+		"reassembly_timeout_ms=9", "reassembly_timeout_ms=600001",
+		"reassembly_cap=1k",
 	};
 	struct kv_params p = def;
 	unsigned int i;
@@ -203,6 +205,11 @@ static void test_params(void)
 	       p.max_value_len == 4096 && !p.group_commit &&
 	       p.group_commit_delay_us == 250,
 	       "params: blanks, commas and a newline separate settings");
+	p = def;
+	tap_ok(kv_parse_params("reassembly_cap=0 reassembly_timeout_ms=10", &p) == 0 &&
+	       p.reassembly_cap == 0 && p.reassembly_timeout_ms == 10 &&
+	       p.max_value_len == 1048576,
+	       "params: reassembly_cap and reassembly_timeout_ms at their lower limits");
 	p = def;
 	tap_ok(kv_parse_params("max_value_len=1 max_value_len=33554432", &p) == 0 &&
 	       p.max_value_len == 33554432 && p.group_commit,

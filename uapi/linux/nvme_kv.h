@@ -52,6 +52,49 @@ enum nvme_kv_opcode {
 					 NVME_KV_STORE_SINKE | \
 					 NVME_KV_STORE_NO_COMPRESS)
 
+/*
+ * Vendor-specific Store options of this project (CDW11 bits 15:14): how the
+ * value travels.  Documentation/wire-format.md describes both layouts.
+ *  INLINE (BandSlim piggyback): no data transfer; the value's first bytes
+ *	are in otherwise unused dwords of the Store, the rest arrived before
+ *	in Transfer commands tagged with the transfer tag in CDW13.
+ *  APPEND (ByteExpress): the value is the Store's data and sits in the
+ *	command capsule right after the command (in-capsule data, within
+ *	the controller's IOCCSZ).
+ */
+#define NVME_KV_STORE_APPEND		_BITUL(6)
+#define NVME_KV_STORE_INLINE		_BITUL(7)
+#define NVME_KV_STORE_VENDOR_OPTIONS	(NVME_KV_STORE_APPEND | \
+					 NVME_KV_STORE_INLINE)
+
+/*
+ * Transfer: a vendor-specific I/O command (opcode 81h) carrying one
+ * fragment of a value that an INLINE Store with the same tag commits.  It
+ * moves no data: CDW10 is the transfer tag, CDW11 bits 23:0 the fragment's
+ * offset in the value and bits 31:24 its length (1..32), and the fragment's
+ * bytes are SQE bytes 8-23 (CDW2-5) then 48-63 (CDW12-15).
+ */
+#define NVME_KV_CMD_TRANSFER		0x81
+#define NVME_KV_SQE_XFER_TAG		40	/* Transfer: CDW10 */
+#define NVME_KV_SQE_XFER_POS		44	/* Transfer: CDW11 */
+#define NVME_KV_XFER_FRAG_MAX		32	/* bytes per Transfer */
+#define NVME_KV_XFER_OFF_MAX		((1U << 24) - 1)
+
+/*
+ * INLINE Store on fabrics: DPTR (CDW6-9) is rewritten by the transport, so
+ * the free dwords are MPTR (CDW4-5, SQE bytes 16-23) and CDW12-13 (bytes
+ * 48-55).  A value of at most NVME_KV_INLINE_SOLO bytes fills them; a
+ * longer one puts its first NVME_KV_INLINE_HEAD bytes in MPTR and CDW12 and
+ * its transfer tag in CDW13, and bytes NVME_KV_INLINE_HEAD.. in Transfers
+ * whose offsets are NVME_KV_INLINE_HEAD + n * NVME_KV_XFER_FRAG_MAX, every
+ * one full but the last.
+ */
+#define NVME_KV_SQE_MPTR		16
+#define NVME_KV_SQE_CDW12		48
+#define NVME_KV_SQE_STORE_TAG		52	/* INLINE Store: CDW13 */
+#define NVME_KV_INLINE_SOLO		16
+#define NVME_KV_INLINE_HEAD		12
+
 /* Retrieve options (CDW11 bits 15:8) */
 #define NVME_KV_RETRIEVE_RAW		_BITUL(0) /* value as stored */
 #define NVME_KV_RETRIEVE_OPTIONS	NVME_KV_RETRIEVE_RAW
@@ -76,6 +119,22 @@ enum nvme_kv_status {
 /* Generic status codes the KV target also returns (SCT 0h) */
 #define NVME_KV_SC_INVALID_OPCODE	0x01
 #define NVME_KV_SC_INVALID_FIELD	0x02
+
+/*
+ * Vendor-specific generic status codes (SCT 0h, C0h-FFh) of this project,
+ * for INLINE Stores and Transfers:
+ *  XFER_UNKNOWN_TAG	an INLINE Store names a tag with no fragments (never
+ *			sent, or expired)
+ *  XFER_INCOMPLETE	the fragments leave a gap in the value
+ *  XFER_OVERLAP		a Transfer repeats or overlaps a fragment of its tag
+ *  XFER_BEYOND		a fragment lies beyond the value size of the Store
+ *  XFER_CAP		the controller's reassembly memory cap is reached
+ */
+#define NVME_KV_SC_XFER_UNKNOWN_TAG	0xC0
+#define NVME_KV_SC_XFER_INCOMPLETE	0xC1
+#define NVME_KV_SC_XFER_OVERLAP		0xC2
+#define NVME_KV_SC_XFER_BEYOND		0xC3
+#define NVME_KV_SC_XFER_CAP		0xC4
 
 /* Status as the ioctls report it: Status Code Type in bits 10:8, Status Code in 7:0 */
 #define NVME_KV_STATUS_SCT(s)		(((s) >> 8) & 0x7)
@@ -152,7 +211,8 @@ struct nvme_kv_id_ns {
  * @argsz:	sizeof(struct nvme_kv_cmd) as the caller knows it; a later,
  *		larger version of this structure stays accepted as long as the
  *		bytes this kernel does not know are zero
- * @flags:	none defined yet, must be 0
+ * @flags:	Store: bits 2:0 the transfer method (enum nvme_kv_xfer); every
+ *		other bit, and all bits of other commands, must be 0
  * @key_len:	key length in bytes, NVME_KV_KEY_MIN..NVME_KV_KEY_MAX; List
  *		also takes 0 (list from the first key, else from @key on)
  * @options:	NVME_KV_STORE_* or NVME_KV_RETRIEVE_* bits
@@ -218,7 +278,7 @@ struct nvme_kv_identify {
  * @key_len:	as in struct nvme_kv_cmd; List also takes 0 (from the first
  *		key)
  * @options:	as in struct nvme_kv_cmd
- * @rsvd0:	must be 0
+ * @xfer:	Store: the transfer method (enum nvme_kv_xfer); others: 0
  * @value_len:	as in struct nvme_kv_cmd; List: size of the buffer at @value,
  *		at least 4
  * @key:	as in struct nvme_kv_cmd
@@ -233,7 +293,7 @@ struct nvme_kv_batch_op {
 	__u8	opcode;
 	__u8	key_len;
 	__u8	options;
-	__u8	rsvd0;
+	__u8	xfer;
 	__u32	value_len;
 	__u8	key[NVME_KV_KEY_MAX];
 	__u64	value;
@@ -280,6 +340,8 @@ struct nvme_kv_batch {
  *  EEXIST	key exists, Store with only-if-absent (89h)
  *  EFBIG	value larger than the namespace's limit (85h)
  *  ENOSPC	capacity exceeded (81h)
+ *  EPROTO	the controller refused the fragments of a PIGGYBACK Store
+ *		(C0h-C3h); ENOBUFS: its reassembly memory was full (C4h)
  *  EINVAL	malformed argument, or Invalid Field / Invalid Key Size
  *  EOPNOTSUPP	command not supported by the controller
  *  ECANCELED	the command was in flight when the host aborted it: a
@@ -289,6 +351,33 @@ struct nvme_kv_batch {
  *		reconnected namespace again
  *  EIO		any other failure
  */
+
+/*
+ * How a Store moves its value (Documentation/wire-format.md):
+ *  DEFAULT		the namespace's sysfs transfer_method
+ *  DPTR		the value is the command's data (data pointer)
+ *  PIGGYBACK		BandSlim: value bytes in the Store's free dwords and in
+ *			tagged Transfer commands sent all at once
+ *  PIGGYBACK_SERIAL	the same, one Transfer at a time (the paper's way)
+ *  APPEND		ByteExpress: the value in the capsule after the
+ *			command; a value the capsule cannot hold goes by DPTR
+ *  AUTO		chosen per Store from its size and the controller's
+ *			capsule size (module parameters auto_piggyback_max and
+ *			auto_append_max)
+ * A value longer than NVME_KV_PIGGYBACK_MAX goes by DPTR under PIGGYBACK.
+ */
+enum nvme_kv_xfer {
+	NVME_KV_XFER_DEFAULT		= 0,
+	NVME_KV_XFER_DPTR		= 1,
+	NVME_KV_XFER_PIGGYBACK		= 2,
+	NVME_KV_XFER_PIGGYBACK_SERIAL	= 3,
+	NVME_KV_XFER_APPEND		= 4,
+	NVME_KV_XFER_AUTO		= 5,
+};
+
+#define NVME_KV_XFER_MAX		NVME_KV_XFER_AUTO
+#define NVME_KV_CMD_FLAGS_XFER		0x7	/* struct nvme_kv_cmd.flags */
+#define NVME_KV_PIGGYBACK_MAX		(64 * 1024)
 
 #define NVME_KV_IOCTL_TYPE	0xB9
 #define NVME_KV_IOCTL_STORE	_IOWR(NVME_KV_IOCTL_TYPE, 0x01, struct nvme_kv_cmd)
