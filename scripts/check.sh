@@ -66,6 +66,14 @@ start=$(date +%s)
 "$top/qemu/run.sh" "$kver" check
 guest_status=$?
 touch "$top/build/guest/check.out"
+# a guest that died before any test ran (no TAP at all) gets one more boot
+if [ $guest_status != 0 ] && ! grep -qE '^(not )?ok ' "$top/build/guest/check.out"; then
+	cp "$top/build/guest/check.console" "$top/build/guest/check.died.console"
+	echo "# guest died before its first test (console: build/guest/check.died.console); booting again"
+	"$top/qemu/run.sh" "$kver" check
+	guest_status=$?
+	touch "$top/build/guest/check.out"
+fi
 cat "$top/build/guest/check.out"
 echo "# guest run took $(( $(date +%s) - start ))s (console: build/guest/check.console)"
 tally guest "$top/build/guest/check.out"
