@@ -31,7 +31,8 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 		   -I$(TOP)/userspace/libnvmekv
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
-	checkpatch clean crash-test bench-store lib install nvme-cli fio-engine
+	checkpatch clean crash-test bench-store bench-xfer lib install nvme-cli \
+	fio-engine
 
 all: modules userspace
 
@@ -77,6 +78,10 @@ $(BIN)/kv_target_test: selftests/kv/kv_target_test.c $(KV_TEST_HDRS)
 $(BIN)/kv_xfer_test: selftests/kv/kv_xfer_test.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_xfer_test.c
+
+$(BIN)/kv_xfer_bench: selftests/kv/kv_xfer_bench.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_xfer_bench.c $(LIB_SRC)
 
 $(BIN)/kv_workload: selftests/kv/kv_workload.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
@@ -124,7 +129,7 @@ install: lib $(BIN)/nvme-kv-dyn
 	install -m 0644 userspace/udev/60-nvme-kv.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
 
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
-	$(BIN)/kv_workload $(BIN)/kv_xfer_test
+	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps
@@ -155,6 +160,10 @@ crash-test: guest
 # Group commit against one device write per Store: build/bench/store.json
 bench-store: guest
 	@$(TOP)/scripts/bench-store.sh "$(KVER)"
+
+# Transfer methods on the BandSlim workloads: build/bench/xfer.json + plots
+bench-xfer: guest
+	@$(TOP)/scripts/bench-xfer.sh "$(KVER)"
 
 checkpatch: ksrc
 	@$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \

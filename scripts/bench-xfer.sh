@@ -1,0 +1,40 @@
+#!/bin/sh
+# make bench-xfer: run selftests/bench-xfer.sh in a guest and turn its
+# lines into build/bench/xfer.json, a table, and PNG plots of traffic and
+# throughput per method and size (scripts/bench-xfer.py).
+#
+#   scripts/bench-xfer.sh <kernel-release> [ops per run] [threads]
+set -eu
+
+kver=$1
+ops=${2:-400}
+threads=${3:-4}
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/bench
+mkdir -p "$out"
+
+# python3 and matplotlib for the JSON and the plots
+missing=""
+for p in python3 python3-matplotlib; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q " installed$" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "bench-xfer: installing$missing"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$missing > /dev/null
+fi
+
+QEMU_TIMEOUT=1800 QEMU_APPEND="nvmekv.bench_ops=$ops nvmekv.bench_threads=$threads" \
+	"$top/qemu/run.sh" "$kver" bench-xfer > /dev/null || {
+	cat "$top/build/guest/bench-xfer.out"
+	exit 1
+}
+res=$top/build/guest/bench-xfer.out
+tr -d '\r' < "$res" > "$out/xfer.raw"
+grep -q "BENCH DONE" "$out/xfer.raw" && ! grep -q "^ERROR" "$out/xfer.raw" || {
+	cat "$out/xfer.raw"
+	exit 1
+}
+python3 "$top/scripts/bench-xfer.py" "$out/xfer.raw" "$out" \
+	"make bench-xfer (ops=$ops threads=$threads)"

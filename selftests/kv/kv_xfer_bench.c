@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * make bench-xfer, in the guest: Stores of the BandSlim paper's workloads
+ * and of fixed sizes by every transfer method, through /dev/kvXnY, with
+ * the traffic read from the driver's sysfs counters (the model of
+ * Documentation/wire-format.md) and the time measured here.
+ *
+ *   kv_xfer_bench <kv-device> <ops per run> <threads>
+ *
+ * One line per workload and method:
+ *   XFER <workload> <METHOD> ops N secs S commands C command_bytes B
+ *        data_bytes D page_bytes P payload_bytes V errors E
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include "nvmekv.h"
+
+struct workload {
+	const char	*name;
+	uint32_t	fixed;			/* 0: drawn by draw() */
+	uint32_t	(*draw)(uint64_t *s);
+};
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *s >> 17;
+}
+
+/* W(B): 8 B and 2 KiB at 9:1 */
+static uint32_t draw_b(uint64_t *s)
+{
+	return rnd(s) % 10 ? 8 : 2048;
+}
+
+/* W(C): 8 B and 2 KiB at 1:9 */
+static uint32_t draw_c(uint64_t *s)
+{
+	return rnd(s) % 10 ? 2048 : 8;
+}
+
+/* W(D): nine sizes 8 B .. 2 KiB in equal shares */
+static uint32_t draw_d(uint64_t *s)
+{
+	return 8U << (rnd(s) % 9);
+}
+
+/*
+ * W(M): mixgraph-like -- 70 % below 35 B (8..34), 20 % 35..256 B, 10 %
+ * 257 B..1 KiB
+ */
+static uint32_t draw_m(uint64_t *s)
+{
+	uint32_t p = rnd(s) % 100;
+
+	if (p < 70)
+		return 8 + rnd(s) % 27;
+	if (p < 90)
+		return 35 + rnd(s) % 222;
+	return 257 + rnd(s) % 768;
+}
+
+static const struct workload workloads[] = {
+	{ "W(B)", 0, draw_b }, { "W(C)", 0, draw_c }, { "W(D)", 0, draw_d },
+	{ "W(M)", 0, draw_m }, { "32B", 32, NULL }, { "64B", 64, NULL },
+	{ "128B", 128, NULL }, { "256B", 256, NULL }, { "512B", 512, NULL },
+	{ "1KiB", 1024, NULL }, { "4KiB", 4096, NULL },
+};
+
+static const struct { unsigned int xfer; const char *name; } methods[] = {
+	{ NVME_KV_XFER_DPTR, "DPTR" },
+	{ NVME_KV_XFER_PIGGYBACK, "PIGGYBACK" },
+	{ NVME_KV_XFER_PIGGYBACK_SERIAL, "PIGGYBACK_SERIAL" },
+	{ NVME_KV_XFER_APPEND, "APPEND" },
+	{ NVME_KV_XFER_AUTO, "AUTO" },
+};
+
+static const char *const counters[] = {
+	"commands", "command_bytes", "data_bytes", "page_bytes",
+	"payload_bytes",
+};
+
+static const char *dev;
+
+static long long stat_of(const char *name)
+{
+	char path[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/nvme-kv/%s/stats/%s",
+		 strrchr(dev, '/') + 1, name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+struct worker {
+	int			fd;
+	unsigned int		id, xfer, ops;
+	const struct workload	*w;
+	unsigned long		errors;
+};
+
+static void *worker_fn(void *arg)
+{
+	static __thread uint8_t val[4096];
+	struct worker *t = arg;
+	uint64_t s = 0x9e3779b97f4a7c15ULL * (t->id + 1);
+	struct nvme_kv_cmd c;
+	unsigned int i;
+	uint32_t len;
+
+	memset(val, 0x5a, sizeof(val));
+	for (i = 0; i < t->ops; i++) {
+		len = t->w->fixed ? t->w->fixed : t->w->draw(&s);
+		memset(&c, 0, sizeof(c));
+		c.argsz = sizeof(c);
+		c.key_len = snprintf((char *)c.key, sizeof(c.key), "xb%u-%u",
+				     t->id, i % 64);
+		c.value = (uintptr_t)val;
+		c.value_len = len;
+		c.flags = t->xfer;
+		if (ioctl(t->fd, NVME_KV_IOCTL_STORE, &c))
+			t->errors++;
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct worker w[16];
+	pthread_t tid[16];
+	struct timespec a, b;
+	long long before[5], after[5];
+	unsigned int ops, threads, wi, mi, i, k;
+	unsigned long errors;
+	int fd;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s <kv-device> <ops> <threads>\n", argv[0]);
+		return 2;
+	}
+	dev = argv[1];
+	ops = strtoul(argv[2], NULL, 0);
+	threads = strtoul(argv[3], NULL, 0);
+	if (threads < 1 || threads > 16 || ops < threads) {
+		fprintf(stderr, "kv_xfer_bench: 1..16 threads, ops >= threads\n");
+		return 2;
+	}
+	fd = nvmekv_open(dev);
+	if (fd < 0) {
+		printf("ERROR open %s: %s\n", dev, strerror(-fd));
+		return 1;
+	}
+	for (wi = 0; wi < sizeof(workloads) / sizeof(workloads[0]); wi++) {
+		for (mi = 0; mi < sizeof(methods) / sizeof(methods[0]); mi++) {
+			for (k = 0; k < 5; k++)
+				before[k] = stat_of(counters[k]);
+			clock_gettime(CLOCK_MONOTONIC, &a);
+			for (i = 0; i < threads; i++) {
+				w[i] = (struct worker){ .fd = fd, .id = i,
+					.xfer = methods[mi].xfer,
+					.ops = ops / threads, .w = &workloads[wi] };
+				pthread_create(&tid[i], NULL, worker_fn, &w[i]);
+			}
+			errors = 0;
+			for (i = 0; i < threads; i++) {
+				pthread_join(tid[i], NULL);
+				errors += w[i].errors;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &b);
+			for (k = 0; k < 5; k++)
+				after[k] = stat_of(counters[k]);
+			printf("XFER %s %s ops %u secs %.6f", workloads[wi].name,
+			       methods[mi].name, ops / threads * threads,
+			       (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
+			for (k = 0; k < 5; k++)
+				printf(" %s %lld", counters[k], after[k] - before[k]);
+			printf(" errors %lu\n", errors);
+			fflush(stdout);
+		}
+	}
+	nvmekv_close(fd);
+	return 0;
+}
