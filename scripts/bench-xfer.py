@@ -5,7 +5,9 @@ and PNG plots like the BandSlim/ByteExpress papers' figures.
 
     bench-xfer.py <xfer.raw> <out dir> <command that produced it>
 
-Per workload and method: cmds_per_op, bytes_per_op (64 B per command plus
+Each workload and method ran in several rounds (methods in rotating order);
+ops_per_s is the median of the rounds, the traffic figures are over all of
+them.  Per workload and method: cmds_per_op, bytes_per_op (64 B per command plus
 the data bytes a data pointer or an append moves), page_bytes_per_op (the
 PRP page-unit model: 64 B per command fetch plus 4 KiB per touched page for
 a data pointer, 64 B chunks for an append) and ops_per_s, all measured in
@@ -21,7 +23,7 @@ WORKLOADS = ["W(B)", "W(C)", "W(D)", "W(M)", "32B", "64B", "128B", "256B",
 
 
 def parse(path):
-    runs, capsule, tr = {}, {}, None
+    raw, capsule, tr = {}, {}, None
     with open(path) as f:
         for line in f:
             w = line.split()
@@ -30,20 +32,32 @@ def parse(path):
             if w[0] == "TRANSPORT":
                 tr = w[1]
                 capsule[tr] = int(w[3])
-                runs[tr] = {}
+                raw[tr] = {}
             elif w[0] == "XFER" and tr:
                 kv = dict(zip(w[3::2], w[4::2]))
-                ops = int(kv["ops"])
                 if int(kv["errors"]):
                     sys.exit("bench-xfer: %s %s %s had %s errors"
                              % (tr, w[1], w[2], kv["errors"]))
-                runs[tr].setdefault(w[1], {})[w[2]] = {
-                    "cmds_per_op": int(kv["commands"]) / ops,
-                    "bytes_per_op": (int(kv["command_bytes"]) +
-                                     int(kv["data_bytes"])) / ops,
-                    "page_bytes_per_op": int(kv["page_bytes"]) / ops,
-                    "payload_bytes_per_op": int(kv["payload_bytes"]) / ops,
-                    "ops_per_s": ops / float(kv["secs"]),
+                raw[tr].setdefault(w[1], {}).setdefault(w[2], []).append(kv)
+    runs = {}
+    for tr, wls in raw.items():
+        runs[tr] = {}
+        for wl, ms in wls.items():
+            runs[tr][wl] = {}
+            for m, rs in ms.items():
+                ops = sum(int(r["ops"]) for r in rs)
+                tot = {k: sum(int(r[k]) for r in rs) for k in
+                       ("commands", "command_bytes", "data_bytes",
+                        "page_bytes", "payload_bytes")}
+                rates = sorted(int(r["ops"]) / float(r["secs"]) for r in rs)
+                runs[tr][wl][m] = {
+                    "cmds_per_op": tot["commands"] / ops,
+                    "bytes_per_op": (tot["command_bytes"] +
+                                     tot["data_bytes"]) / ops,
+                    "page_bytes_per_op": tot["page_bytes"] / ops,
+                    "payload_bytes_per_op": tot["payload_bytes"] / ops,
+                    "ops_per_s": rates[len(rates) // 2],
+                    "ops_per_s_rounds": rates,
                     "ops": ops,
                 }
     return runs, capsule

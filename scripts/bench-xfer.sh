@@ -3,17 +3,19 @@
 # lines into build/bench/xfer.json, a table, and PNG plots of traffic and
 # throughput per method and size (scripts/bench-xfer.py).
 #
-#   scripts/bench-xfer.sh <kernel-release> [ops per run] [threads]
+#   scripts/bench-xfer.sh <kernel-release> [ops per run] [threads] [rounds]
 set -eu
 
 kver=$1
-ops=${2:-400}
+ops=${2:-1500}
 threads=${3:-4}
+rounds=${4:-3}
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench
 mkdir -p "$out"
 
-# python3 and matplotlib for the JSON and the plots
+# Debian's python3 and matplotlib (/usr/bin/python3, whatever else is on PATH)
+# for the JSON and the plots
 missing=""
 for p in python3 python3-matplotlib; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q " installed$" ||
@@ -25,7 +27,7 @@ if [ -n "$missing" ]; then
 		$missing > /dev/null
 fi
 
-QEMU_TIMEOUT=1800 QEMU_APPEND="nvmekv.bench_ops=$ops nvmekv.bench_threads=$threads" \
+QEMU_TIMEOUT=3000 QEMU_APPEND="nvmekv.bench_ops=$ops nvmekv.bench_threads=$threads nvmekv.bench_rounds=$rounds" \
 	"$top/qemu/run.sh" "$kver" bench-xfer > /dev/null || {
 	cat "$top/build/guest/bench-xfer.out"
 	exit 1
@@ -36,5 +38,5 @@ grep -q "BENCH DONE" "$out/xfer.raw" && ! grep -q "^ERROR" "$out/xfer.raw" || {
 	cat "$out/xfer.raw"
 	exit 1
 }
-python3 "$top/scripts/bench-xfer.py" "$out/xfer.raw" "$out" \
-	"make bench-xfer (ops=$ops threads=$threads)"
+/usr/bin/python3 "$top/scripts/bench-xfer.py" "$out/xfer.raw" "$out" \
+	"make bench-xfer (ops=$ops threads=$threads rounds=$rounds)"

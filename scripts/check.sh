@@ -41,6 +41,12 @@ make -s -C "$top/selftests/fuzz" B="$top/build/fuzz" TOP="$top" \
 cat "$out/fuzz.tap"
 tally fuzz "$out/fuzz.tap"
 
+echo "# model check of the cache slot protocol"
+make -s -C "$top/selftests/model" B="$top/build/model" TOP="$top" run \
+	> "$out/model.tap" 2>&1
+cat "$out/model.tap"
+tally model "$out/model.tap"
+
 echo "# checkpatch --strict"
 {
 	cp="$top/build/ksrc/scripts/checkpatch.pl --no-tree --strict --terse"

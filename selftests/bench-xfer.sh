@@ -12,6 +12,8 @@ ops=$(arg bench_ops)
 ops=${ops:-400}
 threads=$(arg bench_threads)
 threads=${threads:-4}
+rounds=$(arg bench_rounds)
+rounds=${rounds:-3}
 
 modprobe brd rd_nr=1 rd_size=262144 || { echo "ERROR brd"; exit 1; }
 target_up 1 /dev/ram0 || { echo "ERROR target set-up"; exit 1; }
@@ -23,7 +25,7 @@ for tr in loop tcp; do
 	echo 1 > /sys/class/nvme-kv/rescan
 	wait_for 10 test -c "/dev/$kv" || { echo "ERROR no /dev/$kv"; exit 1; }
 	echo "TRANSPORT $tr capsule $(cat /sys/class/nvme-kv/$kv/capsule_bytes)"
-	kv_xfer_bench "/dev/$kv" "$ops" "$threads" || echo "ERROR bench $tr"
+	kv_xfer_bench "/dev/$kv" "$ops" "$threads" "$rounds" || echo "ERROR bench $tr"
 	nvme disconnect -n "$NQN" > /dev/null
 	echo 1 > /sys/class/nvme-kv/rescan
 	port_down "$tr"

@@ -5,11 +5,13 @@
  * the traffic read from the driver's sysfs counters (the model of
  * Documentation/wire-format.md) and the time measured here.
  *
- *   kv_xfer_bench <kv-device> <ops per run> <threads>
+ *   kv_xfer_bench <kv-device> <ops per run> <threads> <rounds>
  *
- * One line per workload and method:
+ * Each workload runs every method once per round, in an order that rotates
+ * from round to round, so that slow phases of the TCG guest fall on all
+ * methods alike.  One line per run:
  *   XFER <workload> <METHOD> ops N secs S commands C command_bytes B
- *        data_bytes D page_bytes P payload_bytes V errors E
+ *        data_bytes D page_bytes P payload_bytes V errors E round R
  */
 #include <errno.h>
 #include <pthread.h>
@@ -142,19 +144,22 @@ int main(int argc, char **argv)
 	pthread_t tid[16];
 	struct timespec a, b;
 	long long before[5], after[5];
-	unsigned int ops, threads, wi, mi, i, k;
+	unsigned int ops, threads, rounds, r, wi, mj, mi, i, k;
+	unsigned int nm = sizeof(methods) / sizeof(methods[0]);
 	unsigned long errors;
 	int fd;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s <kv-device> <ops> <threads>\n", argv[0]);
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s <kv-device> <ops> <threads> <rounds>\n",
+			argv[0]);
 		return 2;
 	}
 	dev = argv[1];
 	ops = strtoul(argv[2], NULL, 0);
 	threads = strtoul(argv[3], NULL, 0);
-	if (threads < 1 || threads > 16 || ops < threads) {
-		fprintf(stderr, "kv_xfer_bench: 1..16 threads, ops >= threads\n");
+	rounds = strtoul(argv[4], NULL, 0);
+	if (threads < 1 || threads > 16 || ops < threads || rounds < 1) {
+		fprintf(stderr, "kv_xfer_bench: 1..16 threads, ops >= threads, rounds >= 1\n");
 		return 2;
 	}
 	fd = nvmekv_open(dev);
@@ -163,7 +168,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (wi = 0; wi < sizeof(workloads) / sizeof(workloads[0]); wi++) {
-		for (mi = 0; mi < sizeof(methods) / sizeof(methods[0]); mi++) {
+	for (r = 0; r < rounds; r++) {
+		for (mj = 0; mj < nm; mj++) {
+			mi = (mj + r + wi) % nm;
 			for (k = 0; k < 5; k++)
 				before[k] = stat_of(counters[k]);
 			clock_gettime(CLOCK_MONOTONIC, &a);
@@ -186,9 +193,10 @@ int main(int argc, char **argv)
 			       (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
 			for (k = 0; k < 5; k++)
 				printf(" %s %lld", counters[k], after[k] - before[k]);
-			printf(" errors %lu\n", errors);
+			printf(" errors %lu round %u\n", errors, r);
 			fflush(stdout);
 		}
+	}
 	}
 	nvmekv_close(fd);
 	return 0;
