@@ -325,11 +325,19 @@ static void nvme_kv_account(struct nvme_kv_ns *kvns, u8 opcode, int error,
 	}
 }
 
-/* Bytes of the capsule after the command: 0 when the controller has none */
+/*
+ * Bytes of the capsule after the command: 0 when the controller has none,
+ * or when the binding is gone (the controller may be freed then, so it is
+ * read only while counted in, like a command).
+ */
 static u32 nvme_kv_capsule_bytes(struct nvme_kv_ns *kvns)
 {
-	u32 ioccsz = kvns->ctrl->ioccsz;
+	u32 ioccsz;
 
+	if (nvme_kv_cmd_begin(kvns))
+		return 0;
+	ioccsz = READ_ONCE(kvns->ctrl->ioccsz);
+	nvme_kv_cmd_end(kvns);
 	return ioccsz > 4 ? ioccsz * 16 - sizeof(struct nvme_command) : 0;
 }
 
@@ -1298,10 +1306,11 @@ static ssize_t transfer_method_store(struct device *dev,
 					       cdev_device);
 	int i;
 
-	i = sysfs_match_string(nvme_kv_xfer_names, buf);
-	if (i <= 0)
+	/* entry 0, DEFAULT, has no name: it means this attribute */
+	i = __sysfs_match_string(nvme_kv_xfer_names + 1, NVME_KV_XFER_MAX, buf);
+	if (i < 0)
 		return -EINVAL;
-	WRITE_ONCE(kvns->xfer_default, i);
+	WRITE_ONCE(kvns->xfer_default, i + 1);
 	return count;
 }
 static DEVICE_ATTR_RW(transfer_method);

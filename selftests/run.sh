@@ -109,6 +109,24 @@ plugin_roundtrip() {
 	cmp /tmp/pvalue /tmp/pback
 }
 
+transfer_method() {
+	_a=/sys/class/nvme-kv/$1
+	[ "$(cat "$_a/transfer_method")" = auto ] || return 1
+	! echo bogus > "$_a/transfer_method" 2> /dev/null || return 1
+	! echo default > "$_a/transfer_method" 2> /dev/null || return 1
+	echo piggyback > "$_a/transfer_method" || return 1
+	_p0=$(cat "$_a/stats/stores_piggyback")
+	nvme-kv store "/dev/$1" tm-key "a value of more than sixteen bytes" || return 1
+	_p1=$(cat "$_a/stats/stores_piggyback")
+	echo dptr > "$_a/transfer_method" &&
+	nvme-kv store "/dev/$1" tm-key "by data pointer" || return 1
+	_p2=$(cat "$_a/stats/stores_piggyback")
+	echo auto > "$_a/transfer_method"
+	echo "piggyback stores: $_p0 -> $_p1 -> $_p2"
+	[ "$_p1" = $((_p0 + 1)) ] && [ "$_p2" = "$_p1" ] &&
+	[ "$(nvme-kv retrieve "/dev/$1" tm-key)" = "by data pointer" ]
+}
+
 cli_stats() {
 	s0=$(cat /sys/class/nvme-kv/${1#/dev/}/stats/store)
 	nvme-kv store "$1" cli-stats x || return 1
@@ -188,6 +206,8 @@ for tr in loop tcp; do
 		       jq -e '.max_key_len == 16 and .max_value_len == 1048576 and .utilization > 0'"
 	t "$tr: CLI stats counts the commands this binding sent" \
 		cli_stats "/dev/$kv"
+	t "$tr: sysfs transfer_method sets how Stores that name no method travel" \
+		transfer_method "$kv"
 	t "$tr: fio external ioengine stores values of 64..2048 bytes and verifies them" \
 		fio_verify "/dev/$kv"
 	t "$tr: fio external ioengine reads back every value a write pass stored" \
