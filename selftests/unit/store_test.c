@@ -567,6 +567,79 @@ static void test_capacity(void)
 	md_free(&m);
 }
 
+/*
+ * The guest once failed here: a device filled with large values to
+ * Capacity Exceeded, then small Stores of every size in groups, which
+ * keeps the cleaner relocating large records while the log wraps.
+ */
+static void test_full_churn(void)
+{
+	static uint8_t big[128 << 10], v[64][4097];
+	static struct kv_op ops[64];
+	struct memdev m;
+	struct kv_store s;
+	struct kv_store_io io = md_io;
+	unsigned int i, n, size = 0, k;
+	int ret, bad = 0, full = 0, stored = 0;
+	long commits = 0;
+
+	md_init(&m, 16 << 20);
+	io.dev = &m;
+	if (kv_store_open(&s, &io, m.size, 256 << 10)) {
+		tap_ok(0, "store: churn: open");
+		return;
+	}
+	memset(big, 0x42, sizeof(big));
+	for (i = 0; i < 1000 && !full; i++) {
+		memset(&ops[0], 0, sizeof(ops[0]));
+		ops[0].opcode = NVME_KV_CMD_STORE;
+		ops[0].key_len = snprintf((char *)ops[0].key, 16, "fill-%u", i);
+		ops[0].value = big;
+		ops[0].value_len = sizeof(big);
+		ret = kv_store_commit(&s, ops, 1);
+		if (ret < 0)
+			bad++;
+		if (ops[0].status == NVME_KV_SC_CAPACITY_EXCEEDED)
+			full = 1;
+		else if (!ops[0].status)
+			stored++;
+	}
+	for (commits = 0; commits < 300 && !bad; commits++) {
+		n = 1 + rnd() % 64;
+		for (i = 0; i < n; i++) {
+			k = rnd() % 64;
+			memset(&ops[i], 0, sizeof(ops[i]));
+			ops[i].key_len = snprintf((char *)ops[i].key, 16, "c%u", k);
+			if (rnd() % 8 == 0) {
+				ops[i].opcode = NVME_KV_CMD_DELETE;
+				continue;
+			}
+			ops[i].opcode = NVME_KV_CMD_STORE;
+			ops[i].value = v[k];
+			ops[i].value_len = size;
+			memset(v[k], (int)size, size);
+			size = (size + 1) % 4097;
+		}
+		for (i = 0; i < n; i += ret) {
+			ret = kv_store_commit(&s, ops + i, n - i);
+			if (ret <= 0) {
+				bad++;
+				break;
+			}
+		}
+		for (i = 0; i < n && !bad; i++)
+			if (ops[i].status == KV_STATUS_INTERNAL)
+				bad++;
+	}
+	tap_ok(full && !bad, "store: a full device of large values takes %ld groups of small Stores of every size (%d large values, %d failures)",
+	       commits, stored, bad);
+	kv_store_close(&s);
+	tap_ok(kv_store_open(&s, &io, m.size, 256 << 10) == 0,
+	       "store: and replays afterwards");
+	kv_store_close(&s);
+	md_free(&m);
+}
+
 static void test_list(void)
 {
 	static const char *keys[] = { "b", "a", "ab", "abc", "zz", "0123456789abcdef" };
@@ -622,6 +695,7 @@ int main(int argc, char **argv)
 	test_group_commit();
 	test_torn_tail();
 	test_capacity();
+	test_full_churn();
 	test_list();
 	acked = crash_model_test(rounds, 3 << 20, &ok, why, sizeof(why));
 	tap_ok(ok, "store: random groups with power losses match the model (%ld acknowledged ops; %s)",
