@@ -42,7 +42,7 @@ int main(void)
 	struct kv_xfer x = { 0 }, saved;
 	uint32_t i, len = 300, xtag, n, off;
 	struct kv_frag f;
-	uint16_t loc, st;
+	uint16_t loc;
 	int good;
 
 	for (i = 0; i < sizeof(value); i++)
@@ -112,7 +112,5 @@ int main(void)
 	good = good && n == 12 && !memcmp(back, value, 12) && !back[12] &&
 		xtag == 0xabcd1234U;
 	tap_ok(good, "xfer: an INLINE Store carries 16 bytes alone, or 12 and a tag in CDW13");
-	st = 0;
-	(void)st;
 	return tap_done();
 }
