@@ -380,7 +380,7 @@ static void nvmet_kv_execute_transfer(struct nvmet_req *req)
 	struct nvmet_kv_xfer_mem *m;
 	struct nvmet_kv_xfer *xf;
 	struct kv_frag *f;
-	u32 used, added;
+	u32 added;
 	u16 status, loc = NVME_KV_SQE_XFER_POS;
 
 	if (!nvmet_check_transfer_len(req, 0))
@@ -395,40 +395,33 @@ static void nvmet_kv_execute_transfer(struct nvmet_req *req)
 		goto out;
 
 	mutex_lock(&kns->xfer_lock);
+	/* the controller's accounting entry first, so nothing is uncounted */
+	status = KV_STATUS_INTERNAL;
+	m = nvmet_kv_xfer_mem(kns, ctrl);
+	if (!m) {
+		m = kzalloc(sizeof(*m), GFP_KERNEL);
+		if (!m)
+			goto out_unlock;
+		m->ctrl = ctrl;
+		list_add(&m->entry, &kns->xfer_mems);
+	}
 	xf = nvmet_kv_xfer_find(kns, ctrl, f->tag);
 	if (!xf) {
-		status = KV_STATUS_INTERNAL;
 		xf = kzalloc(sizeof(*xf), GFP_KERNEL);
 		if (!xf)
-			goto out_unlock;
+			goto out_put_mem;
 		xf->ctrl = ctrl;
 		xf->x.tag = f->tag;
 		list_add_tail(&xf->entry, &kns->xfers);
 	}
-	m = nvmet_kv_xfer_mem(kns, ctrl);
-	used = m ? m->mem : 0;
 	status = kv_xfer_add(&xf->x, f, kns->params.reassembly_cap -
-			     min(used, kns->params.reassembly_cap), &added);
-	if (!status && added && !m) {
-		m = kzalloc(sizeof(*m), GFP_KERNEL);
-		if (m) {
-			m->ctrl = ctrl;
-			list_add(&m->entry, &kns->xfer_mems);
-		}
-	}
-	if (!status && added && !m) {
-		status = KV_STATUS_INTERNAL;	/* nothing accounts for it */
-		xf->mem += added;
-		nvmet_kv_xfer_drop(kns, xf);
-		goto out_unlock;
-	}
+			     min(m->mem, kns->params.reassembly_cap), &added);
 	if (status) {
 		if (!xf->x.frags)
 			nvmet_kv_xfer_drop(kns, xf);
-		goto out_unlock;
+		goto out_put_mem;
 	}
-	if (m)
-		m->mem += added;
+	m->mem += added;
 	xf->mem += added;
 	/* every fragment renews the deadline; keep the list in its order */
 	xf->expires = jiffies +
@@ -439,6 +432,13 @@ static void nvmet_kv_execute_transfer(struct nvmet_req *req)
 				 msecs_to_jiffies(kns->params.reassembly_timeout_ms));
 	atomic64_inc(&kns->stats[NVMET_KV_STAT_TRANSFERS]);
 	atomic64_add(f->len, &kns->stats[NVMET_KV_STAT_TRANSFER_BYTES]);
+out_put_mem:
+	/* an entry lives only while it counts memory; drop may have freed it */
+	m = nvmet_kv_xfer_mem(kns, ctrl);
+	if (m && !m->mem) {
+		list_del(&m->entry);
+		kfree(m);
+	}
 out_unlock:
 	mutex_unlock(&kns->xfer_lock);
 out:
