@@ -15,29 +15,27 @@
 #include <linux/nvme_kv.h>
 
 /*
- * Returns 0, the NVMe status (SCT << 8 | SC) of a failed command, or a
- * negative errno when the command did not reach the controller.
+ * Send a 64-byte SQE as built by the caller.  The generic passthrough ioctl
+ * cannot set MPTR (SQE bytes 16-23): the kernel uses its field as the
+ * metadata buffer, so those bytes reach the controller as zero.
  */
-static inline int kvp_io(int fd, uint32_t nsid, uint8_t opcode,
-			 const void *key, uint8_t key_len, uint8_t options,
-			 void *buf, uint32_t data_len, uint32_t size,
-			 uint32_t *result)
+static inline int kvp_raw(int fd, const uint8_t *sqe, void *buf,
+			  uint32_t data_len, uint32_t *result)
 {
 	struct nvme_passthru_cmd64 c;
-	uint8_t sqe[NVME_KV_SQE_BYTES] = { 0 };
 	int ret;
 
-	nvme_kv_sqe_set_key(sqe, key, key_len > NVME_KV_KEY_MAX ?
-			    NVME_KV_KEY_MAX : key_len);
 	memset(&c, 0, sizeof(c));
-	c.opcode = opcode;
-	c.nsid = nsid;
+	c.opcode = sqe[0];
+	c.nsid = nvme_kv_get_le32(sqe + 4);
 	c.cdw2 = nvme_kv_get_le32(sqe + 8);
 	c.cdw3 = nvme_kv_get_le32(sqe + 12);
+	c.cdw10 = nvme_kv_get_le32(sqe + 40);
+	c.cdw11 = nvme_kv_get_le32(sqe + 44);
+	c.cdw12 = nvme_kv_get_le32(sqe + 48);
+	c.cdw13 = nvme_kv_get_le32(sqe + 52);
 	c.cdw14 = nvme_kv_get_le32(sqe + 56);
 	c.cdw15 = nvme_kv_get_le32(sqe + 60);
-	c.cdw10 = size;
-	c.cdw11 = key_len | (uint32_t)options << 8;
 	c.addr = (uintptr_t)buf;
 	c.data_len = data_len;
 	ret = ioctl(fd, NVME_IOCTL_IO64_CMD, &c);
@@ -46,6 +44,28 @@ static inline int kvp_io(int fd, uint32_t nsid, uint8_t opcode,
 	if (result)
 		*result = (uint32_t)c.result;
 	return ret & 0x7ff;
+}
+
+/*
+ * Returns 0, the NVMe status (SCT << 8 | SC) of a failed command, or a
+ * negative errno when the command did not reach the controller.
+ */
+static inline int kvp_io(int fd, uint32_t nsid, uint8_t opcode,
+			 const void *key, uint8_t key_len, uint8_t options,
+			 void *buf, uint32_t data_len, uint32_t size,
+			 uint32_t *result)
+{
+	uint8_t sqe[NVME_KV_SQE_BYTES] = { 0 };
+
+	sqe[NVME_KV_SQE_OPCODE] = opcode;
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_NSID, nsid);
+	/* a key length above 16 is sent as such; only 16 bytes are placed */
+	nvme_kv_sqe_set_key(sqe, key, key_len > NVME_KV_KEY_MAX ?
+			    NVME_KV_KEY_MAX : key_len);
+	sqe[NVME_KV_SQE_KEY_LEN] = key_len;
+	sqe[NVME_KV_SQE_OPTIONS] = options;
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_SIZE, size);
+	return kvp_raw(fd, sqe, buf, data_len, result);
 }
 
 static inline int kvp_store(int fd, uint32_t nsid, const void *key,
@@ -76,38 +96,6 @@ static inline int kvp_exist(int fd, uint32_t nsid, const void *key,
 {
 	return kvp_io(fd, nsid, NVME_KV_CMD_EXIST, key, key_len, 0, NULL, 0,
 		      0, NULL);
-}
-
-/*
- * Send a 64-byte SQE as built by the caller.  The generic passthrough ioctl
- * cannot set MPTR (SQE bytes 16-23): the kernel uses its field as the
- * metadata buffer, so those bytes reach the controller as zero.
- */
-static inline int kvp_raw(int fd, const uint8_t *sqe, void *buf,
-			  uint32_t data_len, uint32_t *result)
-{
-	struct nvme_passthru_cmd64 c;
-	int ret;
-
-	memset(&c, 0, sizeof(c));
-	c.opcode = sqe[0];
-	c.nsid = nvme_kv_get_le32(sqe + 4);
-	c.cdw2 = nvme_kv_get_le32(sqe + 8);
-	c.cdw3 = nvme_kv_get_le32(sqe + 12);
-	c.cdw10 = nvme_kv_get_le32(sqe + 40);
-	c.cdw11 = nvme_kv_get_le32(sqe + 44);
-	c.cdw12 = nvme_kv_get_le32(sqe + 48);
-	c.cdw13 = nvme_kv_get_le32(sqe + 52);
-	c.cdw14 = nvme_kv_get_le32(sqe + 56);
-	c.cdw15 = nvme_kv_get_le32(sqe + 60);
-	c.addr = (uintptr_t)buf;
-	c.data_len = data_len;
-	ret = ioctl(fd, NVME_IOCTL_IO64_CMD, &c);
-	if (ret < 0)
-		return -errno;
-	if (result)
-		*result = (uint32_t)c.result;
-	return ret & 0x7ff;
 }
 
 /* Admin command with a 4 KiB data-in buffer on the controller device. */
