@@ -267,8 +267,12 @@ static void nvmet_kv_commit_work(struct work_struct *work)
 		for (i = 0; i < n; i += done) {
 			ret = kv_store_commit(&kns->store, ops + i, n - i);
 			if (ret < 0) {
-				pr_err_ratelimited("nsid %u: store failed: %d\n",
-						   kns->ns->nsid, ret);
+				pr_err_ratelimited("nsid %u: store failed: %d (%s at %llu; log tail %llu, head %llu)\n",
+						   kns->ns->nsid, ret,
+						   kns->store.fail_reason ?: "?",
+						   kns->store.fail_pos,
+						   kns->store.tail,
+						   kns->store.head);
 				break;	/* the engine set every status */
 			}
 			done = ret;

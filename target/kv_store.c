@@ -11,8 +11,16 @@
  * and never cross the end of the log region.  Replay accepts a record only
  * if its sequence number is exactly the next expected one, so records left
  * over from an earlier lap of the log, or from a batch torn by a crash,
- * never replay.  Where fewer than KV_REC_HDR bytes are left in a block the
- * log continues at the next block; a longer gap holds a PAD record.
+ * never replay.  A record that would cross the end of the region is written
+ * at its start instead; the gap before the end holds a PAD record, or zeros
+ * where it is shorter than KV_REC_HDR.
+ *
+ * A batch starts exactly where the log ends, so moving records (the
+ * cleaner) never wastes space.  The device is written in whole blocks: a
+ * batch rewrites the block holding the log's end with the bytes before the
+ * end unchanged (sector writes are atomic, so a torn rewrite cannot harm
+ * them) and fills the rest of its last block with zeros, which end the log
+ * for replay.
  */
 #include "kv_store.h"
 
@@ -75,10 +83,15 @@ static u64 kv_phys(const struct kv_store *s, u64 pos)
 	return KV_LOG_START + pos % s->log_size;
 }
 
-/* Where the next record after @pos may start (the skip rule above). */
-static u64 kv_next_start(u64 pos)
+static u64 round_down_u64(u64 v, u64 a)
 {
-	u64 left = KV_BLOCK_SIZE - pos % KV_BLOCK_SIZE;
+	return v - v % a;
+}
+
+/* Where the next record after @pos may start (the skip rule above). */
+static u64 kv_next_start(const struct kv_store *s, u64 pos)
+{
+	u64 left = s->log_size - pos % s->log_size;
 
 	return left < KV_REC_HDR ? pos + left : pos;
 }
@@ -106,6 +119,20 @@ static void kv_unlock(struct kv_store *s)
 		s->io.unlock(s->io.dev);
 }
 
+/*
+ * The store cannot go on: every later commit fails.  @why and @pos say
+ * what broke, for the log.
+ */
+static int kv_fail(struct kv_store *s, int ret, const char *why, u64 pos)
+{
+	if (!s->failed) {
+		s->failed = true;
+		s->fail_reason = why;
+		s->fail_pos = pos;
+	}
+	return ret;
+}
+
 /* Encode a record header (and CRC over header and @value) at @p. */
 static void kv_rec_encode(u8 *p, u64 seq, u8 type, const u8 *key, u8 key_len,
 			  const void *value, u32 value_len)
@@ -128,94 +155,134 @@ static void kv_rec_encode(u8 *p, u64 seq, u8 type, const u8 *key, u8 key_len,
 	nvme_kv_put_le32(p + 4, ~crc);
 }
 
-/* A batch under construction: log bytes [s->head, s->head + len). */
+/*
+ * A batch under construction: log bytes [s->head, s->head + len), in
+ * s->batch after the @pre bytes of the head's block that precede s->head.
+ */
 struct kv_batch {
+	u32	pre;
 	u32	len;
 	u32	records;
 };
+
+static void kv_batch_init(struct kv_store *s, struct kv_batch *b)
+{
+	b->pre = (u32)(s->head % KV_BLOCK_SIZE);
+	b->len = 0;
+	b->records = 0;
+	memcpy(s->batch, s->head_blk, b->pre);
+}
+
+static u8 *kv_batch_end(struct kv_store *s, struct kv_batch *b)
+{
+	return s->batch + b->pre + b->len;
+}
 
 static void kv_batch_skip_to(struct kv_store *s, struct kv_batch *b, u64 to)
 {
 	u64 pos = s->head + b->len;
 
 	if (to - pos >= KV_REC_HDR) {
-		kv_rec_encode(s->batch + b->len, s->next_seq++, KV_REC_PAD,
+		kv_rec_encode(kv_batch_end(s, b), s->next_seq++, KV_REC_PAD,
 			      NULL, 0, NULL, (u32)(to - pos - KV_REC_HDR));
-		memset(s->batch + b->len + KV_REC_HDR, 0,
+		memset(kv_batch_end(s, b) + KV_REC_HDR, 0,
 		       to - pos - KV_REC_HDR);
 	} else {
-		memset(s->batch + b->len, 0, to - pos);
+		memset(kv_batch_end(s, b), 0, to - pos);
 	}
 	b->len = (u32)(to - s->head);
 }
 
+/* Does a batch ending at log position @end (block aligned) fit? */
+static bool kv_batch_fits(struct kv_store *s, struct kv_batch *b, u64 end)
+{
+	/* space from the tail on is not free until a superblock says so */
+	return end - (s->head - b->pre) <= s->batch_cap &&
+	       end <= s->tail + s->log_size;
+}
+
 /*
  * Append a record to the batch; *pos and *seq receive its log position and
- * sequence number.  Returns -E2BIG when the batch has no room for it.
+ * sequence number.  Returns -E2BIG when the batch has no room for it; the
+ * batch may then have grown by the padding up to the end of the region,
+ * after which the record would fit in the next batch.
  */
 static int kv_batch_add(struct kv_store *s, struct kv_batch *b, u8 type,
 			const u8 *key, u8 key_len, const void *value,
 			u32 value_len, u64 *pos, u64 *seq)
 {
-	u32 size = kv_rec_size(type == KV_REC_PUT ? value_len : 0);
-	u64 at = kv_next_start(s->head + b->len);
+	u32 vlen = type == KV_REC_PUT ? value_len : 0;
+	u32 size = kv_rec_size(vlen);
+	u64 at = kv_next_start(s, s->head + b->len);
 	u64 region_end = (at / s->log_size + 1) * s->log_size;
-	u64 need = at + size;
-
-	if (need > region_end)
-		need = region_end + size;	/* wraps to the region start */
-	/* room for the record and for padding the batch to a block */
-	if (round_up_u64(need, KV_BLOCK_SIZE) - s->head > s->batch_cap)
-		return -E2BIG;
 
 	if (at + size > region_end) {
+		/* region_end is block aligned */
+		if (!kv_batch_fits(s, b, region_end))
+			return -E2BIG;
 		kv_batch_skip_to(s, b, region_end);
 		at = region_end;
-	} else if (at != s->head + b->len) {
-		kv_batch_skip_to(s, b, at);
 	}
+	if (!kv_batch_fits(s, b, round_up_u64(at + size, KV_BLOCK_SIZE)))
+		return -E2BIG;
+	if (at != s->head + b->len)
+		kv_batch_skip_to(s, b, at);
 	*pos = at;
 	*seq = s->next_seq++;
-	kv_rec_encode(s->batch + b->len, *seq, type, key, key_len, value,
-		      type == KV_REC_PUT ? value_len : 0);
-	memset(s->batch + b->len + KV_REC_HDR +
-	       (type == KV_REC_PUT ? value_len : 0), 0,
-	       size - KV_REC_HDR - (type == KV_REC_PUT ? value_len : 0));
+	kv_rec_encode(kv_batch_end(s, b), *seq, type, key, key_len, value,
+		      vlen);
+	memset(kv_batch_end(s, b) + KV_REC_HDR + vlen, 0,
+	       size - KV_REC_HDR - vlen);
 	b->len += size;
 	b->records++;
 	return 0;
 }
 
-/* Pad the batch to a block boundary, write it and flush. */
-static int kv_batch_write(struct kv_store *s, struct kv_batch *b)
+/* Write log bytes [@pos, @pos + @len) from @buf; the region may wrap. */
+static int kv_log_write(struct kv_store *s, u64 pos, const u8 *buf, u64 len)
 {
-	u64 end = round_up_u64(s->head + b->len, KV_BLOCK_SIZE);
 	u64 off = 0, first;
 	int ret;
 
-	if (end != s->head + b->len)
-		kv_batch_skip_to(s, b, end);
-
-	/* the batch may run over the end of the region: two writes */
-	while (off < b->len) {
-		first = s->log_size - (s->head + off) % s->log_size;
-		if (first > b->len - off)
-			first = b->len - off;
-		ret = s->io.write(s->io.dev, kv_phys(s, s->head + off),
-				  s->batch + off, (u32)first);
+	while (off < len) {
+		first = s->log_size - (pos + off) % s->log_size;
+		if (first > len - off)
+			first = len - off;
+		ret = s->io.write(s->io.dev, kv_phys(s, pos + off), buf + off,
+				  (u32)first);
 		if (ret)
-			goto fail;
+			return ret;
 		off += first;
 	}
+	s->stats.bytes_written += len;
+	return 0;
+}
+
+/*
+ * Write the batch in whole blocks (zeros after its end) and flush, and keep
+ * the bytes of the block the log now ends in for the next batch.  The
+ * caller then moves s->head on by b->len.
+ */
+static int kv_batch_write(struct kv_store *s, struct kv_batch *b)
+{
+	u64 base = s->head - b->pre, end_pos = s->head + b->len;
+	u64 end = round_up_u64(end_pos, KV_BLOCK_SIZE);
+	int ret;
+
+	if (!kv_batch_fits(s, b, end))	/* kv_batch_add() saw to it */
+		return kv_fail(s, -EIO, "batch runs past the tail", end);
+	memset(kv_batch_end(s, b), 0, end - end_pos);
+	ret = kv_log_write(s, base, s->batch, end - base);
+	if (ret)
+		return kv_fail(s, ret, "log write", base);
 	ret = s->io.flush(s->io.dev);
 	if (ret)
-		goto fail;
+		return kv_fail(s, ret, "flush", base);
 	s->stats.flushes++;
-	s->stats.bytes_written += b->len;
+	memcpy(s->head_blk,
+	       s->batch + (round_down_u64(end_pos, KV_BLOCK_SIZE) - base),
+	       end_pos % KV_BLOCK_SIZE);
 	return 0;
-fail:
-	s->failed = true;
-	return ret;
 }
 
 static int kv_sb_write(struct kv_store *s)
@@ -240,10 +307,8 @@ static int kv_sb_write(struct kv_store *s)
 			  KV_BLOCK_SIZE);
 	if (!ret)
 		ret = s->io.flush(s->io.dev);
-	if (ret) {
-		s->failed = true;
-		return ret;
-	}
+	if (ret)
+		return kv_fail(s, ret, "superblock write", 0);
 	s->stats.flushes++;
 	s->sb_seq = seq;
 	return 0;
@@ -329,38 +394,38 @@ static int kv_apply(struct kv_store *s, u8 type, const u8 *key, u8 key_len,
 }
 
 /*
- * After replay, s->head is where the last valid record ended.  Make the log
- * continue from there: bridge the rest of that block with a PAD record (or
- * leave fewer than KV_REC_HDR bytes for the skip rule), and write zeros
- * over the space a torn batch could have reached, so nothing left of it can
- * ever look like the next record.  The bytes of the head block before the
- * end are rewritten unchanged, so a torn rewrite cannot harm them.
+ * After replay, s->head is where the last valid record ended; the log
+ * continues from there.  Keep the bytes of its block before the end for the
+ * next batch, and write zeros over the rest of that block and the space a
+ * torn batch could have reached (one batch, and never past the tail), so
+ * nothing left of it can ever look like the next record.  The bytes before
+ * the end are rewritten unchanged, so a torn rewrite cannot harm them.
  */
 static int kv_zero_ahead(struct kv_store *s)
 {
-	u64 end = s->head, start = end / KV_BLOCK_SIZE * KV_BLOCK_SIZE;
-	u64 len = s->tail + s->log_size - start;
-	struct kv_batch b = { };
+	u64 start = round_down_u64(s->head, KV_BLOCK_SIZE);
+	u64 len = round_down_u64(s->tail + s->log_size, KV_BLOCK_SIZE) - start;
+	u32 pre = (u32)(s->head - start);
 	int ret;
 
-	if (len > s->batch_cap)
-		len = s->batch_cap;
-	len = len / KV_BLOCK_SIZE * KV_BLOCK_SIZE;
-	if (end != start) {
-		ret = s->io.read(s->io.dev, kv_phys(s, start), s->batch,
-				 (u32)(end - start));
+	if (pre) {
+		ret = s->io.read(s->io.dev, kv_phys(s, start), s->head_blk, pre);
 		if (ret)
 			return ret;
 	}
-	s->head = start;
-	b.len = (u32)(end - start);
-	if (end != start)
-		kv_batch_skip_to(s, &b, start + KV_BLOCK_SIZE);
-	memset(s->batch + b.len, 0, len - b.len);
-	b.len = (u32)len;
-	ret = kv_batch_write(s, &b);
-	s->head = round_up_u64(end, KV_BLOCK_SIZE);
-	return ret;
+	if (len > s->batch_cap)
+		len = s->batch_cap;
+	if (len <= pre)		/* a full log: no batch fits there either */
+		return 0;
+	memcpy(s->batch, s->head_blk, pre);
+	memset(s->batch + pre, 0, len - pre);
+	ret = kv_log_write(s, start, s->batch, len);
+	if (!ret)
+		ret = s->io.flush(s->io.dev);
+	if (ret)
+		return kv_fail(s, ret, "zeroing ahead of the log", start);
+	s->stats.flushes++;
+	return 0;
 }
 
 static int kv_replay(struct kv_store *s)
@@ -371,7 +436,7 @@ static int kv_replay(struct kv_store *s)
 	int ret;
 
 	for (;;) {
-		pos = kv_next_start(pos);
+		pos = kv_next_start(s, pos);
 		if (pos - s->tail >= s->log_size)
 			break;
 		ret = kv_rec_read(s, pos, seq, &size);
@@ -400,8 +465,8 @@ static int kv_replay(struct kv_store *s)
 /*
  * Load the newest valid superblock into @s (log geometry, tail, value
  * limit); -ENOENT when there is none, -EINVAL when the newest one describes
- * a log larger than the device (it shrank): that store is refused, never
- * replaced by a new one.
+ * a log larger than the device (it shrank) or has another format version:
+ * that store is refused, never replaced by a new one.
  */
 static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 {
@@ -416,15 +481,20 @@ static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 			return ret;
 		if (nvme_kv_get_le32(sb) != KV_SB_MAGIC ||
 		    ~kv_crc(~0U, sb + 8, KV_SB_BYTES - 8) !=
-		    nvme_kv_get_le32(sb + 4) ||
-		    nvme_kv_get_le32(sb + 16) != KV_SB_VERSION ||
-		    nvme_kv_get_le32(sb + 20) != KV_BLOCK_SIZE ||
-		    get_le64(sb + 24) != KV_LOG_START)
+		    nvme_kv_get_le32(sb + 4))
 			continue;
 		seq = get_le64(sb + 8);
 		log_size = get_le64(sb + 32);
-		if (seq <= best || !log_size || log_size % KV_BLOCK_SIZE)
+		if (seq <= best)
 			continue;
+		if (nvme_kv_get_le32(sb + 16) != KV_SB_VERSION ||
+		    nvme_kv_get_le32(sb + 20) != KV_BLOCK_SIZE ||
+		    get_le64(sb + 24) != KV_LOG_START ||
+		    !log_size || log_size % KV_BLOCK_SIZE) {
+			best = seq;
+			found = -EINVAL;
+			continue;
+		}
 		best = seq;
 		if (KV_LOG_START + log_size > dev_bytes) {
 			found = -EINVAL;
@@ -488,7 +558,8 @@ int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 	ret = -ENOMEM;
 	s->batch = kv_alloc(s->batch_cap);
 	s->rec_buf = kv_alloc(s->batch_cap);
-	if (!s->batch || !s->rec_buf)
+	s->head_blk = kv_alloc(KV_BLOCK_SIZE);
+	if (!s->batch || !s->rec_buf || !s->head_blk)
 		goto out_free;
 	ret = kv_index_init(&s->index);
 	if (ret)
@@ -507,6 +578,7 @@ int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 out_index:
 	kv_index_destroy(&s->index);
 out_free:
+	kv_free(s->head_blk);
 	kv_free(s->rec_buf);
 	kv_free(s->batch);
 	return ret;
@@ -515,6 +587,7 @@ out_free:
 void kv_store_close(struct kv_store *s)
 {
 	kv_index_destroy(&s->index);
+	kv_free(s->head_blk);
 	kv_free(s->rec_buf);
 	kv_free(s->batch);
 }
@@ -526,7 +599,7 @@ void kv_store_close(struct kv_store *s)
  */
 static int kv_clean_step(struct kv_store *s)
 {
-	struct kv_batch b = { };
+	struct kv_batch b;
 	u64 pos = s->tail, seq = s->tail_seq, scanned = 0;
 	/* the record at the head will carry this sequence number */
 	u64 head = s->head, head_seq = s->next_seq;
@@ -537,13 +610,17 @@ static int kv_clean_step(struct kv_store *s)
 	u32 size, value_len;
 	int ret;
 
+	kv_batch_init(s, &b);
 	while (n < KV_COMMIT_MAX_OPS && scanned < s->batch_cap / 2) {
-		pos = kv_next_start(pos);
+		pos = kv_next_start(s, pos);
 		if (pos >= head)
 			break;
 		ret = kv_rec_read(s, pos, seq, &size);
+		if (ret == -EINVAL)
+			return kv_fail(s, -EIO, "cleaner: no valid record at the tail",
+				       pos);
 		if (ret)
-			return ret == -EINVAL ? -EIO : ret;
+			return kv_fail(s, ret, "cleaner: read", pos);
 		e = p[16] == KV_REC_PUT ?
 			kv_index_find(&s->index, p + 24, p[17]) : NULL;
 		if (e && e->pos == pos && e->seq == seq) {
@@ -578,8 +655,8 @@ static int kv_clean_step(struct kv_store *s)
 				   moved[i].value_len, moved[i].pos,
 				   moved[i].seq, kv_rec_size(moved[i].value_len),
 				   NULL);
-		if (ret)
-			s->failed = true;	/* cannot happen: entry exists */
+		if (ret)	/* cannot happen: the entry exists */
+			kv_fail(s, ret, "cleaner: index", moved[i].pos);
 	}
 	s->head += b.len;
 	s->stats.cleaned += pos - s->tail;
@@ -628,14 +705,14 @@ static bool kv_exists_staged(struct kv_store *s, struct kv_op *ops,
  * updates the index.  Operations after the first that no longer fits in a
  * batch are left for the next call.
  *
- * Return: the number of operations decided (their ->status set), or a
- * negative errno when the device failed (then all @n carry
- * KV_STATUS_INTERNAL).
+ * Return: the number of operations decided (their ->status set), at least
+ * one when @n is not 0, or a negative errno when the device failed (then
+ * all @n carry KV_STATUS_INTERNAL; s->fail_reason says what failed).
  */
 int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n)
 {
-	struct kv_batch b = { };
-	u64 *pos = s->op_pos, *seq = s->op_seq, live;
+	struct kv_batch b;
+	u64 *pos = s->op_pos, *seq = s->op_seq, live, cleaned;
 	unsigned int i, done = 0;
 	u32 old;
 	int ret = -EIO;
@@ -644,12 +721,21 @@ int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n)
 		n = KV_COMMIT_MAX_OPS;
 	if (s->failed)
 		goto fail;
+again:
+	cleaned = s->stats.cleaned;
 	while (kv_free_bytes(s) < 2ULL * s->batch_cap) {
+		/* live data is capped, so one lap always frees enough */
+		if (s->stats.cleaned - cleaned > s->log_size) {
+			ret = kv_fail(s, -EIO, "cleaner went round the log without freeing space",
+				      s->tail);
+			goto fail;
+		}
 		ret = kv_clean_step(s);
 		if (ret)
 			goto fail;
 	}
 
+	kv_batch_init(s, &b);
 	live = s->live_bytes;
 	for (i = 0; i < n; i++) {
 		struct kv_op *op = &ops[i];
@@ -689,12 +775,25 @@ int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n)
 		live -= old;
 		done++;
 	}
-	if (!b.len)
-		return done;
+	if (!b.len) {
+		if (done)
+			return done;
+		/* the first record of an empty batch always fits */
+		ret = kv_fail(s, -EIO, "a record does not fit an empty batch",
+			      s->head);
+		goto fail;
+	}
 
 	ret = kv_batch_write(s, &b);
 	if (ret)
 		goto fail;
+	if (!done) {
+		/* only the padding to the end of the region: go round */
+		kv_lock(s);
+		s->head += b.len;
+		kv_unlock(s);
+		goto again;
+	}
 
 	kv_lock(s);
 	for (i = 0; i < done; i++) {
@@ -706,7 +805,7 @@ int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n)
 			       seq[i]);
 		if (ret) {
 			/* durable, but the index could not take it */
-			s->failed = true;
+			kv_fail(s, ret, "index full", pos[i]);
 			ops[i].status = KV_STATUS_INTERNAL;
 		}
 	}

@@ -23,7 +23,7 @@
 #define KV_BLOCK_SIZE		4096
 #define KV_SB_MAGIC		0x4253564bU	/* "KVSB" */
 #define KV_REC_MAGIC		0x3152564bU	/* "KVR1" */
-#define KV_SB_VERSION		1
+#define KV_SB_VERSION		2
 #define KV_REC_HDR		40
 #define KV_LOG_START		(2 * KV_BLOCK_SIZE)
 
@@ -112,7 +112,7 @@ struct kv_moved {
  * struct kv_store - an open store
  * @io:		device access
  * @log_size:	bytes in the log region, which starts at KV_LOG_START
- * @head:	log position the next batch is written at (block aligned)
+ * @head:	log position where the log ends and the next batch starts
  * @tail:	log position of the oldest record that may be live
  * @next_seq:	sequence number of the next record
  * @tail_seq:	sequence number of the record at @tail
@@ -122,12 +122,15 @@ struct kv_moved {
  * @batch_cap:	largest batch, in bytes
  * @batch:	@batch_cap bytes to build a batch in
  * @rec_buf:	a buffer for one record of the largest size
+ * @head_blk:	the bytes of @head's block that precede @head
  * @op_pos:	log positions of the records of a commit being built
  * @op_seq:	their sequence numbers
  * @moved:	records a cleaner step moves
  * @index:	key -> live record
  * @stats:	counters
  * @failed:	a device write or flush failed; every later commit fails
+ * @fail_reason: what failed first, for the log
+ * @fail_pos:	the log position (or device offset) it concerned
  */
 struct kv_store {
 	struct kv_store_io	io;
@@ -142,12 +145,15 @@ struct kv_store {
 	u32			batch_cap;
 	u8			*batch;
 	u8			*rec_buf;
+	u8			*head_blk;
 	u64			op_pos[KV_COMMIT_MAX_OPS];
 	u64			op_seq[KV_COMMIT_MAX_OPS];
 	struct kv_moved		moved[KV_COMMIT_MAX_OPS];
 	struct kv_index		index;
 	struct kv_store_stats	stats;
 	bool			failed;
+	const char		*fail_reason;
+	u64			fail_pos;
 };
 
 int kv_store_open(struct kv_store *s, const struct kv_store_io *io,

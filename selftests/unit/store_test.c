@@ -572,9 +572,10 @@ static void test_capacity(void)
  * Capacity Exceeded, then small Stores of every size in groups, which
  * keeps the cleaner relocating large records while the log wraps.
  */
-static void test_full_churn(void)
+static void test_full_churn(uint64_t dev_size, uint32_t max_value_len,
+			    uint32_t big_len)
 {
-	static uint8_t big[128 << 10], v[64][4097];
+	static uint8_t big[1 << 20], v[64][4097];
 	static struct kv_op ops[64];
 	struct memdev m;
 	struct kv_store s;
@@ -583,9 +584,9 @@ static void test_full_churn(void)
 	int ret, bad = 0, full = 0, stored = 0;
 	long commits = 0;
 
-	md_init(&m, 16 << 20);
+	md_init(&m, dev_size);
 	io.dev = &m;
-	if (kv_store_open(&s, &io, m.size, 256 << 10)) {
+	if (kv_store_open(&s, &io, m.size, max_value_len)) {
 		tap_ok(0, "store: churn: open");
 		return;
 	}
@@ -595,7 +596,7 @@ static void test_full_churn(void)
 		ops[0].opcode = NVME_KV_CMD_STORE;
 		ops[0].key_len = snprintf((char *)ops[0].key, 16, "fill-%u", i);
 		ops[0].value = big;
-		ops[0].value_len = sizeof(big);
+		ops[0].value_len = big_len;
 		ret = kv_store_commit(&s, ops, 1);
 		if (ret < 0)
 			bad++;
@@ -634,9 +635,80 @@ static void test_full_churn(void)
 	tap_ok(full && !bad, "store: a full device of large values takes %ld groups of small Stores of every size (%d large values, %d failures)",
 	       commits, stored, bad);
 	kv_store_close(&s);
-	tap_ok(kv_store_open(&s, &io, m.size, 256 << 10) == 0,
+	tap_ok(kv_store_open(&s, &io, m.size, max_value_len) == 0,
 	       "store: and replays afterwards");
 	kv_store_close(&s);
+	md_free(&m);
+}
+
+/*
+ * A store filled to capacity with small values that stay live: when the
+ * tail comes round to them, the cleaner has to move all of them before it
+ * finds free space, and must never write over the log it has not freed.
+ */
+static void test_live_tail(uint64_t dev_size, uint32_t value_len)
+{
+	static uint8_t v[4096];
+	static struct kv_op ops[64];
+	struct kv_store_io io = md_io;
+	unsigned int i, nkeys = 0, round;
+	struct memdev m;
+	struct kv_store s;
+	int ret, bad = 0, full = 0;
+
+	md_init(&m, dev_size);
+	io.dev = &m;
+	if (kv_store_open(&s, &io, m.size, 4096)) {
+		tap_ok(0, "store: live tail: open");
+		return;
+	}
+	memset(v, 0x5a, sizeof(v));
+	while (!full && !bad) {
+		for (i = 0; i < 64; i++) {
+			memset(&ops[i], 0, sizeof(ops[i]));
+			ops[i].opcode = NVME_KV_CMD_STORE;
+			ops[i].key_len = snprintf((char *)ops[i].key, 16, "k%u",
+						  nkeys + i);
+			ops[i].value = v;
+			ops[i].value_len = value_len;
+		}
+		for (i = 0; i < 64; i += ret) {
+			ret = kv_store_commit(&s, ops + i, 64 - i);
+			if (ret <= 0) {
+				bad++;
+				break;
+			}
+		}
+		for (i = 0; i < 64; i++) {
+			if (ops[i].status == NVME_KV_SC_CAPACITY_EXCEEDED)
+				full = 1;
+			else if (ops[i].status)
+				bad++;
+			else
+				nkeys++;
+		}
+	}
+	/* overwrite the newest keys until the log has gone round twice */
+	for (round = 0; !bad && s.stats.cleaned < 2 * s.log_size; round++) {
+		memset(&ops[0], 0, sizeof(ops[0]));
+		ops[0].opcode = NVME_KV_CMD_STORE;
+		ops[0].key_len = snprintf((char *)ops[0].key, 16, "k%u",
+					  nkeys - 1 - round % 8);
+		ops[0].value = v;
+		ops[0].value_len = value_len;
+		if (kv_store_commit(&s, ops, 1) != 1 || ops[0].status)
+			bad++;
+	}
+	tap_ok(full && !bad && s.stats.relocated >= nkeys - 8,
+	       "store: a log full of live %u-byte values goes round twice (%u keys, %llu moved, %d failures)",
+	       value_len, nkeys, (unsigned long long)s.stats.relocated, bad);
+	kv_store_close(&s);
+	ret = kv_store_open(&s, &io, m.size, 4096);
+	tap_ok(!ret && s.index.nr_keys == nkeys,
+	       "store: and replays with every key (%llu of %u)",
+	       (unsigned long long)(ret ? 0 : s.index.nr_keys), nkeys);
+	if (!ret)
+		kv_store_close(&s);
 	md_free(&m);
 }
 
@@ -695,7 +767,10 @@ int main(int argc, char **argv)
 	test_group_commit();
 	test_torn_tail();
 	test_capacity();
-	test_full_churn();
+	test_full_churn(16 << 20, 256 << 10, 128 << 10);
+	test_full_churn(64 << 20, 1 << 20, 512 << 10);
+	test_live_tail(16 << 20, 200);
+	test_live_tail(16 << 20, 8);
 	test_list();
 	acked = crash_model_test(rounds, 3 << 20, &ok, why, sizeof(why));
 	tap_ok(ok, "store: random groups with power losses match the model (%ld acknowledged ops; %s)",
