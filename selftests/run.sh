@@ -135,6 +135,35 @@ cli_stats() {
 		'.store == $s and .retrieve > 0 and .errors > 0 and .bytes_written > 0'
 }
 
+# feat20 <ctrl> <sel>: the value Get Features 20h (Key Value
+# Configuration) returns for namespace 1, as a decimal number
+feat20() {
+	_v=$(nvme get-feature "/dev/$1" -n 1 -f 0x20 -s "$2" 2> /dev/null |
+	     sed -n 's/.*value:\(0x\)\{0,1\}\([0-9a-fA-F]*\).*/\2/p' | head -n 1)
+	[ -n "$_v" ] && echo $((0x$_v))
+}
+# ednek <ctrl> <kv>: Set Features 20h EDNEK=0 and back to 1, with the
+# Delete of a missing key following it each time
+ednek() {
+	[ "$(feat20 "$1" 0)" = 1 ] && [ "$(feat20 "$1" 1)" = 1 ] &&
+	! nvme-kv delete "/dev/$2" ednek-missing 2> /dev/null &&
+	nvme set-feature "/dev/$1" -n 1 -f 0x20 -v 0 > /dev/null &&
+	[ "$(feat20 "$1" 0)" = 0 ] && [ "$(feat20 "$1" 1)" = 1 ] &&
+	nvme-kv delete "/dev/$2" ednek-missing &&
+	nvme set-feature "/dev/$1" -n 1 -f 0x20 -v 1 > /dev/null &&
+	[ "$(feat20 "$1" 0)" = 1 ] &&
+	! nvme-kv delete "/dev/$2" ednek-missing 2> /dev/null
+}
+# ednek_bad <ctrl>: reserved bits, Save and an unknown feature are refused
+# and leave EDNEK as it was
+ednek_bad() {
+	! nvme set-feature "/dev/$1" -n 1 -f 0x20 -v 2 > /dev/null 2> /tmp/err &&
+	grep -qi "invalid field" /tmp/err &&
+	! nvme set-feature "/dev/$1" -n 1 -f 0x20 -v 0 -s > /dev/null 2> /tmp/err &&
+	grep -qi "not saveable" /tmp/err &&
+	! nvme get-feature "/dev/$1" -n 1 -f 0x21 > /dev/null 2>&1 &&
+	[ "$(feat20 "$1" 0)" = 1 ] && [ "$(feat20 "$1" 3)" = 6 ]
+}
 kv_dev_exists() {
 	[ -c "/dev/$1" ]
 }
@@ -256,6 +285,10 @@ for tr in loop tcp; do
 	tap_lines "$tr: " < /tmp/xfer.out
 	kv_target_test "/dev/$ng" 1 "/dev/$ctrl" > /tmp/target.out 2>&1
 	tap_lines "$tr: target: " < /tmp/target.out
+	t "$tr: feature 20h: EDNEK is 1 by default; set to 0 a Delete of a missing key succeeds, set to 1 it gets Key Does Not Exist again" \
+		ednek "$ctrl" "$kv"
+	t "$tr: feature 20h: reserved bits get Invalid Field, Save gets Not Saveable, capabilities say changeable and per namespace" \
+		ednek_bad "$ctrl"
 	kv_workload concurrent "/dev/$ng" 1 8 300 > /tmp/conc.out 2>&1
 	tap_lines "$tr: concurrency: " < /tmp/conc.out
 	# loop fills the device; tcp frees half of it and stores anew

@@ -81,6 +81,7 @@ struct nvmet_kv_pending {
 	struct nvmet_req	*req;
 	struct kv_op		op;
 	void			*value;		/* kvmalloc()ed, Store only */
+	bool			missing_ok;	/* Delete with EDNEK 0 */
 };
 
 /*
@@ -140,6 +141,9 @@ static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
  * @expire_work:	frees transfers past their deadline
  * @stats:		enum nvmet_kv_stat
  * @debugfs:		the counters' file
+ * @ednek:		feature 20h EDNEK, read and written with READ_ONCE() and
+ *			WRITE_ONCE(); a Delete takes the value in effect when it
+ *			executes
  */
 struct nvmet_kv_ns {
 	struct nvmet_ns		*ns;
@@ -158,6 +162,7 @@ struct nvmet_kv_ns {
 	struct delayed_work	expire_work;
 	atomic64_t		stats[NVMET_KV_NR_STATS];
 	struct dentry		*debugfs;
+	bool			ednek;
 };
 
 static struct dentry *nvmet_kv_debugfs;
@@ -280,6 +285,9 @@ static void nvmet_kv_commit_work(struct work_struct *work)
 
 		for (i = 0; i < n; i++) {
 			p = batch[i];
+			if (p->missing_ok &&
+			    ops[i].status == NVME_KV_SC_KEY_NOT_EXISTS)
+				ops[i].status = 0;	/* nothing was written */
 			if (ops[i].status)
 				p->req->error_loc = NVME_KV_SQE_KEY_LO;
 			nvmet_req_complete(p->req, nvmet_kv_status(ops[i].status));
@@ -561,6 +569,7 @@ static void nvmet_kv_execute_delete(struct nvmet_req *req)
 		nvmet_req_complete(req, NVME_SC_INTERNAL);
 		return;
 	}
+	p->missing_ok = !READ_ONCE(nvmet_kv_ns(req->ns)->ednek);
 	nvmet_kv_queue(nvmet_kv_ns(req->ns), p);
 }
 
@@ -732,6 +741,61 @@ static void nvmet_kv_get_effects(struct nvme_effects_log *log)
 	log->iocs[NVME_KV_CMD_LIST] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 }
 
+/* Get Features with SEL 3: bits of the supported capabilities */
+#define NVMET_KV_FEAT_NS_SPECIFIC	BIT(1)
+#define NVMET_KV_FEAT_CHANGEABLE	BIT(2)
+
+/* Set Features for a KV namespace (req->ns); nvmet completes @req. */
+static u16 nvmet_kv_set_features(struct nvmet_req *req)
+{
+	u32 cdw10 = le32_to_cpu(req->cmd->common.cdw10);
+	u32 cdw11 = le32_to_cpu(req->cmd->common.cdw11);
+
+	if ((cdw10 & 0xff) != NVME_KV_FEAT_KV_CONFIG) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw10);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	if (cdw10 & BIT(31)) {	/* SV: the setting is volatile */
+		req->error_loc = offsetof(struct nvme_common_command, cdw10);
+		return NVME_SC_FEATURE_NOT_SAVEABLE | NVME_STATUS_DNR;
+	}
+	if (cdw11 & ~NVME_KV_FEAT_EDNEK) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw11);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	WRITE_ONCE(nvmet_kv_ns(req->ns)->ednek, cdw11 & NVME_KV_FEAT_EDNEK);
+	return 0;
+}
+
+static u16 nvmet_kv_get_features(struct nvmet_req *req)
+{
+	u32 cdw10 = le32_to_cpu(req->cmd->common.cdw10);
+	u32 result;
+
+	if ((cdw10 & 0xff) != NVME_KV_FEAT_KV_CONFIG) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw10);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	switch ((cdw10 >> 8) & 7) {	/* SEL */
+	case 0:		/* current */
+		result = READ_ONCE(nvmet_kv_ns(req->ns)->ednek) ?
+			 NVME_KV_FEAT_EDNEK : 0;
+		break;
+	case 1:		/* default */
+	case 2:		/* saved: not saveable, so the default */
+		result = NVME_KV_FEAT_EDNEK;
+		break;
+	case 3:		/* supported capabilities */
+		result = NVMET_KV_FEAT_NS_SPECIFIC | NVMET_KV_FEAT_CHANGEABLE;
+		break;
+	default:
+		req->error_loc = offsetof(struct nvme_common_command, cdw10);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	nvmet_set_result(req, result);
+	return 0;
+}
+
 static int nvmet_kv_stats_show(struct seq_file *m, void *v)
 {
 	struct nvmet_kv_ns *kns = m->private;
@@ -813,6 +877,7 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	}
 	kns->ns = ns;
 	kns->file = ns->bdev_file;
+	kns->ednek = true;
 	init_rwsem(&kns->lock);
 	spin_lock_init(&kns->pending_lock);
 	INIT_LIST_HEAD(&kns->pending);
@@ -873,6 +938,8 @@ static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.parse_io_cmd	= nvmet_kv_parse_io_cmd,
 	.identify_ns	= nvmet_kv_identify_ns,
 	.get_effects	= nvmet_kv_get_effects,
+	.set_features	= nvmet_kv_set_features,
+	.get_features	= nvmet_kv_get_features,
 };
 
 static int __init nvmet_kv_init(void)

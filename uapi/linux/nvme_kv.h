@@ -19,6 +19,15 @@
 /* Command Set Identifier of the Key Value command set */
 #define NVME_KV_CSI		0x01
 
+/*
+ * Key Value Configuration feature (Set/Get Features FID 20h, per namespace):
+ * CDW11 bit 0 EDNEK, Error on Delete of Non-Existent Key.  1 (the default):
+ * such a Delete fails with Key Does Not Exist (87h); 0: it succeeds.
+ * Volatile: not saveable, back to 1 when the target restarts.
+ */
+#define NVME_KV_FEAT_KV_CONFIG		0x20
+#define NVME_KV_FEAT_EDNEK		0x1
+
 /* Key length limits of the specification (KL in CDW11 bits 7:0) */
 #define NVME_KV_KEY_MIN		1
 #define NVME_KV_KEY_MAX		16
