@@ -10,7 +10,14 @@ KVER=$(uname -r)
 VALUE_SIZES="1 16 17 4095 4096 65536"
 
 t "modules: brd backing device loads" modprobe brd rd_nr=2 rd_size=65536
-t "target: KV namespace (csi 1) enables" target_up 1 /dev/ram0
+# Namespace 1 has a small DRAM cache, so every test below also runs its
+# Retrieves through the cache's slots, with constant misses and evictions.
+NS1_PARAMS="cache_slots=64 cache_block_slots=4 cache_lease_ms=100"
+t "target: KV namespace (csi 1) enables" target_up 1 /dev/ram0 "$NS1_PARAMS"
+t "target: namespace 1 has a DRAM cache of 16 blocks of 4 slots (csi_params)" \
+	sh -c "dmesg | grep -q 'nsid 1: KV store on /dev/ram0: .*cache 16 x 4 slots' &&
+	       mount -t debugfs none /sys/kernel/debug &&
+	       grep -qx 'cache_slots 64' /sys/kernel/debug/nvmet_kv/1@$NQN"
 t "target: nvmet loaded nvmet-kv on demand for csi 1" \
 	sh -c 'lsmod | grep -q "^nvmet_kv "'
 t "target: csi cannot change while the namespace is enabled" \
@@ -32,6 +39,35 @@ roundtrip() {
 	nvme-kv store "$1" "$2" -f /tmp/value &&
 	nvme-kv retrieve "$1" "$2" -f /tmp/back &&
 	cmp /tmp/value /tmp/back
+}
+
+# cache_stat <name>: a counter of namespace 1's cache (debugfs)
+cache_stat() {
+	sed -n "s/^$1 //p" "/sys/kernel/debug/nvmet_kv/1@$NQN"
+}
+# cache_hits_and_invalidates <kv device> <size>: Retrieves of a stored
+# value hit the cache, a Store of the key invalidates its slot, and the
+# next Retrieve returns the new value (inline up to 64 bytes, else read
+# from the record the slot points at)
+cache_hits_and_invalidates() {
+	_k=cache-$2
+	head -c "$2" /dev/urandom > /tmp/value &&
+	nvme-kv store "$1" "$_k" -f /tmp/value &&
+	nvme-kv retrieve "$1" "$_k" -f /tmp/back && cmp /tmp/value /tmp/back ||
+		return 1
+	_h=$(cache_stat cache_hits)
+	_i=$(cache_stat cache_invalidations)
+	nvme-kv retrieve "$1" "$_k" -f /tmp/back && cmp /tmp/value /tmp/back &&
+	nvme-kv retrieve "$1" "$_k" -f /tmp/back && cmp /tmp/value /tmp/back ||
+		return 1
+	_h2=$(cache_stat cache_hits)
+	head -c "$2" /dev/urandom > /tmp/value2 &&
+	nvme-kv store "$1" "$_k" -f /tmp/value2 || return 1
+	_i2=$(cache_stat cache_invalidations)
+	nvme-kv retrieve "$1" "$_k" -f /tmp/back && cmp /tmp/value2 /tmp/back ||
+		return 1
+	echo "hits $_h -> $_h2, invalidations $_i -> $_i2"
+	[ $((_h2 - _h)) -ge 2 ] && [ $((_i2 - _i)) -ge 1 ]
 }
 
 # missing_key_message <kv device>: exit status 1 and a clear message
@@ -285,6 +321,10 @@ for tr in loop tcp; do
 	tap_lines "$tr: " < /tmp/xfer.out
 	kv_target_test "/dev/$ng" 1 "/dev/$ctrl" > /tmp/target.out 2>&1
 	tap_lines "$tr: target: " < /tmp/target.out
+	for _s in 8 64 65 4096; do
+		t "$tr: cache: a $_s-byte value is served from the cache, a Store invalidates it, the next Retrieve sees the new value" \
+			cache_hits_and_invalidates "/dev/$kv" "$_s"
+	done
 	t "$tr: feature 20h: EDNEK is 1 by default; set to 0 a Delete of a missing key succeeds, set to 1 it gets Key Does Not Exist again" \
 		ednek "$ctrl" "$kv"
 	t "$tr: feature 20h: reserved bits get Invalid Field, Save gets Not Saveable, capabilities say changeable and per namespace" \
@@ -410,6 +450,18 @@ t "udev: the rule releases it on disconnect" udev_unbinds
 udevadm control --exit 2> /dev/null
 port_down tcp
 
+# cache_counters: the loop and tcp passes missed, filled, hit, evicted and
+# invalidated slots of namespace 1's cache
+cache_counters() {
+	cat "/sys/kernel/debug/nvmet_kv/1@$NQN"
+	for _c in cache_hits cache_misses cache_fills cache_evictions \
+		  cache_invalidations; do
+		[ "$(cache_stat $_c)" -gt 0 ] || return 1
+	done
+}
+t "target: cache: the tests missed, filled, hit, evicted and invalidated slots" \
+	cache_counters
+
 # the store is on the RAM disk: a disabled and re-enabled namespace replays it
 replayed() {
 	echo 0 > "$SUBSYS/namespaces/1/enable" &&
@@ -433,7 +485,10 @@ NS2_PARAMS="max_value_len=4096 group_commit=0 reassembly_cap=2048 reassembly_tim
 params_refused() {
 	for _p in "bogus=1" "max_value_len=0" "max_value_len=4k" \
 		  "max_value_len=33554433" "group_commit=2" \
-		  "group_commit_delay_us=1000001" "max_value_len"; do
+		  "group_commit_delay_us=1000001" "max_value_len" \
+		  "cache_block_slots=0" "cache_block_slots=65" \
+		  "cache_slots=3 cache_block_slots=4" "cache_lease_ms=0" \
+		  "cache_slots=16777217"; do
 		if echo "$_p" > "$NS2/csi_params"; then
 			echo "accepted: $_p"
 			return 1

@@ -22,6 +22,15 @@
  *  - Retrieve, Exist and List hold kns->lock (rwsem) for read while they
  *    use the index and read values; the engine takes it for write through
  *    its io->lock callback when it changes the index or frees log space.
+ *  - The DRAM cache (kv_cache.c, when csi_params cache_slots is not 0):
+ *    a slot changes state only under the spinlock of its block,
+ *    kns->cache_locks[block % NVMET_KV_CACHE_LOCKS], which is taken inside
+ *    kns->lock and never held across I/O.  Retrieve looks the key up under
+ *    kns->lock for read; on a miss it locks a slot (B), reads the store
+ *    and fills it (C), all without letting go of kns->lock, so no write is
+ *    applied in between.  The engine's io->changed callback invalidates the
+ *    written or moved key (C -> A, B -> D) under kns->lock for write,
+ *    before the write is acknowledged: its linearization point.
  *  - Inline transfers (BandSlim fragments) waiting for their Store live on
  *    kns->xfers, oldest deadline first, with the memory each controller's
  *    fragments hold on kns->xfer_mems; kns->xfer_lock (mutex) protects
@@ -45,8 +54,10 @@
 #include "kv_parse.h"
 #include "kv_store.h"
 #include "kv_xfer.h"
+#include "kv_cache.h"
 
 #define NVMET_KV_BATCH_OPS	KV_COMMIT_MAX_OPS
+#define NVMET_KV_CACHE_LOCKS	256
 
 static unsigned int max_value_len = 1024 * 1024;
 module_param(max_value_len, uint, 0644);
@@ -62,6 +73,21 @@ static unsigned int reassembly_cap = 1024 * 1024;
 module_param(reassembly_cap, uint, 0644);
 MODULE_PARM_DESC(reassembly_cap,
 		 "default for namespaces enabled from now on: memory the inline-transfer fragments of one controller may hold (default 1 MiB)");
+
+static unsigned int cache_slots;
+module_param(cache_slots, uint, 0644);
+MODULE_PARM_DESC(cache_slots,
+		 "default for namespaces enabled from now on: slots of the DRAM cache, 128 bytes each (default 0: no cache)");
+
+static unsigned int cache_block_slots = 8;
+module_param(cache_block_slots, uint, 0644);
+MODULE_PARM_DESC(cache_block_slots,
+		 "default for namespaces enabled from now on: slots per cache block, the places a key may be cached (default 8)");
+
+static unsigned int cache_lease_ms = 100;
+module_param(cache_lease_ms, uint, 0644);
+MODULE_PARM_DESC(cache_lease_ms,
+		 "default for namespaces enabled from now on: how long a fill may hold a cache slot (default 100)");
 
 static unsigned int reassembly_timeout_ms = 5000;
 module_param(reassembly_timeout_ms, uint, 0644);
@@ -144,6 +170,8 @@ static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
  * @ednek:		feature 20h EDNEK, read and written with READ_ONCE() and
  *			WRITE_ONCE(); a Delete takes the value in effect when it
  *			executes
+ * @cache:		the DRAM cache; cache.slots is NULL without one
+ * @cache_locks:	the block locks of @cache
  */
 struct nvmet_kv_ns {
 	struct nvmet_ns		*ns;
@@ -163,6 +191,8 @@ struct nvmet_kv_ns {
 	atomic64_t		stats[NVMET_KV_NR_STATS];
 	struct dentry		*debugfs;
 	bool			ednek;
+	struct kv_cache		cache;
+	spinlock_t		cache_locks[NVMET_KV_CACHE_LOCKS]; /* slot states */
 };
 
 static struct dentry *nvmet_kv_debugfs;
@@ -214,6 +244,25 @@ static void nvmet_kv_dev_lock(void *dev)
 static void nvmet_kv_dev_unlock(void *dev)
 {
 	up_write(&((struct nvmet_kv_ns *)dev)->lock);
+}
+
+static spinlock_t *nvmet_kv_cache_lock(struct nvmet_kv_ns *kns, u32 block)
+{
+	return &kns->cache_locks[block % NVMET_KV_CACHE_LOCKS];
+}
+
+/* Called by the engine with kns->lock held for write. */
+static void nvmet_kv_dev_changed(void *dev, const u8 *key, u8 key_len)
+{
+	struct nvmet_kv_ns *kns = dev;
+	u32 block;
+
+	if (!kns->cache.slots)
+		return;
+	block = kv_cache_block(&kns->cache, key, key_len);
+	spin_lock(nvmet_kv_cache_lock(kns, block));
+	kv_cache_invalidate(&kns->cache, block, key, key_len);
+	spin_unlock(nvmet_kv_cache_lock(kns, block));
 }
 
 /* ---- commands ---- */
@@ -573,39 +622,132 @@ static void nvmet_kv_execute_delete(struct nvmet_req *req)
 	nvmet_kv_queue(nvmet_kv_ns(req->ns), p);
 }
 
+/*
+ * Read the first *n = min(@cmd->size, value size) bytes of the value of
+ * @cmd's key into *buf (kvmalloc()ed when *n is not 0), with kns->lock
+ * held for read, straight from the store.
+ */
+static u16 nvmet_kv_read_store(struct nvmet_kv_ns *kns,
+			       const struct kv_cmd *cmd, u32 *value_len,
+			       void **buf, u32 *n)
+{
+	const struct kv_index_entry *e;
+	int ret;
+
+	e = kv_store_lookup(&kns->store, cmd->key, cmd->key_len);
+	if (!e)
+		return NVME_KV_SC_KEY_NOT_EXISTS | NVME_STATUS_DNR;
+	*value_len = e->value_len;
+	*n = min(cmd->size, e->value_len);
+	if (!*n)
+		return 0;
+	*buf = kvmalloc(*n, GFP_KERNEL);
+	if (!*buf)
+		return NVME_SC_INTERNAL;
+	ret = kv_store_read_value(&kns->store, e, 0, *buf, *n);
+	return ret ? NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR : 0;
+}
+
+/*
+ * The same through the cache: a hit copies the slot's value (or reads the
+ * record it points at); a miss locks a slot, reads the store and fills the
+ * slot.  With kns->lock held for read no write is applied meanwhile, so a
+ * lookup that finds another fill of the key in progress (B), or no slot to
+ * take, reads the store directly and gets what that fill gets.
+ */
+static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
+				const struct kv_cmd *cmd, u32 *value_len,
+				void **buf, u32 *n)
+{
+	struct kv_cache *c = &kns->cache;
+	u32 block = kv_cache_block(c, cmd->key, cmd->key_len);
+	spinlock_t *lock = nvmet_kv_cache_lock(kns, block);
+	const struct kv_index_entry *e;
+	struct kv_cache_slot *slot;
+	u8 data[KV_CACHE_INLINE_MAX];
+	enum kv_cache_result r;
+	u64 pos = 0, id = 0;
+	u32 len;
+	int ret;
+
+	spin_lock(lock);
+	r = kv_cache_get(c, block, cmd->key, cmd->key_len, ktime_get_ns(),
+			 &slot, &id);
+	if (r == KV_CACHE_HIT) {
+		*value_len = slot->value_len;
+		if (slot->value_len <= KV_CACHE_INLINE_MAX)
+			memcpy(data, slot->data, slot->value_len);
+		else
+			pos = slot->sm.value;
+	}
+	spin_unlock(lock);
+
+	if (r == KV_CACHE_BUSY || r == KV_CACHE_NO_SLOT)
+		return nvmet_kv_read_store(kns, cmd, value_len, buf, n);
+
+	if (r == KV_CACHE_FILL) {
+		e = kv_store_lookup(&kns->store, cmd->key, cmd->key_len);
+		if (!e) {
+			spin_lock(lock);
+			kv_cache_abort(c, slot, id);
+			spin_unlock(lock);
+			return NVME_KV_SC_KEY_NOT_EXISTS | NVME_STATUS_DNR;
+		}
+		*value_len = e->value_len;
+		pos = e->pos;
+		ret = 0;
+		if (e->value_len <= KV_CACHE_INLINE_MAX)
+			ret = kv_store_read_value(&kns->store, e, 0, data,
+						  e->value_len);
+		spin_lock(lock);
+		if (ret)
+			kv_cache_abort(c, slot, id);
+		else
+			kv_cache_fill(c, slot, id, e->value_len, e->pos, data,
+				      ktime_get_ns());
+		spin_unlock(lock);
+		if (ret)
+			return NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR;
+	}
+
+	len = *value_len;
+	*n = min(cmd->size, len);
+	if (!*n)
+		return 0;
+	*buf = kvmalloc(*n, GFP_KERNEL);
+	if (!*buf)
+		return NVME_SC_INTERNAL;
+	if (len <= KV_CACHE_INLINE_MAX) {
+		memcpy(*buf, data, *n);
+		return 0;
+	}
+	/* the record stays put: the cleaner invalidates a key it moves */
+	ret = kv_store_read_at(&kns->store, pos, *buf, *n);
+	return ret ? NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR : 0;
+}
+
 static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
 {
 	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
-	const struct kv_index_entry *e;
-	void *buf = NULL;
+	u32 n = 0, value_len = 0;
 	struct kv_cmd cmd;
-	u32 n = 0;
-	u16 status = 0;
-	int ret;
+	void *buf = NULL;
+	u16 status;
 
 	nvmet_kv_decode(req, &cmd);
 	if (!nvmet_check_transfer_len(req, cmd.size))
 		return;
 
 	down_read(&kns->lock);
-	e = kv_store_lookup(&kns->store, cmd.key, cmd.key_len);
-	if (!e) {
-		up_read(&kns->lock);
-		req->error_loc = NVME_KV_SQE_KEY_LO;
-		status = NVME_KV_SC_KEY_NOT_EXISTS | NVME_STATUS_DNR;
-		goto out;
-	}
-	nvmet_set_result(req, e->value_len);
-	n = min(cmd.size, e->value_len);
-	if (n) {
-		buf = kvmalloc(n, GFP_KERNEL);
-		ret = buf ? kv_store_read_value(&kns->store, e, 0, buf, n) :
-			    -ENOMEM;
-		if (ret)
-			status = ret == -ENOMEM ? NVME_SC_INTERNAL :
-				 NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR;
-	}
+	if (kns->cache.slots)
+		status = nvmet_kv_read_cached(kns, &cmd, &value_len, &buf, &n);
+	else
+		status = nvmet_kv_read_store(kns, &cmd, &value_len, &buf, &n);
 	up_read(&kns->lock);
+	if (status == (NVME_KV_SC_KEY_NOT_EXISTS | NVME_STATUS_DNR))
+		req->error_loc = NVME_KV_SQE_KEY_LO;
+	else
+		nvmet_set_result(req, value_len);
 
 	if (!status && n)
 		status = nvmet_copy_to_sgl(req, 0, buf, n);
@@ -613,7 +755,6 @@ static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
 	if (!status && n < cmd.size)
 		status = nvmet_zero_sgl(req, n, cmd.size - n);
 	kvfree(buf);
-out:
 	nvmet_req_complete(req, status);
 }
 
@@ -801,9 +942,23 @@ static int nvmet_kv_stats_show(struct seq_file *m, void *v)
 	struct nvmet_kv_ns *kns = m->private;
 	int i;
 
+	struct kv_cache_stats cs;
+
 	for (i = 0; i < NVMET_KV_NR_STATS; i++)
 		seq_printf(m, "%s %lld\n", nvmet_kv_stat_names[i],
 			   atomic64_read(&kns->stats[i]));
+	if (!kns->cache.slots)
+		return 0;
+	/* a snapshot without the block locks: each counter may lag */
+	cs = kns->cache.stats;
+	seq_printf(m, "cache_slots %llu\ncache_block_slots %u\n",
+		   (u64)kns->cache.nr_blocks * kns->cache.block_slots,
+		   kns->cache.block_slots);
+	seq_printf(m, "cache_hits %llu\ncache_misses %llu\ncache_fills %llu\ncache_fill_aborts %llu\n",
+		   cs.hits, cs.misses, cs.fills, cs.fill_aborts);
+	seq_printf(m, "cache_invalidations %llu\ncache_evictions %llu\ncache_busy %llu\ncache_no_slot %llu\ncache_leases_expired %llu\n",
+		   cs.invalidations, cs.evictions, cs.busy, cs.no_slot,
+		   cs.leases_expired);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(nvmet_kv_stats);
@@ -835,6 +990,12 @@ static int nvmet_kv_params(const char *str, struct kv_params *params)
 	params->reassembly_timeout_ms = clamp(READ_ONCE(reassembly_timeout_ms),
 					      KV_PARAM_TIMEOUT_MS_MIN,
 					      KV_PARAM_TIMEOUT_MS_MAX);
+	params->cache_slots = min(READ_ONCE(cache_slots),
+				  KV_PARAM_CACHE_SLOTS_MAX);
+	params->cache_block_slots = clamp(READ_ONCE(cache_block_slots), 1U,
+					  KV_PARAM_CACHE_BLOCK_SLOTS_MAX);
+	params->cache_lease_ms = clamp(READ_ONCE(cache_lease_ms), 1U,
+				       KV_PARAM_CACHE_LEASE_MS_MAX);
 	return str ? kv_parse_params(str, params) : 0;
 }
 
@@ -855,9 +1016,10 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		.flush	= nvmet_kv_dev_flush,
 		.lock	= nvmet_kv_dev_lock,
 		.unlock	= nvmet_kv_dev_unlock,
+		.changed = nvmet_kv_dev_changed,
 	};
 	struct nvmet_kv_ns *kns;
-	int ret;
+	int ret, i;
 
 	if (!ns->bdev) {
 		pr_err("nsid %u: %s is not a block device; a KV namespace needs one\n",
@@ -886,6 +1048,8 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	INIT_LIST_HEAD(&kns->xfers);
 	INIT_LIST_HEAD(&kns->xfer_mems);
 	INIT_DELAYED_WORK(&kns->expire_work, nvmet_kv_expire_work);
+	for (i = 0; i < NVMET_KV_CACHE_LOCKS; i++)
+		spin_lock_init(&kns->cache_locks[i]);
 
 	io.dev = kns;
 	ret = kv_store_open(&kns->store, &io, bdev_nr_bytes(ns->bdev),
@@ -893,18 +1057,35 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	if (ret) {
 		pr_err("nsid %u: cannot open the store on %s: %d\n", ns->nsid,
 		       ns->device_path, ret);
-		kfree(kns);
-		return ret;
+		goto out_free;
+	}
+	if (kns->params.cache_slots) {
+		ret = kv_cache_init(&kns->cache, kns->params.cache_slots,
+				    kns->params.cache_block_slots,
+				    (u64)kns->params.cache_lease_ms *
+				    NSEC_PER_MSEC);
+		if (ret) {
+			pr_err("nsid %u: cannot set up a cache of %u slots: %d\n",
+			       ns->nsid, kns->params.cache_slots, ret);
+			goto out_close;
+		}
 	}
 	ns->iocs_data = kns;
 	nvmet_kv_debugfs_add(kns);
-	pr_info("nsid %u: KV store on %s: %llu keys replayed, %llu of %llu bytes used, values up to %u bytes, group commit %s, delay %u us\n",
+	pr_info("nsid %u: KV store on %s: %llu keys replayed, %llu of %llu bytes used, values up to %u bytes, group commit %s, delay %u us, cache %u x %u slots\n",
 		ns->nsid, ns->device_path, kns->store.index.nr_keys,
 		kns->store.live_bytes, kv_store_capacity(&kns->store),
 		kns->store.max_value_len,
 		str_on_off(kns->params.group_commit),
-		kns->params.group_commit_delay_us);
+		kns->params.group_commit_delay_us, kns->cache.nr_blocks,
+		kns->cache.block_slots);
 	return 0;
+
+out_close:
+	kv_store_close(&kns->store);
+out_free:
+	kfree(kns);
+	return ret;
 }
 
 /*
@@ -925,6 +1106,7 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 							 entry));
 	WARN_ON_ONCE(!list_empty(&kns->xfer_mems));
 	debugfs_remove(kns->debugfs);
+	kv_cache_destroy(&kns->cache);
 	kv_store_close(&kns->store);
 	kfree(kns);
 }

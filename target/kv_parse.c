@@ -124,8 +124,11 @@ static int kv_param_u32(const char *s, const char *end, u32 max, u32 *val)
  *
  * Names: max_value_len (1..KV_PARAM_VALUE_LEN_MAX), group_commit (0 or 1),
  * group_commit_delay_us (0..KV_PARAM_DELAY_US_MAX), reassembly_cap
- * (0..KV_PARAM_REASSEMBLY_CAP_MAX; 0 refuses every fragment) and
- * reassembly_timeout_ms (KV_PARAM_TIMEOUT_MS_MIN..KV_PARAM_TIMEOUT_MS_MAX).
+ * (0..KV_PARAM_REASSEMBLY_CAP_MAX; 0 refuses every fragment),
+ * reassembly_timeout_ms (KV_PARAM_TIMEOUT_MS_MIN..KV_PARAM_TIMEOUT_MS_MAX),
+ * cache_slots (0..KV_PARAM_CACHE_SLOTS_MAX), cache_block_slots
+ * (1..KV_PARAM_CACHE_BLOCK_SLOTS_MAX), cache_lease_ms
+ * (1..KV_PARAM_CACHE_LEASE_MS_MAX).
  * A name given twice takes its last value.
  *
  * Return: 0, or -EINVAL for an unknown name, a missing or malformed value,
@@ -177,10 +180,30 @@ int kv_parse_params(const char *str, struct kv_params *params)
 					 &v) || v < KV_PARAM_TIMEOUT_MS_MIN)
 				return -EINVAL;
 			p.reassembly_timeout_ms = v;
+		} else if (len == 11 && !memcmp(name, "cache_slots", len)) {
+			if (kv_param_u32(eq + 1, end, KV_PARAM_CACHE_SLOTS_MAX,
+					 &v))
+				return -EINVAL;
+			p.cache_slots = v;
+		} else if (len == 17 &&
+			   !memcmp(name, "cache_block_slots", len)) {
+			if (kv_param_u32(eq + 1, end,
+					 KV_PARAM_CACHE_BLOCK_SLOTS_MAX, &v) ||
+			    !v)
+				return -EINVAL;
+			p.cache_block_slots = v;
+		} else if (len == 14 && !memcmp(name, "cache_lease_ms", len)) {
+			if (kv_param_u32(eq + 1, end,
+					 KV_PARAM_CACHE_LEASE_MS_MAX, &v) || !v)
+				return -EINVAL;
+			p.cache_lease_ms = v;
 		} else {
 			return -EINVAL;
 		}
 	}
+	/* a cache holds at least one whole block */
+	if (p.cache_slots && p.cache_slots < p.cache_block_slots)
+		return -EINVAL;
 	*params = p;
 	return 0;
 }

@@ -36,6 +36,12 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 /* reassembly_timeout_ms: 10 ms .. 10 minutes */
 #define KV_PARAM_TIMEOUT_MS_MIN		10U
 #define KV_PARAM_TIMEOUT_MS_MAX		600000U
+/* cache_slots: at most 16 Mi slots (2 GiB of DRAM) */
+#define KV_PARAM_CACHE_SLOTS_MAX	(16U << 20)
+/* cache_block_slots: 1 .. 64 (KV_CACHE_BLOCK_SLOTS_MAX) */
+#define KV_PARAM_CACHE_BLOCK_SLOTS_MAX	64U
+/* cache_lease_ms: 1 ms .. 1 minute */
+#define KV_PARAM_CACHE_LEASE_MS_MAX	60000U
 
 /**
  * struct kv_params - settings of one KV namespace (configfs csi_params)
@@ -47,6 +53,9 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
  *				controller may hold, in bytes
  * @reassembly_timeout_ms:	fragments not committed by a Store within
  *				this time after the last one are dropped
+ * @cache_slots:		slots of the DRAM cache, 0 for none
+ * @cache_block_slots:		slots per cache block (a key's candidates)
+ * @cache_lease_ms:		how long a fill may hold a slot
  */
 struct kv_params {
 	u32	max_value_len;
@@ -54,6 +63,9 @@ struct kv_params {
 	u32	group_commit_delay_us;
 	u32	reassembly_cap;
 	u32	reassembly_timeout_ms;
+	u32	cache_slots;
+	u32	cache_block_slots;
+	u32	cache_lease_ms;
 };
 
 int kv_parse_params(const char *str, struct kv_params *params);

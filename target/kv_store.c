@@ -657,6 +657,8 @@ static int kv_clean_step(struct kv_store *s)
 				   NULL);
 		if (ret)	/* cannot happen: the entry exists */
 			kv_fail(s, ret, "cleaner: index", moved[i].pos);
+		if (s->io.changed)
+			s->io.changed(s->io.dev, moved[i].key, moved[i].key_len);
 	}
 	s->head += b.len;
 	s->stats.cleaned += pos - s->tail;
@@ -808,6 +810,8 @@ again:
 			kv_fail(s, ret, "index full", pos[i]);
 			ops[i].status = KV_STATUS_INTERNAL;
 		}
+		if (s->io.changed)
+			s->io.changed(s->io.dev, ops[i].key, ops[i].key_len);
 	}
 	s->head += b.len;
 	kv_unlock(s);
@@ -847,6 +851,25 @@ int kv_store_read_value(struct kv_store *s, const struct kv_index_entry *e,
 		return 0;
 	return s->io.read(s->io.dev, kv_phys(s, e->pos) + KV_REC_HDR + off,
 			  buf, len);
+}
+
+/**
+ * kv_store_read_at() - read the start of the value of the record at @pos
+ * @s: the store
+ * @pos: log position of a live record: one an index entry or a cache slot
+ *	 pointed at under the readers' lock the caller still holds
+ * @buf: destination
+ * @len: bytes, at most the record's value size
+ *
+ * Return: 0 or an I/O error.
+ */
+int kv_store_read_at(struct kv_store *s, u64 pos, void *buf, u32 len)
+{
+	if (!len)
+		return 0;
+	if (len > s->max_value_len)
+		return -EINVAL;
+	return s->io.read(s->io.dev, kv_phys(s, pos) + KV_REC_HDR, buf, len);
 }
 
 struct kv_list_ctx {

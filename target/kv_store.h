@@ -44,6 +44,10 @@ enum kv_rec_type {
  * @flush:	make every completed write durable
  * @lock:	optional; take the writer side of the readers' lock
  * @unlock:	optional; release it
+ * @changed:	optional; called with the writer side held for every key
+ *		whose record a commit wrote (Store, Delete) or the cleaner
+ *		moved, after the index has the change (the DRAM cache
+ *		invalidates the key there, before the write is acknowledged)
  *
  * @read, @write and @flush return 0 or a negative errno.
  */
@@ -54,6 +58,7 @@ struct kv_store_io {
 	int	(*flush)(void *dev);
 	void	(*lock)(void *dev);
 	void	(*unlock)(void *dev);
+	void	(*changed)(void *dev, const u8 *key, u8 key_len);
 };
 
 /**
@@ -164,6 +169,7 @@ const struct kv_index_entry *kv_store_lookup(struct kv_store *s,
 					     const u8 *key, u8 key_len);
 int kv_store_read_value(struct kv_store *s, const struct kv_index_entry *e,
 			u32 off, void *buf, u32 len);
+int kv_store_read_at(struct kv_store *s, u64 pos, void *buf, u32 len);
 u16 kv_store_list(struct kv_store *s, const u8 *start, u8 start_len,
 		  u8 *buf, u32 buf_len, u32 *used);
 u64 kv_store_capacity(const struct kv_store *s);

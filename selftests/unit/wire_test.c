@@ -183,7 +183,7 @@ static void test_lib(void)
 
 static void test_params(void)
 {
-	const struct kv_params def = { 1048576, true, 0, 1 << 20, 5000 };
+	const struct kv_params def = { 1048576, true, 0, 1 << 20, 5000, 0, 8, 100 };
 	static const char *const bad[] = {
 		"max_value_len", "max_value_len=", "max_value_len=0",
 		"max_value_len=33554433", "max_value_len=4k",
@@ -192,7 +192,9 @@ static void test_params(void)
 		"max_value_lenx=1", "max_value_le=1", "=5", "bogus=1",
 		"max_value_len=4096 bogus=1", "reassembly_cap=268435457",
 		"reassembly_timeout_ms=9", "reassembly_timeout_ms=600001",
-		"reassembly_cap=1k",
+		"reassembly_cap=1k", "cache_slots=16777217", "cache_block_slots=0",
+		"cache_block_slots=65", "cache_lease_ms=0", "cache_lease_ms=60001",
+		"cache_slots=7", "cache_slots=1 cache_block_slots=2",
 	};
 	struct kv_params p = def;
 	unsigned int i;
@@ -210,6 +212,13 @@ static void test_params(void)
 	       p.reassembly_cap == 0 && p.reassembly_timeout_ms == 10 &&
 	       p.max_value_len == 1048576,
 	       "params: reassembly_cap and reassembly_timeout_ms at their lower limits");
+	p = def;
+	tap_ok(kv_parse_params("cache_slots=64,cache_block_slots=64 cache_lease_ms=60000", &p) == 0 &&
+	       p.cache_slots == 64 && p.cache_block_slots == 64 &&
+	       p.cache_lease_ms == 60000 &&
+	       kv_parse_params("cache_slots=0 cache_block_slots=1 cache_lease_ms=1", &p) == 0 &&
+	       !p.cache_slots && p.cache_block_slots == 1 && p.cache_lease_ms == 1,
+	       "params: cache geometry and lease at their limits; cache_slots=0 turns the cache off");
 	p = def;
 	tap_ok(kv_parse_params("max_value_len=1 max_value_len=33554432", &p) == 0 &&
 	       p.max_value_len == 33554432 && p.group_commit,

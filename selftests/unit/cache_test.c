@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the DRAM cache (target/kv_cache.c): each transition of a
+ * slot, eviction, leases, and random schedules of fillers, a writer and
+ * the clock checked by cache_sim.h.  Built with ASan and UBSan.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include "tap.h"
+#include "cache_sim.h"
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static enum kv_cache_result get(struct kv_cache *c, const char *key, u64 now,
+				struct kv_cache_slot **slot, u64 *id)
+{
+	u8 len = (u8)strlen(key);
+
+	return kv_cache_get(c, kv_cache_block(c, (const u8 *)key, len),
+			    (const u8 *)key, len, now, slot, id);
+}
+
+static unsigned int inval(struct kv_cache *c, const char *key)
+{
+	u8 len = (u8)strlen(key);
+
+	return kv_cache_invalidate(c, kv_cache_block(c, (const u8 *)key, len),
+				   (const u8 *)key, len);
+}
+
+static void test_geometry(void)
+{
+	struct kv_cache c;
+
+	tap_ok(kv_cache_init(&c, 8, 0, 1) == -EINVAL &&
+	       kv_cache_init(&c, 8, 65, 1) == -EINVAL &&
+	       kv_cache_init(&c, 7, 8, 1) == -EINVAL,
+	       "cache: a block of 0 or more than 64 slots, or fewer slots than a block, is refused");
+	tap_ok(kv_cache_init(&c, 100, 8, 1) == 0 && c.nr_blocks == 12 &&
+	       kv_slot_state(&c.slots[95].sm) == KV_SLOT_A,
+	       "cache: 100 slots in blocks of 8 are 12 whole blocks, every slot empty (A)");
+	kv_cache_destroy(&c);
+}
+
+static void test_transitions(void)
+{
+	struct kv_cache_slot *s, *s2;
+	struct kv_cache c;
+	u64 id, id2;
+	int ok;
+
+	kv_cache_init(&c, 8, 8, 100);
+	ok = get(&c, "k", 10, &s, &id) == KV_CACHE_FILL &&
+	     kv_slot_state(&s->sm) == KV_SLOT_B && c.stats.misses == 1;
+	ok = ok && get(&c, "k", 11, &s2, &id2) == KV_CACHE_BUSY;
+	ok = ok && kv_cache_fill(&c, s, id, 3, 77, "abc", 12) &&
+	     kv_slot_state(&s->sm) == KV_SLOT_C;
+	tap_ok(ok, "cache: a miss locks a slot (A -> B), a second reader of the key waits, the fill completes it (B -> C)");
+
+	ok = get(&c, "k", 13, &s2, &id2) == KV_CACHE_HIT && s2 == s &&
+	     s2->value_len == 3 && !memcmp(s2->data, "abc", 3) &&
+	     s2->sm.value == 77 && c.stats.hits == 1;
+	tap_ok(ok, "cache: a hit returns the slot's value, size and record position");
+
+	ok = inval(&c, "k") == 1 && kv_slot_state(&s->sm) == KV_SLOT_A &&
+	     get(&c, "k", 14, &s, &id) == KV_CACHE_FILL;
+	tap_ok(ok, "cache: a write invalidates a complete slot (C -> A) and the next reader misses");
+
+	ok = inval(&c, "k") == 1 && kv_slot_state(&s->sm) == KV_SLOT_D &&
+	     get(&c, "k", 15, &s2, &id2) == KV_CACHE_FILL && s2 != s &&
+	     !kv_cache_fill(&c, s, id, 1, 1, "x", 16) &&
+	     kv_slot_state(&s->sm) == KV_SLOT_A;
+	tap_ok(ok, "cache: a write during a fill makes it D; readers miss past it; the late fill drops its value (D -> A)");
+
+	kv_cache_abort(&c, s2, id2);
+	ok = kv_slot_state(&s2->sm) == KV_SLOT_A && inval(&c, "k") == 0;
+	tap_ok(ok, "cache: an aborted fill frees its slot (B -> A) and leaves nothing to invalidate");
+	kv_cache_destroy(&c);
+}
+
+static void test_eviction_and_leases(void)
+{
+	struct kv_cache_slot *s, *first = NULL, *late;
+	char key[16];
+	struct kv_cache c;
+	u64 id, new_id, late_id;
+	int i, ok = 1;
+
+	kv_cache_init(&c, 4, 4, 100);
+	for (i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "e%d", i);
+		ok = ok && get(&c, key, 100 + i, &s, &id) == KV_CACHE_FILL &&
+		     kv_cache_fill(&c, s, id, 1, i, "v", 100 + i);
+		if (!i)
+			first = s;
+	}
+	/* e0 is the least recently used unless it is hit */
+	ok = ok && get(&c, "e1", 200, &s, &id) == KV_CACHE_HIT;
+	ok = ok && get(&c, "new", 201, &s, &new_id) == KV_CACHE_FILL &&
+	     s == first && c.stats.evictions == 1;
+	tap_ok(ok, "cache: a full block evicts its least recently used complete slot (C -> B)");
+
+	/* every slot being filled: no slot to take */
+	ok = 1;
+	for (i = 1; i < 4; i++) {
+		snprintf(key, sizeof(key), "e%d", i);
+		inval(&c, key);
+		snprintf(key, sizeof(key), "f%d", i);
+		ok = ok && get(&c, key, 202, &s, &id) == KV_CACHE_FILL;
+	}
+	ok = ok && get(&c, "other", 203, &s, &id) == KV_CACHE_NO_SLOT;
+	tap_ok(ok, "cache: with every slot of the block being filled a reader finds no slot and goes to the store");
+
+	/* the fill of "new" dies; its lease runs out at 201 + 100 */
+	ok = get(&c, "other", 400, &late, &late_id) == KV_CACHE_FILL &&
+	     c.stats.leases_expired == 4;
+	ok = ok && late == first &&
+	     !kv_cache_fill(&c, first, new_id, 1, 9, "z", 401) &&
+	     kv_slot_state(&late->sm) == KV_SLOT_B && late->fill_id == late_id;
+	tap_ok(ok, "cache: fills past their lease give their slots up, and a late fill of a slot taken again changes nothing");
+	kv_cache_destroy(&c);
+}
+
+static void test_random(void)
+{
+	static const u32 geo[][2] = { { 4, 4 }, { 6, 2 }, { 8, 8 }, { 16, 1 } };
+	static struct sim s;
+	u8 sched[4000];
+	unsigned long steps = 0, hits = 0, fills = 0, writes = 0;
+	unsigned int g, r, i;
+	int bad = 0;
+
+	for (g = 0; g < 4; g++) {
+		for (r = 0; r < 250 && !bad; r++) {
+			sim_init(&s, geo[g][0], geo[g][1]);
+			for (i = 0; i < sizeof(sched); i++)
+				sched[i] = (u8)rnd();
+			if (sim_run(&s, sched, sizeof(sched))) {
+				printf("# %u slots in blocks of %u: %s\n",
+				       geo[g][0], geo[g][1], s.why);
+				bad++;
+			}
+			steps += s.steps;
+			hits += s.hits;
+			fills += s.fills;
+			writes += s.writes;
+			sim_destroy(&s);
+		}
+	}
+	tap_ok(!bad && hits && fills && writes,
+	       "cache: 1000 random schedules of 3 fillers, a writer and leases keep every invariant (%lu steps, %lu hits, %lu fills, %lu writes)",
+	       steps, hits, fills, writes);
+}
+
+int main(void)
+{
+	test_geometry();
+	test_transitions();
+	test_eviction_and_leases();
+	test_random();
+	return tap_done();
+}
