@@ -87,6 +87,14 @@ $(BIN)/kv_workload: selftests/kv/kv_workload.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_workload.c
 
+$(BIN)/lin_client: selftests/lin/lin_client.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -o $@ selftests/lin/lin_client.c $(LIB_SRC)
+
+$(BIN)/lincheck: selftests/lin/lincheck.c selftests/lin/lincheck.h
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -o $@ selftests/lin/lincheck.c
+
 # libnvmekv: shared (soname libnvmekv.so.1) and static; make install
 # writes nvmekv.pc for its PREFIX
 LIBDIR_B	:= $(B)/lib
@@ -129,7 +137,8 @@ install: lib $(BIN)/nvme-kv-dyn
 	install -m 0644 userspace/udev/60-nvme-kv.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
 
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
-	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench
+	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
+	$(BIN)/lin_client $(BIN)/lincheck
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps

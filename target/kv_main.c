@@ -141,13 +141,14 @@ enum nvmet_kv_stat {
 	NVMET_KV_STAT_XFER_EXPIRED,
 	NVMET_KV_STAT_XFER_CAP,
 	NVMET_KV_STAT_XFER_MALFORMED,
+	NVMET_KV_STAT_CACHE_ABANDONED,
 	NVMET_KV_NR_STATS,
 };
 
 static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
 	"stores_dptr", "stores_append", "stores_inline", "transfers",
 	"transfer_bytes", "inline_bytes", "transfers_expired",
-	"transfers_over_cap", "transfers_malformed",
+	"transfers_over_cap", "transfers_malformed", "cache_fills_abandoned",
 };
 
 /**
@@ -172,6 +173,9 @@ static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
  *			executes
  * @cache:		the DRAM cache; cache.slots is NULL without one
  * @cache_locks:	the block locks of @cache
+ * @abandon_fills:	fault injection (debugfs): so many next fills are left
+ *			in state B, as by a one-sided filler that died
+ * @abandon_name:	its file's name, in the nvmet_kv directory
  */
 struct nvmet_kv_ns {
 	struct nvmet_ns		*ns;
@@ -193,6 +197,8 @@ struct nvmet_kv_ns {
 	bool			ednek;
 	struct kv_cache		cache;
 	spinlock_t		cache_locks[NVMET_KV_CACHE_LOCKS]; /* slot states */
+	atomic_t		abandon_fills;
+	char			*abandon_name;
 };
 
 static struct dentry *nvmet_kv_debugfs;
@@ -699,6 +705,11 @@ static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 		if (e->value_len <= KV_CACHE_INLINE_MAX)
 			ret = kv_store_read_value(&kns->store, e, 0, data,
 						  e->value_len);
+		if (!ret && atomic_dec_if_positive(&kns->abandon_fills) >= 0) {
+			/* the filler "dies": its lease frees the slot */
+			atomic64_inc(&kns->stats[NVMET_KV_STAT_CACHE_ABANDONED]);
+			goto copy;
+		}
 		spin_lock(lock);
 		if (ret)
 			kv_cache_abort(c, slot, id);
@@ -710,6 +721,7 @@ static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 			return NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR;
 	}
 
+copy:
 	len = *value_len;
 	*n = min(cmd->size, len);
 	if (!*n)
@@ -975,6 +987,14 @@ static void nvmet_kv_debugfs_add(struct nvmet_kv_ns *kns)
 	kns->debugfs = debugfs_create_file(name, 0444, nvmet_kv_debugfs, kns,
 					   &nvmet_kv_stats_fops);
 	kfree(name);
+	if (!kns->cache.slots)
+		return;
+	kns->abandon_name = kasprintf(GFP_KERNEL, "%u@%s.abandon_fills",
+				      kns->ns->nsid,
+				      kns->ns->subsys->subsysnqn);
+	if (kns->abandon_name)
+		debugfs_create_atomic_t(kns->abandon_name, 0600,
+					nvmet_kv_debugfs, &kns->abandon_fills);
 }
 
 /* The module parameters, then the namespace's csi_params string */
@@ -1105,6 +1125,9 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 							 struct nvmet_kv_xfer,
 							 entry));
 	WARN_ON_ONCE(!list_empty(&kns->xfer_mems));
+	if (kns->abandon_name)
+		debugfs_lookup_and_remove(kns->abandon_name, nvmet_kv_debugfs);
+	kfree(kns->abandon_name);
 	debugfs_remove(kns->debugfs);
 	kv_cache_destroy(&kns->cache);
 	kv_store_close(&kns->store);
