@@ -31,7 +31,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 		   -I$(TOP)/userspace/libnvmekv
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
-	checkpatch clean crash-test bench-store bench-xfer lib install nvme-cli \
+	checkpatch clean crash-test bench-store bench-xfer bench-cache lib install nvme-cli \
 	fio-engine
 
 all: modules userspace
@@ -91,6 +91,10 @@ $(BIN)/lin_client: selftests/lin/lin_client.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/lin/lin_client.c $(LIB_SRC)
 
+$(BIN)/nvmekv-ycsb: userspace/ycsb/nvmekv-ycsb.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -pthread -o $@ userspace/ycsb/nvmekv-ycsb.c $(LIB_SRC) -lm
+
 $(BIN)/lincheck: selftests/lin/lincheck.c selftests/lin/lincheck.h
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/lin/lincheck.c
@@ -138,7 +142,7 @@ install: lib $(BIN)/nvme-kv-dyn
 
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
-	$(BIN)/lin_client $(BIN)/lincheck
+	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps
@@ -173,6 +177,11 @@ bench-store: guest
 # Transfer methods on the BandSlim workloads: build/bench/xfer.json + plots
 bench-xfer: guest
 	@$(TOP)/scripts/bench-xfer.sh "$(KVER)"
+
+# YCSB B and C with and without the DRAM cache, and the linearizability
+# run: build/bench/cache.json + cache.png
+bench-cache: guest
+	@$(TOP)/scripts/bench-cache.sh "$(KVER)"
 
 checkpatch: ksrc
 	@$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \

@@ -5,6 +5,7 @@
 # nvme-tcp to 127.0.0.1; the same checks run on both.
 . /selftests/lib.sh
 . /selftests/kv/target.sh
+. /selftests/lin/lin.sh
 
 KVER=$(uname -r)
 VALUE_SIZES="1 16 17 4095 4096 65536"
@@ -200,10 +201,6 @@ ednek_bad() {
 	! nvme get-feature "/dev/$1" -n 1 -f 0x21 > /dev/null 2>&1 &&
 	[ "$(feat20 "$1" 0)" = 1 ] && [ "$(feat20 "$1" 3)" = 6 ]
 }
-kv_dev_exists() {
-	[ -c "/dev/$1" ]
-}
-
 kv_dev_gone() {
 	[ ! -e "/dev/$1" ] && [ ! -e "/sys/class/nvme-kv/$1" ]
 }
@@ -462,65 +459,6 @@ cache_counters() {
 t "target: cache: the tests missed, filled, hit, evicted and invalidated slots" \
 	cache_counters
 
-# lin_progress <history> <lines>: the history has at least that many lines
-lin_progress() {
-	[ -e "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]
-}
-# linearizable: 6 clients, 3 on a loop and 3 on a tcp controller of the
-# same namespace, run random GET/PUT/DELETE on 8 keys through the 16 x 4
-# cache; 40 target fills are abandoned in state B (a filler that dies
-# mid-fill, freed by its lease) and two clients are killed with SIGKILL
-# in the middle of their run.  lincheck must find every history
-# linearizable, over at least 10000 operations.
-LIN_OPS=2600
-linearizable() {
-	port_up loop && port_up tcp || return 1
-	connect loop > /dev/null && connect tcp > /dev/null || return 1
-	c1=$(ctrl_of loop) && c2=$(ctrl_of tcp) || return 1
-	echo 1 > /sys/class/nvme-kv/rescan
-	wait_for 10 kv_dev_exists "kv${c1#nvme}n1" &&
-		wait_for 10 kv_dev_exists "kv${c2#nvme}n1" || return 1
-	echo 40 > "/sys/kernel/debug/nvmet_kv/1@$NQN.abandon_fills"
-	a0=$(sed -n 's/^cache_fills_abandoned //p' "/sys/kernel/debug/nvmet_kv/1@$NQN")
-	rm -rf /tmp/lin && mkdir /tmp/lin
-	pids=""
-	for i in 1 2 3 4 5 6; do
-		d=kv${c1#nvme}n1
-		[ $((i % 2)) = 0 ] && d=kv${c2#nvme}n1
-		lin_client "/dev/$d" $i $LIN_OPS 8 "lin$$-" /tmp/lin/h$i \
-			2> /tmp/lin/err$i &
-		pids="$pids $!"
-		[ $i = 5 ] && victim5=$!
-		[ $i = 6 ] && victim6=$!
-	done
-	# kill 5 and 6 once they are well into their runs
-	wait_for 300 lin_progress /tmp/lin/h5 600 && kill -9 $victim5
-	wait_for 300 lin_progress /tmp/lin/h6 1200 && kill -9 $victim6
-	bad=0
-	for p in $pids; do
-		wait $p
-		st=$?
-		[ $p = $victim5 ] || [ $p = $victim6 ] || [ $st = 0 ] || bad=1
-	done
-	cat /tmp/lin/err*
-	a1=$(sed -n 's/^cache_fills_abandoned //p' "/sys/kernel/debug/nvmet_kv/1@$NQN")
-	nvme disconnect -n "$NQN" > /dev/null
-	nvme disconnect -n "$NQN" > /dev/null 2>&1
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down loop
-	port_down tcp
-	lincheck /tmp/lin/h* > /tmp/lin/result
-	st=$?
-	cat /tmp/lin/result
-	ops=$(sed -n 's/^ops \([0-9]*\) .*/\1/p' /tmp/lin/result)
-	killed=0
-	for i in 5 6; do
-		tail -n 1 /tmp/lin/h$i | grep -q '^I ' && killed=$((killed + 1))
-	done
-	echo "LIN ops=$ops violations=$(sed -n 's/.* violations \([0-9]*\) .*/\1/p' /tmp/lin/result) abandoned_fills=$((a1 - a0)) killed_clients=$killed"
-	[ $bad = 0 ] && [ $st = 0 ] && [ "$ops" -ge 10000 ] &&
-		[ $((a1 - a0)) -ge 1 ] && [ $killed -ge 1 ]
-}
 t "target: cache: 6 clients on two controllers, with abandoned fills and 2 killed clients, stay linearizable (>= 10000 ops, lincheck)" \
 	linearizable
 grep '^LIN ' /tmp/tap.out | sed 's/^/# /'

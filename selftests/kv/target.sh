@@ -105,3 +105,8 @@ ng_of() {
 	done
 	return 1
 }
+
+# kv_dev_exists <kvXnY>: nvme-kv's char device is there
+kv_dev_exists() {
+	[ -c "/dev/$1" ]
+}

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Argument handling of the nvme-kv CLI, which needs no device: every bad
 # argument gets a one-line message and exit status 2.
-#   cli_test.sh <path to nvme-kv>
+#   cli_test.sh <path to nvme-kv> [<path to nvmekv-ycsb>]
 cli=$1
 n=0
 failed=0
@@ -57,5 +57,20 @@ expect 2 "-o hex is refused for store" store /dev/null k v -o hex
 expect 2 "identify without a device is a usage error" identify
 expect 2 "stats with two devices is a usage error" stats /dev/null /dev/null
 expect 4 "stats of a device that is not /dev/kv* fails with exit status 4" stats /dev/null
+
+# nvmekv-ycsb, when given as the second argument: the same rules
+ycsb=${2:-}
+if [ -n "$ycsb" ]; then
+	cli=$ycsb
+	expect 2 "ycsb: no arguments is a usage error"
+	expect 2 "ycsb: a phase other than load or run is a usage error" /dev/null go
+	expect 2 "ycsb: workload d is a usage error" /dev/null run -w d
+	expect 2 "ycsb: -r 1 is a usage error" /dev/null run -r 1
+	expect 2 "ycsb: -t 0 is a usage error" /dev/null run -t 0
+	expect 2 "ycsb: -z 1 is a usage error" /dev/null run -z 1
+	expect 2 "ycsb: -v abc is a usage error" /dev/null run -v abc
+	expect 2 "ycsb: an extra argument is a usage error" /dev/null run extra
+	expect 1 "ycsb: a missing device fails with exit status 1" /nonexistent run
+fi
 echo "1..$n"
 [ $failed = 0 ]

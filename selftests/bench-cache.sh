@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make bench-cache, in the guest: YCSB C and B (Zipf 0.99, 16-byte keys,
+# 64-byte values) on a KV namespace over nvme-loop, with the DRAM cache
+# holding the working set and without a cache, side by side; the target's
+# time per GET from nvmet-kv's retrieve_ns counter and the CPU busy time
+# of the whole guest from /proc/stat; then the linearizability run.
+. /selftests/lib.sh
+. /selftests/kv/target.sh
+. /selftests/lin/lin.sh
+
+arg() { sed -n "s/.*nvmekv\.$1=\([0-9]*\).*/\1/p" /proc/cmdline; }
+records=$(arg bench_records)
+records=${records:-1000}
+ops=$(arg bench_ops)
+ops=${ops:-10000}
+threads=$(arg bench_threads)
+threads=${threads:-1}
+CACHE="cache_slots=$((records * 4)) cache_block_slots=8"
+DBG=/sys/kernel/debug/nvmet_kv/1@$NQN
+
+modprobe brd rd_nr=1 rd_size=65536
+mount -t debugfs none /sys/kernel/debug
+modprobe nvme-kv
+target_up 1 /dev/ram0 "$CACHE" && port_up loop ||
+	{ echo "ERROR target set-up"; exit 1; }
+
+stat_of() { sed -n "s/^$1 //p" "$DBG"; }
+# the guest's busy CPU time in ns (all CPUs; USER_HZ ticks)
+cpu_busy() { awk '/^cpu / { print ($2 + $3 + $4 + $6 + $7 + $8) * 10000000 }' /proc/stat; }
+
+bind() {
+	connect loop > /dev/null || return 1
+	ctrl=$(ctrl_of loop) || return 1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "kv${ctrl#nvme}n1" || return 1
+	kv=/dev/kv${ctrl#nvme}n1
+}
+unbind() {
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+}
+
+bind || { echo "ERROR connect"; exit 1; }
+nvmekv-ycsb "$kv" load -r "$records" -t "$threads" -o json ||
+	{ echo "ERROR load"; exit 1; }
+unbind
+
+for mode in cache nocache; do
+	p=$CACHE
+	[ $mode = nocache ] && p="cache_slots=0"
+	ns_params 1 "$p" && bind || { echo "ERROR $mode set-up"; exit 1; }
+	# one pass to warm the cache (and the page cache) up
+	nvmekv-ycsb "$kv" run -w c -r "$records" -n "$ops" -t "$threads" \
+		> /dev/null || { echo "ERROR warm-up"; exit 1; }
+	for w in c b; do
+		r0=$(stat_of retrieves) n0=$(stat_of retrieve_ns)
+		h0=$(stat_of cache_hits) c0=$(cpu_busy)
+		res=$(nvmekv-ycsb "$kv" run -w $w -r "$records" -n "$ops" \
+			-t "$threads" -o json) || { echo "ERROR run $w"; exit 1; }
+		r1=$(stat_of retrieves) n1=$(stat_of retrieve_ns)
+		h1=$(stat_of cache_hits) c1=$(cpu_busy)
+		echo "YCSB $mode $w $res"
+		echo "TARGET $mode $w retrieves $((r1 - r0)) retrieve_ns $((n1 - n0)) cache_hits $((${h1:-0} - ${h0:-0})) cpu_busy_ns $((c1 - c0))"
+	done
+	unbind
+done
+
+port_down loop
+ns_params 1 "cache_slots=64 cache_block_slots=4 cache_lease_ms=100" ||
+	{ echo "ERROR lin set-up"; exit 1; }
+linearizable > /tmp/lin.out 2>&1
+echo "LINSTATUS $?"
+grep '^LIN ' /tmp/lin.out
+echo "BENCH DONE"
