@@ -14,16 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench
 mkdir -p "$out"
 
-missing=""
-for p in python3 python3-matplotlib; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q " installed$" ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	echo "bench-cache: installing$missing"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		$missing > /dev/null
-fi
+"$top/scripts/pydeps.sh" bench-cache
 
 QEMU_TIMEOUT=1800 QEMU_APPEND="nvmekv.bench_records=$records nvmekv.bench_ops=$ops nvmekv.bench_threads=$threads" \
 	"$top/qemu/run.sh" "$kver" bench-cache > /dev/null || {

@@ -14,18 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench
 mkdir -p "$out"
 
-# Debian's python3 and matplotlib (/usr/bin/python3, whatever else is on PATH)
-# for the JSON and the plots
-missing=""
-for p in python3 python3-matplotlib; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q " installed$" ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	echo "bench-xfer: installing$missing"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		$missing > /dev/null
-fi
+"$top/scripts/pydeps.sh" bench-xfer
 
 QEMU_TIMEOUT=3000 QEMU_APPEND="nvmekv.bench_ops=$ops nvmekv.bench_threads=$threads nvmekv.bench_rounds=$rounds" \
 	"$top/qemu/run.sh" "$kver" bench-xfer > /dev/null || {
