@@ -45,6 +45,10 @@ copy_bin /usr/bin/fio /usr/bin/fio
 mkdir -p "$root/usr/lib/fio"
 cp "$top/build/fio/libfio-nvmekv.so" "$root/usr/lib/fio/"
 copy_bin /usr/bin/jq /usr/bin/jq
+# iproute2's ip (veth pairs; busybox's sh would run its own ip applet for
+# "ip") and rdma (soft-RoCE links), for the nvme-rdma tests
+copy_bin /usr/bin/ip /usr/sbin/iproute2-ip
+copy_bin /usr/bin/rdma /usr/sbin/rdma
 # udev, to test the shipped rule (userspace/udev/60-nvme-kv.rules)
 mkdir -p "$root/lib/systemd" "$root/etc/udev/rules.d"
 copy_bin /lib/systemd/systemd-udevd /lib/systemd/systemd-udevd

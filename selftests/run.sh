@@ -459,6 +459,39 @@ cache_counters() {
 t "target: cache: the tests missed, filled, hit, evicted and invalidated slots" \
 	cache_counters
 
+# ---- the same namespace over nvme-rdma, on soft-RoCE ----
+# rdma_rxe on a veth, nvmet-rdma and nvme-rdma: round trips, every raw
+# command and status, every value size by every transfer method, the cache
+rdma_bind() {
+	port_up rdma && connect rdma > /dev/null || return 1
+	_c=$(ctrl_of rdma) || return 1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "kv${_c#nvme}n1"
+}
+t "rdma: soft-RoCE (rdma_rxe) comes up on a veth" rdma_link_up
+t "rdma: nvme connect -t rdma reaches the KV subsystem and nvme-kv binds it" \
+	rdma_bind
+if ctrl=$(ctrl_of rdma); then
+	kv=kv${ctrl#nvme}n1
+	ng=$(ng_of "$ctrl")
+	for s in $VALUE_SIZES; do
+		t "rdma: a $s-byte value round-trips" roundtrip "/dev/$kv" "rdma-$s" "$s"
+	done
+	t "rdma: a missing key gets exit status 1 and a clear message" \
+		missing_key_message "/dev/$kv"
+	kv_target_test "/dev/$ng" 1 "/dev/$ctrl" > /tmp/target.out 2>&1
+	tap_lines "rdma: target: " < /tmp/target.out
+	kv_ioctl_test xfer "/dev/$kv" 4096 > /tmp/xfer.out 2>&1
+	tap_lines "rdma: " < /tmp/xfer.out
+	for _s in 8 4096; do
+		t "rdma: cache: a $_s-byte value is served from the cache, a Store invalidates it, the next Retrieve sees the new value" \
+			cache_hits_and_invalidates "/dev/$kv" "$_s"
+	done
+	t "rdma: nvme disconnect" nvme disconnect -n "$NQN"
+	echo 1 > /sys/class/nvme-kv/rescan
+fi
+t "rdma: port goes down" port_down rdma
+
 t "target: cache: 6 clients on two controllers, with abandoned fills and 2 killed clients, stay linearizable (>= 10000 ops, lincheck)" \
 	linearizable
 grep '^LIN ' /tmp/tap.out | sed 's/^/# /'
@@ -550,8 +583,8 @@ t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores,
 
 t "modules: nvme-kv unloads" rmmod nvme-kv
 t "target: namespace disables and the subsystem goes away" target_down
-t "modules: nvmet-kv, nvme-loop, nvmet-tcp and nvmet unload" \
-	rmmod nvmet-kv nvme-loop nvmet-tcp nvmet
+t "modules: nvmet-kv, nvme-loop, nvmet-tcp, nvmet-rdma and nvmet unload" \
+	rmmod nvmet-kv nvme-loop nvmet-tcp nvmet-rdma nvmet
 t "dmesg has no WARNING, BUG or Oops" \
 	sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|Call Trace"'
 tap_plan

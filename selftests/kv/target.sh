@@ -7,6 +7,18 @@ NQN=nqn.2026-11.io.nvme-kv:selftest
 NVMET=/sys/kernel/config/nvmet
 SUBSYS=$NVMET/subsystems/$NQN
 TCP_PORT=4420
+RDMA_ADDR=10.99.0.1
+
+# rdma_link_up: soft-RoCE (rdma_rxe) on one end of a veth pair, with
+# RDMA_ADDR; nvme-rdma to that address runs over rxe's loopback.
+# iproute2-ip is iproute2's ip: busybox's applet cannot name a veth peer.
+rdma_link_up() {
+	modprobe rdma_rxe && modprobe veth || return 1
+	iproute2-ip link add kvrdma0 type veth peer name kvrdma1 || return 1
+	iproute2-ip link set kvrdma0 up && iproute2-ip link set kvrdma1 up &&
+	iproute2-ip addr add "$RDMA_ADDR/24" dev kvrdma0 &&
+	rdma link add kvrxe0 type rxe netdev kvrdma0
+}
 
 # target_up <nsid> <backing device> [csi_params]: KV subsystem with that
 # namespace
@@ -29,7 +41,7 @@ ns_params() {
 	echo 1 > "$SUBSYS/namespaces/$1/enable"
 }
 
-# port_up <loop|tcp>: a port of that transport, with the subsystem linked
+# port_up <loop|tcp|rdma>: a port of that transport, with the subsystem linked
 port_up() {
 	case "$1" in
 	loop)	_p=$NVMET/ports/1
@@ -43,6 +55,13 @@ port_up() {
 		echo ipv4 > "$_p/addr_adrfam" &&
 		echo 127.0.0.1 > "$_p/addr_traddr" &&
 		echo "$TCP_PORT" > "$_p/addr_trsvcid" ;;
+	rdma)	_p=$NVMET/ports/3
+		modprobe nvmet-rdma || return 1
+		mkdir -p "$_p" && echo rdma > "$_p/addr_trtype" &&
+		echo ipv4 > "$_p/addr_adrfam" &&
+		echo "$RDMA_ADDR" > "$_p/addr_traddr" &&
+		echo "$TCP_PORT" > "$_p/addr_trsvcid" &&
+		echo 16384 > "$_p/param_inline_data_size" ;;
 	esac || return 1
 	ln -s "$SUBSYS" "$_p/subsystems/$NQN"
 }
@@ -51,6 +70,7 @@ port_down() {
 	case "$1" in
 	loop) _p=$NVMET/ports/1 ;;
 	tcp) _p=$NVMET/ports/2 ;;
+	rdma) _p=$NVMET/ports/3 ;;
 	esac
 	rm -f "$_p/subsystems/$NQN" && rmdir "$_p"
 }
@@ -70,6 +90,7 @@ connect() {
 	case "$1" in
 	loop) nvme connect -t loop -n "$NQN" ;;
 	tcp) nvme connect -t tcp -a 127.0.0.1 -s "$TCP_PORT" -n "$NQN" ;;
+	rdma) nvme connect -t rdma -a "$RDMA_ADDR" -s "$TCP_PORT" -n "$NQN" ;;
 	esac
 }
 
