@@ -67,7 +67,7 @@ echo "# checkpatch --strict"
 cat "$out/checkpatch.tap"
 tally checkpatch "$out/checkpatch.tap"
 
-echo "# guest selftests (QEMU, loop and tcp)"
+echo "# guest selftests (QEMU; loop, tcp and rdma)"
 start=$(date +%s)
 "$top/qemu/run.sh" "$kver" check
 guest_status=$?

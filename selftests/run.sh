@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # In-guest selftests: run by qemu/init in check mode, TAP on stdout.
 # One KV subsystem on a RAM disk, reached over nvme-loop and then over
-# nvme-tcp to 127.0.0.1; the same checks run on both.
+# nvme-tcp to 127.0.0.1; the same checks run on both.  Then a shorter pass
+# over nvme-rdma on soft-RoCE, and the cache's linearizability run.
 . /selftests/lib.sh
 . /selftests/kv/target.sh
 . /selftests/lin/lin.sh
