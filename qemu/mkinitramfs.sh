@@ -74,7 +74,9 @@ for m in $stock_mods; do
 	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
 		awk '$1 == "insmod" { print $2 }'
 done | sort -u | while read -r f; do
+	# modprobe names /lib/modules or /usr/lib/modules (merged /usr)
 	rel=${f#"$stock"/}
+	rel=${rel#/lib/modules/"$kver"/}
 	mkdir -p "$moddir/$(dirname "$rel")"
 	cp "$f" "$moddir/$rel"
 done
