@@ -36,7 +36,7 @@ int kv_cache_init(struct kv_cache *c, u32 nr_slots, u32 block_slots,
 	c->block_slots = block_slots;
 	c->lease_ns = lease_ns;
 	n = (u64)c->nr_blocks * block_slots;
-	c->slots = kv_alloc(n * sizeof(*c->slots));
+	c->slots = kv_alloc_pages(n * sizeof(*c->slots));
 	if (!c->slots)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
@@ -46,20 +46,14 @@ int kv_cache_init(struct kv_cache *c, u32 nr_slots, u32 block_slots,
 
 void kv_cache_destroy(struct kv_cache *c)
 {
-	kv_free(c->slots);
+	kv_free_pages(c->slots);
 	c->slots = NULL;
 }
 
-/* The block a key lives in: FNV-1a of the key and its length. */
+/* The block a key lives in (hosts reading one-sided compute it too) */
 u32 kv_cache_block(const struct kv_cache *c, const u8 *key, u8 key_len)
 {
-	u64 h = 0xcbf29ce484222325ULL;
-	unsigned int i;
-
-	for (i = 0; i < key_len; i++)
-		h = (h ^ key[i]) * 0x100000001b3ULL;
-	h = (h ^ key_len) * 0x100000001b3ULL;
-	return (u32)((h >> 32) % c->nr_blocks);
+	return kv_cache_block_of(c->nr_blocks, key, key_len);
 }
 
 static struct kv_cache_slot *kv_cache_first(struct kv_cache *c, u32 block)
@@ -169,6 +163,8 @@ bool kv_cache_fill(struct kv_cache *c, struct kv_cache_slot *s, u64 fill_id,
 		s->value_len = value_len;
 		if (value_len <= KV_CACHE_INLINE_MAX && value_len)
 			memcpy(s->data, data, value_len);
+		s->sum = kv_cache_slot_sum(fill_id, s->sm.key, s->sm.key_len,
+					   value_len, pos, s->data);
 		s->lru = now;
 	}
 	if (kv_slot_fill(&s->sm, pos)) {

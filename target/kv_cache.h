@@ -7,9 +7,16 @@
  * position (the record the store's index points at).
  *
  * Locking: every function that takes a block number expects the caller to
- * hold that block's lock (the kernel: a spinlock per block; one-sided RDMA
- * clients, later, a CAS on the slot's flags).  Each call is one atomic step
- * of the state machine.  Builds in the kernel and in user space.
+ * hold that block's lock (the target's spinlock per block).  Each call is
+ * one atomic step of the state machine.
+ *
+ * One-sided readers (Documentation/cache.md): hosts read whole blocks with
+ * RDMA READ, without any lock, while the target changes them.  A fill
+ * therefore writes the value, its length and @sum first and the flags
+ * last (kv_wmb() between), and kv_cache_peek() takes a complete slot only
+ * when @sum matches what it read, so a read that raced with an eviction
+ * and a new fill of the slot is seen as torn and retried, never returned.
+ * Builds in the kernel and in user space.
  */
 #ifndef NVMET_KV_CACHE_H
 #define NVMET_KV_CACHE_H
@@ -24,6 +31,7 @@
  * @sm:		flags, key and, when @value_len > KV_CACHE_INLINE_MAX, the
  *		log position of the value's record
  * @value_len:	value size
+ * @sum:	kv_cache_slot_sum() of the fill that made the slot complete
  * @lru:	time of the last hit or fill (ns); eviction takes the oldest
  * @lease:	deadline (ns) of a fill in state B or D; after it the slot may
  *		be taken back, so a filler that died cannot wedge it
@@ -35,6 +43,7 @@
 struct kv_cache_slot {
 	struct kv_slot	sm;
 	u32		value_len;
+	u32		sum;
 	u64		lru;
 	u64		lease;
 	u64		fill_id;
@@ -91,6 +100,18 @@ enum kv_cache_result {
 	KV_CACHE_NO_SLOT,	/* every slot of the block is being filled */
 };
 
+/* The block a key lives in, of @nr_blocks: FNV-1a of the key and its length */
+static inline u32 kv_cache_block_of(u32 nr_blocks, const u8 *key, u8 key_len)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+	unsigned int i;
+
+	for (i = 0; i < key_len; i++)
+		h = (h ^ key[i]) * 0x100000001b3ULL;
+	h = (h ^ key_len) * 0x100000001b3ULL;
+	return (u32)((h >> 32) % nr_blocks);
+}
+
 int kv_cache_init(struct kv_cache *c, u32 nr_slots, u32 block_slots,
 		  u64 lease_ns);
 void kv_cache_destroy(struct kv_cache *c);
@@ -104,5 +125,97 @@ void kv_cache_abort(struct kv_cache *c, struct kv_cache_slot *s,
 		    u64 fill_id);
 unsigned int kv_cache_invalidate(struct kv_cache *c, u32 block,
 				 const u8 *key, u8 key_len);
+
+/* FNV-1a, 32 bits, continued from @h over @len bytes */
+static inline u32 kv_cache_fnv(u32 h, const void *p, size_t len)
+{
+	const u8 *b = p;
+
+	while (len--)
+		h = (h ^ *b++) * 0x01000193U;
+	return h;
+}
+
+/**
+ * kv_cache_slot_sum() - the checksum a fill stores in a slot
+ * @fill_id: the fill
+ * @key: the key
+ * @key_len: its length
+ * @value_len: the value's size
+ * @pos: the value's log position
+ * @data: the value when it is inline (@value_len <= KV_CACHE_INLINE_MAX)
+ *
+ * Covers everything a one-sided reader takes from a complete slot, and
+ * the fill id, so that parts of two fills of the same slot never match.
+ * The integers are summed little-endian, as they lie in the slot.
+ *
+ * Return: the checksum.
+ */
+static inline u32 kv_cache_slot_sum(u64 fill_id, const u8 *key, u8 key_len,
+				    u32 value_len, u64 pos, const void *data)
+{
+	u8 le[8];
+	u32 h = 0x811c9dc5U;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		le[i] = (u8)(fill_id >> (8 * i));
+	h = kv_cache_fnv(h, le, 8);
+	h = kv_cache_fnv(h, &key_len, 1);
+	h = kv_cache_fnv(h, key, key_len);
+	for (i = 0; i < 4; i++)
+		le[i] = (u8)(value_len >> (8 * i));
+	h = kv_cache_fnv(h, le, 4);
+	if (value_len <= KV_CACHE_INLINE_MAX)
+		return kv_cache_fnv(h, data, value_len);
+	for (i = 0; i < 8; i++)
+		le[i] = (u8)(pos >> (8 * i));
+	return kv_cache_fnv(h, le, 8);
+}
+
+/* What kv_cache_peek() found in a copy of a block */
+enum kv_cache_peek_result {
+	KV_PEEK_HIT,	/* complete slot, checksum right: the value is valid */
+	KV_PEEK_MISS,	/* no B or C slot holds the key */
+	KV_PEEK_BUSY,	/* a fill of the key is in progress (B) */
+	KV_PEEK_TORN,	/* the copy mixes two fills of a slot: read again */
+};
+
+/**
+ * kv_cache_peek() - look a key up in a copy of a block, as a one-sided
+ *	reader does after an RDMA READ of it
+ * @block: @block_slots slots, copied without any lock
+ * @block_slots: slots per block
+ * @key: the key
+ * @key_len: its length
+ * @found: out: KV_PEEK_HIT: the slot within @block
+ *
+ * Return: see enum kv_cache_peek_result.
+ */
+static inline enum kv_cache_peek_result
+kv_cache_peek(const struct kv_cache_slot *block, u32 block_slots,
+	      const u8 *key, u8 key_len, const struct kv_cache_slot **found)
+{
+	const struct kv_cache_slot *s;
+	enum kv_slot_state st;
+	u32 i;
+
+	for (i = 0, s = block; i < block_slots; i++, s++) {
+		st = kv_slot_state(&s->sm);
+		if ((st != KV_SLOT_B && st != KV_SLOT_C) ||
+		    s->sm.key_len > NVME_KV_KEY_MAX ||
+		    !kv_slot_has_key(&s->sm, key, key_len))
+			continue;
+		if (st == KV_SLOT_B)
+			return KV_PEEK_BUSY;
+		if (s->sum != kv_cache_slot_sum(s->fill_id, s->sm.key,
+						s->sm.key_len, s->value_len,
+						s->sm.value, s->data))
+			return KV_PEEK_TORN;
+		*found = s;
+		return KV_PEEK_HIT;
+	}
+	return KV_PEEK_MISS;
+}
 
 #endif /* NVMET_KV_CACHE_H */

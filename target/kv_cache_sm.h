@@ -76,6 +76,8 @@ static inline bool kv_slot_fill(struct kv_slot *s, u64 value)
 {
 	if (kv_slot_state(s) == KV_SLOT_B) {
 		s->value = value;
+		/* one-sided readers must see the value before the flags */
+		kv_wmb();
 		s->flags = KV_SLOT_C;
 		return true;
 	}

@@ -10,7 +10,9 @@
  *    linearization point);
  *  - a slot in C holds the value, size and record position of the store;
  *  - a filler whose lease ran out and whose slot was taken again changes
- *    nothing (its fill id no longer matches).
+ *    nothing (its fill id no longer matches);
+ *  - a one-sided reader's copy of a block (kv_cache_peek()) is never torn
+ *    when nothing changes it, and its hits return the store's value.
  */
 #ifndef SELFTESTS_CACHE_SIM_H
 #define SELFTESTS_CACHE_SIM_H
@@ -107,6 +109,27 @@ static int sim_check(struct sim *s)
 			if (x->value_len <= KV_CACHE_INLINE_MAX &&
 			    memcmp(x->data, s->val[k], x->value_len))
 				return sim_fail(s, "a C slot with other bytes than the store", k);
+		}
+	}
+	for (k = 0; k < SIM_KEYS; k++) {
+		const struct kv_cache_slot *hit;
+		u8 key[NVME_KV_KEY_MAX], len;
+
+		sim_key(k, key, &len);
+		b = kv_cache_block(&s->c, key, len);
+		switch (kv_cache_peek(&s->c.slots[(u64)b * s->c.block_slots],
+				      s->c.block_slots, key, len, &hit)) {
+		case KV_PEEK_TORN:
+			return sim_fail(s, "a complete slot whose sum does not match", k);
+		case KV_PEEK_HIT:
+			if (!s->exists[k] || hit->value_len != s->len[k] ||
+			    hit->sm.value != s->pos[k] ||
+			    (hit->value_len <= KV_CACHE_INLINE_MAX &&
+			     memcmp(hit->data, s->val[k], hit->value_len)))
+				return sim_fail(s, "a one-sided hit returned a value the store does not have", k);
+			break;
+		default:
+			break;
 		}
 	}
 	return 0;

@@ -160,11 +160,76 @@ static void test_random(void)
 	       steps, hits, fills, writes);
 }
 
+static enum kv_cache_peek_result peek(const struct kv_cache_slot *block,
+				      u32 n, const char *key,
+				      const struct kv_cache_slot **found)
+{
+	return kv_cache_peek(block, n, (const u8 *)key, (u8)strlen(key),
+			     found);
+}
+
+/*
+ * What a one-sided reader sees in its copy of a block: the value of a
+ * complete slot, a fill in progress, and copies that mix two fills of one
+ * slot, which must never be returned.
+ */
+static void test_peek(void)
+{
+	const struct kv_cache_slot *f = NULL;
+	struct kv_cache_slot *s, *s2, copy[4], before;
+	char big[200];
+	struct kv_cache c;
+	u64 id, id2;
+	int ok;
+
+	kv_cache_init(&c, 4, 4, 100);
+	ok = peek(c.slots, 4, "k", &f) == KV_PEEK_MISS &&
+	     get(&c, "k", 1, &s, &id) == KV_CACHE_FILL &&
+	     peek(c.slots, 4, "k", &f) == KV_PEEK_BUSY &&
+	     kv_cache_fill(&c, s, id, 5, 9, "hello", 2) &&
+	     peek(c.slots, 4, "k", &f) == KV_PEEK_HIT && f == s &&
+	     f->value_len == 5 && !memcmp(f->data, "hello", 5);
+	tap_ok(ok, "cache peek: empty is a miss, a fill in progress is busy, a complete slot is a hit with its value");
+
+	before = *s;
+	ok = inval(&c, "k") == 1 && peek(c.slots, 4, "k", &f) == KV_PEEK_MISS;
+	/* the slot is evicted and filled again with another value of "k" */
+	ok = ok && get(&c, "k", 3, &s2, &id2) == KV_CACHE_FILL && s2 == s &&
+	     kv_cache_fill(&c, s2, id2, 5, 10, "world", 4);
+	memcpy(copy, c.slots, sizeof(copy));
+	memcpy(copy[0].data, before.data, sizeof(before.data));
+	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN;
+	memcpy(copy, c.slots, sizeof(copy));
+	copy[0].fill_id = before.fill_id;
+	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN;
+	memcpy(copy, c.slots, sizeof(copy));
+	copy[0].sum = before.sum;
+	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN &&
+	     peek(c.slots, 4, "k", &f) == KV_PEEK_HIT &&
+	     !memcmp(f->data, "world", 5);
+	tap_ok(ok, "cache peek: a copy that mixes the value, fill id or checksum of two fills is torn, never a hit");
+
+	memset(big, 'v', sizeof(big));
+	ok = inval(&c, "k") == 1 && get(&c, "k", 5, &s, &id) == KV_CACHE_FILL &&
+	     kv_cache_fill(&c, s, id, sizeof(big), 4096, big, 6) &&
+	     peek(c.slots, 4, "k", &f) == KV_PEEK_HIT &&
+	     f->value_len == sizeof(big) && f->sm.value == 4096;
+	memcpy(copy, c.slots, sizeof(copy));
+	copy[0].sm.value = 8192;
+	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN;
+	copy[0] = *s;
+	copy[0].sm.key_len = 200;
+	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_MISS;
+	tap_ok(ok, "cache peek: a long value is a hit on its log position, a changed position is torn, a garbage key length is no match");
+	kv_cache_destroy(&c);
+}
+
 int main(void)
 {
 	test_geometry();
 	test_transitions();
 	test_eviction_and_leases();
 	test_random();
+	test_peek();
 	return tap_done();
 }
