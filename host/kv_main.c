@@ -37,6 +37,7 @@
 #include <linux/nvme_kv.h>
 #include <linux/nvme-kv.h>
 #include "nvme.h"
+#include "kv_onesided.h"
 
 #define NVME_KV_MINORS		BIT(MINORBITS)
 
@@ -101,6 +102,7 @@ static const char *const nvme_kv_xfer_names[] = {
  * @inflight:		commands started and not yet finished
  * @idle:		unbind waits here for @inflight to reach 0
  * @stats:		counters, enum nvme_kv_stat
+ * @onesided:		one-sided reads of the target's cache, or NULL
  * @cdev:		char device /dev/kv<ctrl>n<nsid>
  * @cdev_device:	its device; the last put frees the structure
  */
@@ -118,6 +120,7 @@ struct nvme_kv_ns {
 	unsigned int		inflight;
 	wait_queue_head_t	idle;
 	atomic64_t		stats[NVME_KV_NR_STATS];
+	struct nvme_kv_onesided	*onesided;
 	struct cdev		cdev;
 	struct device		cdev_device;
 };
@@ -600,6 +603,7 @@ struct nvme_kv_uop {
 	struct nvme_kv_ns	*kvns;
 	u8			method;
 	bool			started;
+	bool			onesided;
 	struct bio		*bio;
 	atomic_t		*pending;
 	struct completion	*done;
@@ -654,6 +658,40 @@ static void nvme_kv_uop_piggyback(struct nvme_kv_ns *kvns,
 }
 
 /*
+ * A user Retrieve served by a one-sided read of the target's cache: the
+ * value, then zeros up to the buffer's size, as Retrieve returns it.
+ * False when the caller must send Retrieve.
+ */
+static bool nvme_kv_uop_onesided(struct nvme_kv_ns *kvns,
+				 struct nvme_kv_uop *u)
+{
+	void __user *ubuf = u64_to_user_ptr(u->op.value);
+	u8 value[NVME_KV_ONESIDED_VALUE_MAX];
+	u32 len, n;
+
+	if (!nvme_kv_onesided_ready(kvns->onesided) || nvme_kv_cmd_begin(kvns))
+		return false;
+	if (nvme_kv_onesided_get(kvns->onesided, u->op.key, u->op.key_len,
+				 value, &len)) {
+		nvme_kv_cmd_end(kvns);
+		return false;
+	}
+	nvme_kv_cmd_end(kvns);
+	u->onesided = true;
+	u->started = true;
+	n = min(len, u->op.value_len);
+	u->op.status = 0;
+	u->op.result = len;
+	u->op.error = 0;
+	if (copy_to_user(ubuf, value, n) ||
+	    clear_user(ubuf + n, u->op.value_len - n))
+		u->op.error = -EFAULT;
+	else
+		atomic64_add(n, &kvns->stats[NVME_KV_STAT_BYTES_READ]);
+	return true;
+}
+
+/*
  * Run checked user operations together and wait for all of them: each is
  * started as soon as it has a request, so more than the queue depth just
  * wait for tags that earlier ones free.  Fills every op's outputs.
@@ -677,6 +715,9 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 		u->pending = &pending;
 		u->done = &done;
 		options = u->op.options;
+		if (u->op.opcode == NVME_KV_CMD_RETRIEVE && !options &&
+		    nvme_kv_uop_onesided(kvns, u))
+			continue;
 		if (u->op.opcode == NVME_KV_CMD_STORE) {
 			u->method = nvme_kv_xfer_resolve(kvns, u->op.xfer,
 							 u->op.value_len,
@@ -722,7 +763,8 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 
 	for (i = 0; i < nr; i++) {
 		u = &uops[i];
-		if (!u->started || u->method == NVME_KV_XFER_PIGGYBACK ||
+		if (!u->started || u->onesided ||
+		    u->method == NVME_KV_XFER_PIGGYBACK ||
 		    u->method == NVME_KV_XFER_PIGGYBACK_SERIAL)
 			continue;
 		if (u->bio)
@@ -1324,8 +1366,21 @@ static ssize_t capsule_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(capsule_bytes);
 
+/* onesided: whether Retrieves first read the target's cache over RDMA */
+static ssize_t onesided_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	struct nvme_kv_ns *kvns = container_of(dev, struct nvme_kv_ns,
+					       cdev_device);
+
+	return sysfs_emit(buf, "%d\n",
+			  nvme_kv_onesided_ready(kvns->onesided));
+}
+static DEVICE_ATTR_RO(onesided);
+
 static struct attribute *nvme_kv_ns_attrs[] = {
 	&dev_attr_nsid.attr,
+	&dev_attr_onesided.attr,
 	&dev_attr_ctrl.attr,
 	&dev_attr_max_value_len.attr,
 	&dev_attr_transfer_method.attr,
@@ -1379,9 +1434,41 @@ NVME_KV_STAT_ATTR(payload_bytes, NVME_KV_STAT_PAYLOAD_BYTES);
 NVME_KV_STAT_ATTR(data_bytes, NVME_KV_STAT_DATA_BYTES);
 NVME_KV_STAT_ATTR(page_bytes, NVME_KV_STAT_PAGE_BYTES);
 
+struct nvme_kv_onesided_attr {
+	struct device_attribute		attr;
+	enum nvme_kv_onesided_stat	stat;
+};
+
+static ssize_t nvme_kv_onesided_stat_show(struct device *dev,
+					  struct device_attribute *attr,
+					  char *buf)
+{
+	struct nvme_kv_ns *kvns = container_of(dev, struct nvme_kv_ns,
+					       cdev_device);
+	enum nvme_kv_onesided_stat stat =
+		container_of(attr, struct nvme_kv_onesided_attr, attr)->stat;
+
+	return sysfs_emit(buf, "%llu\n",
+			  nvme_kv_onesided_stat(kvns->onesided, stat));
+}
+
+#define NVME_KV_ONESIDED_ATTR(_name, _stat)				\
+	static struct nvme_kv_onesided_attr nvme_kv_stat_##_name = {	\
+		.attr	= __ATTR(_name, 0444, nvme_kv_onesided_stat_show, \
+				 NULL),					\
+		.stat	= _stat,					\
+	}
+
+NVME_KV_ONESIDED_ATTR(onesided_hits, NVME_KV_ONESIDED_HITS);
+NVME_KV_ONESIDED_ATTR(onesided_misses, NVME_KV_ONESIDED_MISSES);
+NVME_KV_ONESIDED_ATTR(onesided_reads, NVME_KV_ONESIDED_READS);
+NVME_KV_ONESIDED_ATTR(onesided_busy, NVME_KV_ONESIDED_BUSY);
+NVME_KV_ONESIDED_ATTR(onesided_torn, NVME_KV_ONESIDED_TORN);
+
 /*
  * commands completed by opcode, those that failed, value bytes moved; Stores
- * by transfer method and the traffic model of Documentation/wire-format.md
+ * by transfer method and the traffic model of Documentation/wire-format.md;
+ * GETs served by one-sided reads of the target's cache (Documentation/cache.md)
  */
 static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_store.attr.attr,
@@ -1403,6 +1490,11 @@ static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_payload_bytes.attr.attr,
 	&nvme_kv_stat_data_bytes.attr.attr,
 	&nvme_kv_stat_page_bytes.attr.attr,
+	&nvme_kv_stat_onesided_hits.attr.attr,
+	&nvme_kv_stat_onesided_misses.attr.attr,
+	&nvme_kv_stat_onesided_reads.attr.attr,
+	&nvme_kv_stat_onesided_busy.attr.attr,
+	&nvme_kv_stat_onesided_torn.attr.attr,
 	NULL,
 };
 
@@ -1530,6 +1622,7 @@ static int nvme_kv_bind(struct file *ctrl_file, struct nvme_ctrl *ctrl,
 	list_add_tail(&kvns->entry, &nvme_kv_namespaces);
 	dev_info(ctrl->device, "nsid %u: KV namespace bound as %s\n", nsid,
 		 dev_name(&kvns->cdev_device));
+	kvns->onesided = nvme_kv_onesided_start(ctrl, nsid);
 	return 0;
 
 out_put_device:
@@ -1555,6 +1648,7 @@ static void nvme_kv_unbind(struct nvme_kv_ns *kvns)
 	kvns->dead = true;
 	spin_unlock_irq(&kvns->lock);
 	wait_event(kvns->idle, nvme_kv_idle(kvns));
+	nvme_kv_onesided_stop(kvns->onesided);
 
 	nvme_put_ns(kvns->ns);
 	fput(kvns->ctrl_file);

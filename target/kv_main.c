@@ -55,6 +55,7 @@
 #include "kv_store.h"
 #include "kv_xfer.h"
 #include "kv_cache.h"
+#include "kv_rdma.h"
 
 #define NVMET_KV_BATCH_OPS	KV_COMMIT_MAX_OPS
 #define NVMET_KV_CACHE_LOCKS	256
@@ -200,6 +201,7 @@ struct nvmet_kv_ns {
 	bool			ednek;
 	struct kv_cache		cache;
 	spinlock_t		cache_locks[NVMET_KV_CACHE_LOCKS]; /* slot states */
+	struct nvmet_kv_rdma_export *rdma_export;
 	atomic_t		abandon_fills;
 	char			*abandon_name;
 };
@@ -962,6 +964,51 @@ static u16 nvmet_kv_get_features(struct nvmet_req *req)
 	return 0;
 }
 
+/*
+ * Log page C0h: the namespace's cache, for hosts that read it one-sided
+ * (Documentation/cache.md).  All zeros but the version without a cache.
+ */
+static u16 nvmet_kv_get_log_page(struct nvmet_req *req)
+{
+	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	struct nvme_get_log_page_command *c = &req->cmd->get_log_page;
+	u64 off = le32_to_cpu(c->lpol) | (u64)le32_to_cpu(c->lpou) << 32;
+	/* NUMD, 0's based dwords; nvmet checked it against the transfer */
+	u32 len = ((u32)le16_to_cpu(c->numdu) << 16 | le16_to_cpu(c->numdl)) *
+		  4 + 4;
+	struct nvme_kv_cache_log log = { };
+	u16 status, port;
+	u32 n;
+
+	if (c->lid != NVME_KV_LOG_CACHE) {
+		req->error_loc = offsetof(struct nvme_get_log_page_command, lid);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	if (off >= sizeof(log)) {
+		req->error_loc = offsetof(struct nvme_get_log_page_command, lpol);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	log.version = cpu_to_le16(NVME_KV_CACHE_VERSION);
+	if (kns->cache.slots) {
+		port = nvmet_kv_rdma_port();
+		log.flags = cpu_to_le16(NVME_KV_CACHE_LOG_CACHED |
+					(port ? NVME_KV_CACHE_LOG_RDMA : 0));
+		log.rdma_port = cpu_to_le16(port);
+		log.slot_bytes = cpu_to_le16(sizeof(struct kv_cache_slot));
+		log.cache_id =
+			cpu_to_le32(nvmet_kv_rdma_cache_id(kns->rdma_export));
+		log.nr_blocks = cpu_to_le32(kns->cache.nr_blocks);
+		log.block_slots = cpu_to_le32(kns->cache.block_slots);
+		log.inline_max = cpu_to_le32(KV_CACHE_INLINE_MAX);
+		log.lease_ns = cpu_to_le64(kns->cache.lease_ns);
+	}
+	n = min_t(u64, len, sizeof(log) - off);
+	status = nvmet_copy_to_sgl(req, 0, (u8 *)&log + off, n);
+	if (!status && len > n)
+		status = nvmet_zero_sgl(req, n, len - n);
+	return status;
+}
+
 static int nvmet_kv_stats_show(struct seq_file *m, void *v)
 {
 	struct nvmet_kv_ns *kns = m->private;
@@ -1101,6 +1148,9 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 			       ns->nsid, kns->params.cache_slots, ret);
 			goto out_close;
 		}
+		ret = nvmet_kv_rdma_export(&kns->cache, &kns->rdma_export);
+		if (ret)
+			goto out_destroy_cache;
 	}
 	ns->iocs_data = kns;
 	nvmet_kv_debugfs_add(kns);
@@ -1113,6 +1163,8 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		kns->cache.block_slots);
 	return 0;
 
+out_destroy_cache:
+	kv_cache_destroy(&kns->cache);
 out_close:
 	kv_store_close(&kns->store);
 out_free:
@@ -1141,6 +1193,9 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 		debugfs_lookup_and_remove(kns->abandon_name, nvmet_kv_debugfs);
 	kfree(kns->abandon_name);
 	debugfs_remove(kns->debugfs);
+	/* no host reads the slots once this returns */
+	if (kns->rdma_export)
+		nvmet_kv_rdma_unexport(kns->rdma_export);
 	kv_cache_destroy(&kns->cache);
 	kv_store_close(&kns->store);
 	kfree(kns);
@@ -1157,6 +1212,7 @@ static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.get_effects	= nvmet_kv_get_effects,
 	.set_features	= nvmet_kv_set_features,
 	.get_features	= nvmet_kv_get_features,
+	.get_log_page	= nvmet_kv_get_log_page,
 };
 
 static int __init nvmet_kv_init(void)
@@ -1171,11 +1227,16 @@ static int __init nvmet_kv_init(void)
 	if (!nvmet_kv_wq)
 		return -ENOMEM;
 	nvmet_kv_debugfs = debugfs_create_dir("nvmet_kv", NULL);
-	ret = nvmet_register_iocs(&nvmet_kv_iocs);
+	ret = nvmet_kv_rdma_init();
 	if (ret)
 		goto out_destroy_wq;
+	ret = nvmet_register_iocs(&nvmet_kv_iocs);
+	if (ret)
+		goto out_rdma_exit;
 	return 0;
 
+out_rdma_exit:
+	nvmet_kv_rdma_exit();
 out_destroy_wq:
 	debugfs_remove_recursive(nvmet_kv_debugfs);
 	destroy_workqueue(nvmet_kv_wq);
@@ -1185,6 +1246,7 @@ out_destroy_wq:
 static void __exit nvmet_kv_exit(void)
 {
 	nvmet_unregister_iocs(&nvmet_kv_iocs);
+	nvmet_kv_rdma_exit();
 	debugfs_remove_recursive(nvmet_kv_debugfs);
 	destroy_workqueue(nvmet_kv_wq);
 }

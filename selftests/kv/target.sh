@@ -95,6 +95,11 @@ connect() {
 }
 
 # ctrl_of <transport>: the controller (nvmeN) connected to NQN over it
+# onesided_ready <kv>: nvme-kv reads the namespace's cache one-sided
+onesided_ready() {
+	[ "$(cat "/sys/class/nvme-kv/$1/onesided")" = 1 ]
+}
+
 ctrl_of() {
 	for _c in /sys/class/nvme/nvme*; do
 		[ -e "$_c/transport" ] || continue

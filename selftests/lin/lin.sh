@@ -7,27 +7,39 @@
 lin_progress() {
 	[ -e "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]
 }
-# linearizable: 6 clients, 3 on a loop and 3 on a tcp controller of the
-# same namespace, run random GET/PUT/DELETE on 8 keys through the 16 x 4
-# cache; 40 target fills are abandoned in state B (a filler that dies
-# mid-fill, freed by its lease) and two clients are killed with SIGKILL
-# in the middle of their run.  lincheck must find every history
+# linearizable: 6 clients on a loop and a tcp controller of the same
+# namespace (and an rdma one, whose clients read the cache one-sided,
+# when soft-RoCE is up) run random GET/PUT/DELETE on 8 keys through the
+# 16 x 4 cache; 40 target fills are abandoned in state B (a filler that
+# dies mid-fill, freed by its lease) and two clients are killed with
+# SIGKILL in the middle of their run.  lincheck must find every history
 # linearizable, over at least 10000 operations.
 LIN_OPS=2600
 linearizable() {
-	port_up loop && port_up tcp || return 1
-	connect loop > /dev/null && connect tcp > /dev/null || return 1
-	c1=$(ctrl_of loop) && c2=$(ctrl_of tcp) || return 1
+	trs="loop tcp"
+	[ -d /sys/class/infiniband/kvrxe0 ] && trs="loop tcp rdma"
+	devs=""
+	for tr in $trs; do
+		port_up $tr && connect $tr > /dev/null || return 1
+		c=$(ctrl_of $tr) || return 1
+		devs="$devs kv${c#nvme}n1"
+	done
 	echo 1 > /sys/class/nvme-kv/rescan
-	wait_for 10 kv_dev_exists "kv${c1#nvme}n1" &&
-		wait_for 10 kv_dev_exists "kv${c2#nvme}n1" || return 1
+	for d in $devs; do
+		wait_for 10 kv_dev_exists "$d" || return 1
+	done
+	case "$trs" in
+	*rdma*)	od=$(echo $devs | cut -d' ' -f3)
+		wait_for 10 onesided_ready "$od" || return 1
+		h0=$(cat "/sys/class/nvme-kv/$od/stats/onesided_hits") ;;
+	esac
 	echo 40 > "/sys/kernel/debug/nvmet_kv/1@$NQN.abandon_fills"
 	a0=$(sed -n 's/^cache_fills_abandoned //p' "/sys/kernel/debug/nvmet_kv/1@$NQN")
 	rm -rf /tmp/lin && mkdir /tmp/lin
 	pids=""
+	ntr=$(echo $trs | wc -w)
 	for i in 1 2 3 4 5 6; do
-		d=kv${c1#nvme}n1
-		[ $((i % 2)) = 0 ] && d=kv${c2#nvme}n1
+		d=$(echo $devs | cut -d' ' -f$(((i - 1) % ntr + 1)))
 		lin_client "/dev/$d" $i $LIN_OPS 8 "lin$$-" /tmp/lin/h$i \
 			2> /tmp/lin/err$i &
 		pids="$pids $!"
@@ -48,11 +60,18 @@ linearizable() {
 	# before their end still fails the run
 	! grep -q "torn value" /tmp/lin/err* || bad=1
 	a1=$(sed -n 's/^cache_fills_abandoned //p' "/sys/kernel/debug/nvmet_kv/1@$NQN")
-	nvme disconnect -n "$NQN" > /dev/null
-	nvme disconnect -n "$NQN" > /dev/null 2>&1
+	onesided=0
+	case "$trs" in
+	*rdma*)	h1=$(cat "/sys/class/nvme-kv/$od/stats/onesided_hits")
+		onesided=$((h1 - h0)) ;;
+	esac
+	for tr in $trs; do
+		nvme disconnect -n "$NQN" > /dev/null 2>&1
+	done
 	echo 1 > /sys/class/nvme-kv/rescan
-	port_down loop
-	port_down tcp
+	for tr in $trs; do
+		port_down $tr
+	done
 	lincheck /tmp/lin/h* > /tmp/lin/result
 	st=$?
 	cat /tmp/lin/result
@@ -61,7 +80,8 @@ linearizable() {
 	for i in 5 6; do
 		tail -n 1 /tmp/lin/h$i | grep -q '^I ' && killed=$((killed + 1))
 	done
-	echo "LIN ops=$ops violations=$(sed -n 's/.* violations \([0-9]*\) .*/\1/p' /tmp/lin/result) abandoned_fills=$((a1 - a0)) killed_clients=$killed"
+	echo "LIN ops=$ops violations=$(sed -n 's/.* violations \([0-9]*\) .*/\1/p' /tmp/lin/result) abandoned_fills=$((a1 - a0)) killed_clients=$killed onesided_hits=$onesided"
 	[ $bad = 0 ] && [ $st = 0 ] && [ "$ops" -ge 10000 ] &&
-		[ $((a1 - a0)) -ge 1 ] && [ $killed -ge 1 ]
+		[ $((a1 - a0)) -ge 1 ] && [ $killed -ge 1 ] &&
+		case "$trs" in *rdma*) [ $onesided -ge 1 ] ;; esac
 }

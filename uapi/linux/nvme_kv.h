@@ -149,6 +149,76 @@ enum nvme_kv_status {
 #define NVME_KV_STATUS_SCT(s)		(((s) >> 8) & 0x7)
 #define NVME_KV_STATUS_SC(s)		((s) & 0xff)
 
+/*
+ * The namespace's DRAM cache, for one-sided readers (Documentation/cache.md).
+ * Vendor specific log page C0h, namespace scoped, describes it; a host that
+ * reads it over RDMA connects an RC queue pair with rdma_cm to the target's
+ * address and @rdma_port, sending struct nvme_kv_cache_conn as private
+ * data, and receives struct nvme_kv_cache_region as the first message.
+ */
+#define NVME_KV_LOG_CACHE		0xc0
+#define NVME_KV_CACHE_VERSION		1
+#define NVME_KV_CACHE_LOG_CACHED	_BITUL(0) /* the namespace has a cache */
+#define NVME_KV_CACHE_LOG_RDMA		_BITUL(1) /* ...served over RDMA */
+
+/**
+ * struct nvme_kv_cache_log - log page C0h (64 bytes)
+ * @version:	NVME_KV_CACHE_VERSION
+ * @flags:	NVME_KV_CACHE_LOG_*
+ * @rdma_port:	rdma_cm port (TCP port space) of the one-sided service
+ * @slot_bytes:	size of a slot (128)
+ * @cache_id:	names the cache in struct nvme_kv_cache_conn
+ * @nr_blocks:	blocks in the cache
+ * @block_slots: slots per block
+ * @inline_max:	longest value a slot holds itself
+ * @lease_ns:	how long a fill may hold a slot
+ * @rsvd32:	reserved
+ */
+struct nvme_kv_cache_log {
+	__le16	version;
+	__le16	flags;
+	__le16	rdma_port;
+	__le16	slot_bytes;
+	__le32	cache_id;
+	__le32	nr_blocks;
+	__le32	block_slots;
+	__le32	inline_max;
+	__le64	lease_ns;
+	__u8	rsvd32[32];
+};
+
+/**
+ * struct nvme_kv_cache_conn - rdma_cm private data of a host's connection
+ * @version:	NVME_KV_CACHE_VERSION
+ * @rsvd2:	reserved, 0
+ * @cache_id:	from the log page
+ */
+struct nvme_kv_cache_conn {
+	__le16	version;
+	__le16	rsvd2;
+	__le32	cache_id;
+};
+
+/**
+ * struct nvme_kv_cache_region - the target's first message on a connection
+ * @version:	NVME_KV_CACHE_VERSION
+ * @rsvd2:	reserved
+ * @rkey:	remote key of the cache's memory region, for this connection
+ * @addr:	address of block 0 in that region
+ * @len:	bytes in the region: nr_blocks * block_slots * slot_bytes
+ * @nr_blocks:	as in the log page
+ * @block_slots: as in the log page
+ */
+struct nvme_kv_cache_region {
+	__le16	version;
+	__le16	rsvd2;
+	__le32	rkey;
+	__le64	addr;
+	__le64	len;
+	__le32	nr_blocks;
+	__le32	block_slots;
+};
+
 /**
  * struct nvme_kv_format - KV Format data structure (16 bytes)
  * @kvkml:	key max length in bytes

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one-sided cache service of nvmet-kv (kv_rdma.c): hosts connect an RC
+ * queue pair with rdma_cm and read a namespace's cache with RDMA READ.
+ */
+#ifndef NVMET_KV_RDMA_H
+#define NVMET_KV_RDMA_H
+
+#include "kv_cache.h"
+
+struct nvmet_kv_rdma_export;
+
+int nvmet_kv_rdma_export(struct kv_cache *cache,
+			 struct nvmet_kv_rdma_export **exp);
+void nvmet_kv_rdma_unexport(struct nvmet_kv_rdma_export *exp);
+u32 nvmet_kv_rdma_cache_id(const struct nvmet_kv_rdma_export *exp);
+u16 nvmet_kv_rdma_port(void);
+int nvmet_kv_rdma_init(void);
+void nvmet_kv_rdma_exit(void);
+
+#endif /* NVMET_KV_RDMA_H */
