@@ -24,6 +24,9 @@
  *    holds one reference, every open file and every nvme_kv_ns_get() one.
  *  - Commands are started in process context (they may sleep for a tag or
  *    to map memory); their end_io callbacks run in any context.
+ *  - A one-sided read of the target's cache (kv_onesided.c) counts itself
+ *    in @inflight like a command; unbind stops the session after the wait
+ *    for @inflight, so no read uses it any more.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>

@@ -30,7 +30,11 @@
  *    and fills it (C), all without letting go of kns->lock, so no write is
  *    applied in between.  The engine's io->changed callback invalidates the
  *    written or moved key (C -> A, B -> D) under kns->lock for write,
- *    before the write is acknowledged: its linearization point.
+ *    before the write is acknowledged: its linearization point.  Hosts
+ *    connected to the one-sided service (kv_rdma.c) read the slots with
+ *    RDMA READ and no lock at all; kv_cache.h says how a fill is ordered
+ *    for them.  ns_disable unexports the cache, which waits until no
+ *    host's region covers it, before freeing it.
  *  - Inline transfers (BandSlim fragments) waiting for their Store live on
  *    kns->xfers, oldest deadline first, with the memory each controller's
  *    fragments hold on kns->xfer_mems; kns->xfer_lock (mutex) protects

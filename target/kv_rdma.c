@@ -161,11 +161,12 @@ static void nvmet_kv_rdma_release_work(struct work_struct *work)
 	nvmet_kv_rdma_free_qp(conn);
 	rdma_destroy_id(conn->cm_id);
 
+	/* nvmet_kv_rdma_unexport() frees @exp only after taking the lock */
 	mutex_lock(&nvmet_kv_rdma_lock);
 	list_del(&conn->entry);
 	exp->nr_conns--;
-	mutex_unlock(&nvmet_kv_rdma_lock);
 	wake_up(&exp->wait);
+	mutex_unlock(&nvmet_kv_rdma_lock);
 	kfree(conn);
 }
 
@@ -355,8 +356,12 @@ static void nvmet_kv_rdma_established(struct nvmet_kv_rdma_conn *conn)
 	struct ib_send_wr send = { };
 	struct ib_reg_wr reg = { };
 	struct ib_sge sge;
-	int ret;
+	int ret = -ENOTCONN;
 
+	/* the release work frees the region and the message once @dead */
+	mutex_lock(&conn->lock);
+	if (conn->dead)
+		goto out_unlock;
 	reg.wr.opcode = IB_WR_REG_MR;
 	reg.wr.wr_cqe = &conn->reg_cqe;
 	reg.wr.next = &send;
@@ -375,11 +380,11 @@ static void nvmet_kv_rdma_established(struct nvmet_kv_rdma_conn *conn)
 
 	ib_dma_sync_single_for_device(conn->cm_id->device, conn->msg_dma,
 				      sizeof(*conn->msg), DMA_TO_DEVICE);
-	mutex_lock(&conn->lock);
-	ret = conn->dead ? -ENOTCONN :
-		ib_post_send(conn->cm_id->qp, &reg.wr, &bad);
+	ret = ib_post_send(conn->cm_id->qp, &reg.wr, &bad);
+out_unlock:
 	mutex_unlock(&conn->lock);
-	if (ret) {
+	/* a connection being torn down (-ENOTCONN) needs nothing more */
+	if (ret && ret != -ENOTCONN) {
 		pr_warn("cache service: cannot post the region: %d\n", ret);
 		nvmet_kv_rdma_release(conn);
 	}
@@ -548,6 +553,9 @@ void nvmet_kv_rdma_unexport(struct nvmet_kv_rdma_export *exp)
 		nvmet_kv_rdma_release(conn);
 	mutex_unlock(&nvmet_kv_rdma_lock);
 	wait_event(exp->wait, !READ_ONCE(exp->nr_conns));
+	/* the last release work may still be waking us: let it finish */
+	mutex_lock(&nvmet_kv_rdma_lock);
+	mutex_unlock(&nvmet_kv_rdma_lock);
 	kfree(exp);
 }
 
