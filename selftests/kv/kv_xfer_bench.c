@@ -6,6 +6,10 @@
  * Documentation/wire-format.md) and the time measured here.
  *
  *   kv_xfer_bench <kv-device> <ops per run> <threads> <rounds>
+ *                 [<workloads> [<methods>]]
+ *
+ * The optional lists (comma-separated names, e.g. "W(C),W(D)" and
+ * "AUTO,DPTR") restrict the runs to those workloads and methods.
  *
  * Each workload runs every method once per round, in an order that rotates
  * from round to round, so that slow phases of the TCG guest fall on all
@@ -88,6 +92,23 @@ static const char *const counters[] = {
 };
 
 static const char *dev;
+static const char *only_workloads, *only_methods;
+
+/* whether @name is in the comma-separated @list (NULL: everything is) */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	if (!list)
+		return 1;
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
 
 static long long stat_of(const char *name)
 {
@@ -149,11 +170,15 @@ int main(int argc, char **argv)
 	unsigned long errors;
 	int fd;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s <kv-device> <ops> <threads> <rounds>\n",
+	if (argc < 5 || argc > 7) {
+		fprintf(stderr, "usage: %s <kv-device> <ops> <threads> <rounds> [<workloads> [<methods>]]\n",
 			argv[0]);
 		return 2;
 	}
+	if (argc > 5)
+		only_workloads = argv[5];
+	if (argc > 6)
+		only_methods = argv[6];
 	dev = argv[1];
 	ops = strtoul(argv[2], NULL, 0);
 	threads = strtoul(argv[3], NULL, 0);
@@ -168,9 +193,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (wi = 0; wi < sizeof(workloads) / sizeof(workloads[0]); wi++) {
+	if (!listed(only_workloads, workloads[wi].name))
+		continue;
 	for (r = 0; r < rounds; r++) {
 		for (mj = 0; mj < nm; mj++) {
 			mi = (mj + r + wi) % nm;
+			if (!listed(only_methods, methods[mi].name))
+				continue;
 			for (k = 0; k < 5; k++)
 				before[k] = stat_of(counters[k]);
 			clock_gettime(CLOCK_MONOTONIC, &a);
