@@ -347,6 +347,11 @@ static u32 nvme_kv_capsule_bytes(struct nvme_kv_ns *kvns)
 	return ioccsz > 4 ? ioccsz * 16 - sizeof(struct nvme_command) : 0;
 }
 
+static bool nvme_kv_ctrl_is_loop(struct nvme_ctrl *ctrl)
+{
+	return !strcmp(ctrl->ops->name, "loop");
+}
+
 /* The method a Store of @len bytes goes by; *@fallback when APPEND cannot */
 static u8 nvme_kv_xfer_resolve(struct nvme_kv_ns *kvns, u8 xfer, u32 len,
 			       bool *fallback)
@@ -355,6 +360,13 @@ static u8 nvme_kv_xfer_resolve(struct nvme_kv_ns *kvns, u8 xfer, u32 len,
 	if (xfer == NVME_KV_XFER_DEFAULT)
 		xfer = READ_ONCE(kvns->xfer_default);
 	if (xfer == NVME_KV_XFER_AUTO) {
+		/*
+		 * nvme-loop has no wire to spare: DPTR hands the target the
+		 * caller's pages, the inline methods copy the value into
+		 * commands (Documentation/wire-format.md, "AUTO").
+		 */
+		if (nvme_kv_ctrl_is_loop(kvns->ctrl))
+			return NVME_KV_XFER_DPTR;
 		if (len <= READ_ONCE(auto_piggyback_max) &&
 		    len <= NVME_KV_PIGGYBACK_MAX)
 			return NVME_KV_XFER_PIGGYBACK;

@@ -703,6 +703,43 @@ static long long sysfs_stat(const char *dev, const char *name)
 	return v;
 }
 
+/* sysfs attribute @name of the kv device, or "" */
+static void sysfs_attr(const char *dev, const char *name, char *buf,
+		       size_t size)
+{
+	char path[256];
+	FILE *f;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "/sys/class/nvme-kv/%s/%s",
+		 strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev, name);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(buf, size, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+/* the transport of the kv device's controller: loop, tcp, rdma, pcie */
+static void kv_transport(const char *dev, char *buf, size_t size)
+{
+	char ctrl[64], path[256];
+	FILE *f;
+
+	sysfs_attr(dev, "ctrl", ctrl, sizeof(ctrl));
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "/sys/class/nvme/%s/transport", ctrl);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(buf, size, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+}
+
 static void xfer_value(uint8_t *v, uint32_t len, uint32_t seed)
 {
 	uint32_t i;
@@ -864,6 +901,32 @@ static int xfer(const char *dev, uint32_t max)
 			check(n == max + 1 && d == (long long)(want_cmds + max + 1),
 			      name, "stores %lld commands %lld, want %llu",
 			      n, d, want_cmds + max + 1);
+		}
+		if (methods[m] == NVME_KV_XFER_AUTO) {
+			long long pb, ap, dp, cap;
+			unsigned long long want_pb, want_ap;
+			char tr[32], cs[32];
+
+			kv_transport(dev, tr, sizeof(tr));
+			sysfs_attr(dev, "capsule_bytes", cs, sizeof(cs));
+			cap = atoll(cs);
+			pb = sysfs_stat(dev, "stores_piggyback") - pb0;
+			ap = sysfs_stat(dev, "stores_append") - ap0;
+			dp = sysfs_stat(dev, "stores_dptr") - dp0;
+			/* the defaults: PIGGYBACK to 16 B, APPEND to 4096 B */
+			want_pb = NVME_KV_INLINE_SOLO + 1;
+			want_ap = (cap < 4096 ? cap : 4096) - NVME_KV_INLINE_SOLO;
+			if (want_ap > max - NVME_KV_INLINE_SOLO)
+				want_ap = max - NVME_KV_INLINE_SOLO;
+			if (!strcmp(tr, "loop"))
+				want_pb = want_ap = 0;
+			snprintf(name, sizeof(name),
+				 "xfer: AUTO over %s sends %llu sizes by PIGGYBACK, %llu by APPEND and the rest by DPTR",
+				 tr, want_pb, want_ap);
+			check(pb == (long long)want_pb && ap == (long long)want_ap &&
+			      dp == (long long)(max + 1 - want_pb - want_ap),
+			      name, "piggyback %lld append %lld dptr %lld",
+			      pb, ap, dp);
 		}
 		if (methods[m] == NVME_KV_XFER_APPEND) {
 			long long cap = -1, fb, ap;
