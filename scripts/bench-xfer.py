@@ -13,6 +13,13 @@ PRP page-unit model: 64 B per command fetch plus 4 KiB per touched page for
 a data pointer, 64 B chunks for an append) and ops_per_s, all measured in
 one guest run.  "workloads" is the tcp run (NVMe-oF on a real socket);
 "by_transport" holds loop and tcp.
+
+AUTO's ops/s against DPTR's is judged on the paired rounds that follow
+(PAIRED lines): AUTO and DPTR alone on W(B), W(C), W(D) and W(M), longer
+runs, many rounds; per round the ratio of the two rates, and the median of
+those ratios with the range of its middle half.  Single short runs in a TCG
+guest vary by a third, which a ratio of two medians of three does not
+average out.
 """
 import json
 import sys
@@ -23,7 +30,7 @@ WORKLOADS = ["W(B)", "W(C)", "W(D)", "W(M)", "32B", "64B", "128B", "256B",
 
 
 def parse(path):
-    raw, capsule, tr = {}, {}, None
+    raw, capsule, tr, paired = {}, {}, None, {}
     with open(path) as f:
         for line in f:
             w = line.split()
@@ -33,6 +40,15 @@ def parse(path):
                 tr = w[1]
                 capsule[tr] = int(w[3])
                 raw[tr] = {}
+            elif w[0] == "PAIRED":
+                tr = None
+                paired[w[1]] = ptr = {}
+            elif w[0] == "XFER" and not tr:
+                kv = dict(zip(w[3::2], w[4::2]))
+                if int(kv["errors"]):
+                    sys.exit("bench-xfer: paired %s %s had errors" % (w[1], w[2]))
+                ptr.setdefault(w[1], {}).setdefault(w[2], {})[int(kv["round"])] = \
+                    int(kv["ops"]) / float(kv["secs"])
             elif w[0] == "XFER" and tr:
                 kv = dict(zip(w[3::2], w[4::2]))
                 if int(kv["errors"]):
@@ -60,20 +76,36 @@ def parse(path):
                     "ops_per_s_rounds": rates,
                     "ops": ops,
                 }
-    return runs, capsule
+    return runs, capsule, paired
 
 
-def checks(work):
+def paired_ratio(p):
+    """AUTO/DPTR per round: median and the middle half's range"""
+    r = sorted(p["AUTO"][k] / p["DPTR"][k] for k in p["AUTO"] if k in p["DPTR"])
+    n = len(r)
+    return {"median": r[n // 2], "q1": r[n // 4], "q3": r[(3 * n) // 4],
+            "rounds": n, "auto_ops_per_s": sorted(p["AUTO"].values())[n // 2],
+            "dptr_ops_per_s": sorted(p["DPTR"].values())[n // 2]}
+
+
+def checks(work, paired):
     out = {}
     for wl in ["W(B)", "W(C)", "W(D)", "W(M)"]:
         m = work[wl]
         fixed = [x for x in METHODS if x != "AUTO"]
         best = min(m[x]["bytes_per_op"] for x in fixed)
+        pr = paired_ratio(paired[wl])
         out[wl] = {
             "auto_bytes_over_best": m["AUTO"]["bytes_per_op"] / best,
             "auto_bytes_ok": m["AUTO"]["bytes_per_op"] <= 1.05 * best,
-            "auto_ops_over_dptr": m["AUTO"]["ops_per_s"] / m["DPTR"]["ops_per_s"],
-            "auto_ops_ok": m["AUTO"]["ops_per_s"] >= m["DPTR"]["ops_per_s"],
+            "auto_ops_over_dptr": pr["median"],
+            "auto_ops_over_dptr_middle_half": [pr["q1"], pr["q3"]],
+            "auto_ops_over_dptr_rounds": pr["rounds"],
+            # AUTO sends every Store by DPTR on loop: the same code path,
+            # so its ops/s are DPTR's and the ratio measures only noise
+            "auto_is_dptr": m["AUTO"]["page_bytes_per_op"] == m["DPTR"]["page_bytes_per_op"],
+            "auto_ops_ok": pr["median"] >= 1.0 or
+                m["AUTO"]["page_bytes_per_op"] == m["DPTR"]["page_bytes_per_op"],
             "auto_page_bytes_over_dptr":
                 m["AUTO"]["page_bytes_per_op"] / m["DPTR"]["page_bytes_per_op"],
         }
@@ -134,7 +166,7 @@ def plots(runs, out):
 
 def main():
     raw, out, cmd = sys.argv[1], sys.argv[2], sys.argv[3]
-    runs, capsule = parse(raw)
+    runs, capsule, paired = parse(raw)
     for tr in ("loop", "tcp"):
         for wl in WORKLOADS:
             for m in METHODS:
@@ -145,7 +177,7 @@ def main():
         "workloads": runs["tcp"],
         "by_transport": runs,
         "capsule_bytes": capsule,
-        "checks": {tr: checks(runs[tr]) for tr in runs},
+        "checks": {tr: checks(runs[tr], paired[tr]) for tr in runs},
     }
     with open(out + "/xfer.json", "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)
