@@ -680,29 +680,25 @@ static void nvme_kv_uop_piggyback(struct nvme_kv_ns *kvns,
 static bool nvme_kv_uop_onesided(struct nvme_kv_ns *kvns,
 				 struct nvme_kv_uop *u)
 {
-	void __user *ubuf = u64_to_user_ptr(u->op.value);
-	u8 value[NVME_KV_ONESIDED_VALUE_MAX];
-	u32 len, n;
+	u32 len;
+	int ret;
 
 	if (!nvme_kv_onesided_ready(kvns->onesided) || nvme_kv_cmd_begin(kvns))
 		return false;
-	if (nvme_kv_onesided_get(kvns->onesided, u->op.key, u->op.key_len,
-				 value, &len)) {
-		nvme_kv_cmd_end(kvns);
-		return false;
-	}
+	ret = nvme_kv_onesided_get(kvns->onesided, u->op.key, u->op.key_len,
+				   u64_to_user_ptr(u->op.value),
+				   u->op.value_len, &len);
 	nvme_kv_cmd_end(kvns);
+	if (ret == -EAGAIN)
+		return false;
 	u->onesided = true;
 	u->started = true;
-	n = min(len, u->op.value_len);
 	u->op.status = 0;
 	u->op.result = len;
-	u->op.error = 0;
-	if (copy_to_user(ubuf, value, n) ||
-	    clear_user(ubuf + n, u->op.value_len - n))
-		u->op.error = -EFAULT;
-	else
-		atomic64_add(n, &kvns->stats[NVME_KV_STAT_BYTES_READ]);
+	u->op.error = ret;
+	if (!ret)
+		atomic64_add(min(len, u->op.value_len),
+			     &kvns->stats[NVME_KV_STAT_BYTES_READ]);
 	return true;
 }
 
@@ -1479,6 +1475,7 @@ NVME_KV_ONESIDED_ATTR(onesided_misses, NVME_KV_ONESIDED_MISSES);
 NVME_KV_ONESIDED_ATTR(onesided_reads, NVME_KV_ONESIDED_READS);
 NVME_KV_ONESIDED_ATTR(onesided_busy, NVME_KV_ONESIDED_BUSY);
 NVME_KV_ONESIDED_ATTR(onesided_torn, NVME_KV_ONESIDED_TORN);
+NVME_KV_ONESIDED_ATTR(onesided_records, NVME_KV_ONESIDED_RECORDS);
 
 /*
  * commands completed by opcode, those that failed, value bytes moved; Stores
@@ -1510,6 +1507,7 @@ static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_onesided_reads.attr.attr,
 	&nvme_kv_stat_onesided_busy.attr.attr,
 	&nvme_kv_stat_onesided_torn.attr.attr,
+	&nvme_kv_stat_onesided_records.attr.attr,
 	NULL,
 };
 

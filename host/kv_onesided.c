@@ -13,8 +13,13 @@
  *    CPU did nothing;
  *  - a fill of the key in progress (B) or a copy torn by a concurrent
  *    fill: read again, a bounded number of times;
- *  - no slot, or a value too long for a slot: the caller sends Retrieve,
- *    which fills the cache on the target for the next reader.
+ *  - a complete slot holding a longer value by its log position: the
+ *    record is read with a plain NVMe Read from the block namespace that
+ *    exposes the target's device (log page C0h names it), and returned if
+ *    it is the very record the slot names (key, sequence, size, CRC);
+ *  - no slot, no block namespace, or a record that changed: the caller
+ *    sends Retrieve, which fills the cache on the target for the next
+ *    reader.
  * A hit is linearizable: a write is acknowledged only after it
  * invalidated every slot of its key, so a hit's READ either began before
  * that point or found a slot filled after it.
@@ -43,11 +48,13 @@
 #include "nvme.h"
 #include "fabrics.h"
 #include "kv_cache.h"
+#include "kv_store.h"
 #include "kv_onesided.h"
 
 #define NVME_KV_ONESIDED_DEPTH		16	/* READs in flight */
 #define NVME_KV_ONESIDED_TRIES		32	/* READs per GET at most */
 #define NVME_KV_ONESIDED_TIMEOUT	(5 * HZ) /* each setup step */
+#define NVME_KV_ONESIDED_RECORD_MAX	(256 * 1024) /* one block read */
 
 enum {
 	NVME_KV_ONESIDED_CONNECTING,
@@ -95,6 +102,9 @@ struct nvme_kv_onesided_read {
  * @nr_blocks:	blocks in the cache
  * @block_slots: slots per block
  * @block_bytes: bytes per block
+ * @block_ns:	the namespace exposing the target's device, or NULL
+ * @log_start:	where the store's log starts on it (bytes)
+ * @log_size:	the log's size (bytes)
  * @lock:	protects @free
  * @free:	read buffers not in use
  * @reads:	all read buffers
@@ -120,6 +130,9 @@ struct nvme_kv_onesided {
 	u32				nr_blocks;
 	u32				block_slots;
 	u32				block_bytes;
+	struct nvme_ns			*block_ns;
+	u64				log_start;
+	u64				log_size;
 	spinlock_t			lock;	/* protects @free */
 	struct list_head		free;
 	struct nvme_kv_onesided_read	reads[NVME_KV_ONESIDED_DEPTH];
@@ -436,6 +449,11 @@ static int nvme_kv_onesided_connect(struct nvme_kv_onesided *os)
 		ret = nvme_kv_onesided_region(os, log);
 	if (ret)
 		goto out_disconnect;
+	os->log_start = le64_to_cpu(log->log_start);
+	os->log_size = le64_to_cpu(log->log_size);
+	if (log->block_nsid && os->log_size)
+		os->block_ns = nvme_find_get_ns(os->ctrl,
+						le32_to_cpu(log->block_nsid));
 	kfree(log);
 	return 0;
 
@@ -466,8 +484,9 @@ static void nvme_kv_onesided_setup_work(struct work_struct *work)
 		return;
 	}
 	dev_info(os->ctrl->device,
-		 "nsid %u: reading the cache one-sided: %u blocks of %u slots\n",
-		 os->nsid, os->nr_blocks, os->block_slots);
+		 "nsid %u: reading the cache one-sided: %u blocks of %u slots, longer values %s\n",
+		 os->nsid, os->nr_blocks, os->block_slots,
+		 os->block_ns ? "from the block namespace" : "by Retrieve");
 	/* pairs with nvme_kv_onesided_ready(): the session is set up */
 	smp_store_release(&os->state, NVME_KV_ONESIDED_READY);
 }
@@ -551,27 +570,101 @@ static int nvme_kv_onesided_read(struct nvme_kv_onesided *os,
 	return 0;
 }
 
+/* @len bytes of the value, then zeros up to @buf_len, as Retrieve returns */
+static int nvme_kv_onesided_copy(void __user *ubuf, u32 buf_len,
+				 const void *value, u32 len)
+{
+	u32 n = min(len, buf_len);
+
+	if (copy_to_user(ubuf, value, n) || clear_user(ubuf + n, buf_len - n))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * A value the cache holds by location: read its record with a plain NVMe
+ * Read from the block namespace and check that it is the record the slot
+ * names.  0, -EAGAIN (the caller sends Retrieve) or -EFAULT.
+ */
+static int nvme_kv_onesided_record(struct nvme_kv_onesided *os, const u8 *key,
+				   u8 key_len, u64 pos, u64 seq, u32 len,
+				   void __user *ubuf, u32 buf_len)
+{
+	struct nvme_ns *ns = os->block_ns;
+	unsigned int shift = ns->head->lba_shift;
+	u64 phys = os->log_start + pos % os->log_size;
+	u64 start = round_down(phys, 1ULL << shift);
+	u64 end = round_up(phys + KV_REC_HDR + len, 1ULL << shift);
+	struct nvme_command c = { };
+	struct request *rq;
+	u8 *buf;
+	int ret;
+
+	if (end - start > NVME_KV_ONESIDED_RECORD_MAX)
+		return -EAGAIN;
+	buf = kvmalloc(end - start, GFP_KERNEL);
+	if (!buf)
+		return -EAGAIN;
+	c.rw.opcode = nvme_cmd_read;
+	c.rw.nsid = cpu_to_le32(ns->head->ns_id);
+	c.rw.slba = cpu_to_le64(start >> shift);
+	c.rw.length = cpu_to_le16(((end - start) >> shift) - 1);
+	rq = blk_mq_alloc_request(ns->queue, nvme_req_op(&c), 0);
+	if (IS_ERR(rq)) {
+		ret = -EAGAIN;
+		goto out_free;
+	}
+	nvme_init_request(rq, &c);
+	ret = blk_rq_map_kern(ns->queue, rq, buf, end - start, GFP_KERNEL);
+	if (!ret) {
+		blk_execute_rq(rq, false);
+		ret = nvme_req(rq)->status ? -EIO : 0;
+	}
+	blk_mq_free_request(rq);
+	if (ret || !kv_rec_check_put(buf + (phys - start), key, key_len, seq,
+				     len)) {
+		/* moved by the cleaner or overwritten since the READ */
+		atomic64_inc(&os->stats[NVME_KV_ONESIDED_TORN]);
+		ret = -EAGAIN;
+		goto out_free;
+	}
+	atomic64_inc(&os->stats[NVME_KV_ONESIDED_RECORDS]);
+	ret = nvme_kv_onesided_copy(ubuf, buf_len,
+				    buf + (phys - start) + KV_REC_HDR, len);
+out_free:
+	kvfree(buf);
+	return ret;
+}
+
 /**
  * nvme_kv_onesided_get() - read a key's value from the target's cache
  * @os: the session, or NULL
  * @key: the key
  * @key_len: its length, 1..NVME_KV_KEY_MAX
- * @value: out: the value, up to KV_CACHE_INLINE_MAX bytes
- * @value_len: out: its size
+ * @ubuf: the caller's value buffer
+ * @buf_len: its size
+ * @value_len: out: the value's size
+ *
+ * On a hit the value is copied to @ubuf, then zeros up to @buf_len, as a
+ * Retrieve returns it.
  *
  * Context: process context; sleeps.  The caller keeps the namespace bound
  * (counts itself in flight) until this returns.
- * Return: 0 on a hit; -EAGAIN when the caller must send Retrieve.
+ * Return: 0 on a hit; -EAGAIN when the caller must send Retrieve; -EFAULT
+ * when @ubuf cannot be written.
  */
 int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
-			 u8 key_len, void *value, u32 *value_len)
+			 u8 key_len, void __user *ubuf, u32 buf_len,
+			 u32 *value_len)
 {
+	u8 value[KV_CACHE_INLINE_MAX];
 	const struct kv_cache_slot *s;
 	struct nvme_kv_onesided_read *r;
 	int tries, ret = -EAGAIN;
-	u32 block;
+	bool record = false;
+	u64 pos = 0, seq = 0;
+	u32 block, len = 0;
 
-	BUILD_BUG_ON(NVME_KV_ONESIDED_VALUE_MAX != KV_CACHE_INLINE_MAX);
 	if (!nvme_kv_onesided_ready(os))
 		return -EAGAIN;
 	spin_lock_bh(&os->lock);
@@ -581,7 +674,7 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 		list_del(&r->entry);
 	spin_unlock_bh(&os->lock);
 	if (!r)
-		goto out_miss;
+		goto out_count;
 
 	block = kv_cache_block_of(os->nr_blocks, key, key_len);
 	for (tries = 0; tries < NVME_KV_ONESIDED_TRIES; tries++) {
@@ -594,17 +687,21 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 					     os->nsid, ret,
 					     ib_wc_status_msg(r->status));
 			ret = -EAGAIN;
-			goto out_miss;
+			goto out_count;
 		}
 		ret = -EAGAIN;
 		switch (kv_cache_peek(r->buf, os->block_slots, key, key_len,
 				      &s)) {
 		case KV_PEEK_HIT:
-			if (s->value_len > KV_CACHE_INLINE_MAX)
-				goto out_put;	/* not in DRAM: Retrieve */
-			*value_len = s->value_len;
-			memcpy(value, s->data, s->value_len);
-			ret = 0;
+			len = s->value_len;
+			if (len <= KV_CACHE_INLINE_MAX) {
+				memcpy(value, s->data, len);
+				ret = 0;
+			} else if (os->block_ns) {
+				pos = s->sm.value;
+				seq = kv_cache_slot_seq(s);
+				record = true;
+			}
 			goto out_put;
 		case KV_PEEK_MISS:
 			goto out_put;
@@ -621,8 +718,15 @@ out_put:
 	spin_lock_bh(&os->lock);
 	list_add(&r->entry, &os->free);
 	spin_unlock_bh(&os->lock);
-out_miss:
-	atomic64_inc(&os->stats[ret ? NVME_KV_ONESIDED_MISSES :
+	if (!ret)
+		ret = nvme_kv_onesided_copy(ubuf, buf_len, value, len);
+	else if (record)
+		ret = nvme_kv_onesided_record(os, key, key_len, pos, seq, len,
+					      ubuf, buf_len);
+	if (ret != -EAGAIN)
+		*value_len = len;
+out_count:
+	atomic64_inc(&os->stats[ret == -EAGAIN ? NVME_KV_ONESIDED_MISSES :
 				 NVME_KV_ONESIDED_HITS]);
 	return ret;
 }
@@ -651,6 +755,8 @@ void nvme_kv_onesided_stop(struct nvme_kv_onesided *os)
 	if (!os)
 		return;
 	cancel_work_sync(&os->setup_work);
+	if (os->block_ns)
+		nvme_put_ns(os->block_ns);
 	if (os->cm_id) {
 		rdma_disconnect(os->cm_id);
 		nvme_kv_onesided_destroy_qp(os);

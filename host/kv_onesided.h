@@ -8,9 +8,6 @@
 
 #include <linux/types.h>
 
-/* longest value a one-sided GET returns (a slot's inline value) */
-#define NVME_KV_ONESIDED_VALUE_MAX	64
-
 struct nvme_ctrl;
 struct nvme_kv_onesided;
 
@@ -20,14 +17,16 @@ enum nvme_kv_onesided_stat {
 	NVME_KV_ONESIDED_MISSES,	/* GETs that went on to Retrieve */
 	NVME_KV_ONESIDED_READS,		/* RDMA READs of a block */
 	NVME_KV_ONESIDED_BUSY,		/* reads that found a fill of the key */
-	NVME_KV_ONESIDED_TORN,		/* reads that raced with a fill */
+	NVME_KV_ONESIDED_TORN,		/* torn copies, changed records */
+	NVME_KV_ONESIDED_RECORDS,	/* hits read from the block namespace */
 	NVME_KV_ONESIDED_NR_STATS,
 };
 
 struct nvme_kv_onesided *nvme_kv_onesided_start(struct nvme_ctrl *ctrl,
 						u32 nsid);
 int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
-			 u8 key_len, void *value, u32 *value_len);
+			 u8 key_len, void __user *ubuf, u32 buf_len,
+			 u32 *value_len);
 bool nvme_kv_onesided_ready(struct nvme_kv_onesided *os);
 u64 nvme_kv_onesided_stat(struct nvme_kv_onesided *os,
 			  enum nvme_kv_onesided_stat stat);

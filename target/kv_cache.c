@@ -143,6 +143,8 @@ enum kv_cache_result kv_cache_get(struct kv_cache *c, u32 block,
  * @fill_id: from kv_cache_get()
  * @value_len: the value's size
  * @pos: log position of its record
+ * @seq: its sequence number, kept in the slot's data when the value is
+ *	too long for it (one-sided readers check the record against it)
  * @data: the value (@value_len bytes), used when it fits the slot
  * @now: the time, ns
  *
@@ -153,8 +155,10 @@ enum kv_cache_result kv_cache_get(struct kv_cache *c, u32 block,
  * Return: whether the value is now cached.
  */
 bool kv_cache_fill(struct kv_cache *c, struct kv_cache_slot *s, u64 fill_id,
-		   u32 value_len, u64 pos, const void *data, u64 now)
+		   u32 value_len, u64 pos, u64 seq, const void *data, u64 now)
 {
+	int i;
+
 	if (s->fill_id != fill_id) {
 		c->stats.fill_aborts++;
 		return false;
@@ -163,6 +167,9 @@ bool kv_cache_fill(struct kv_cache *c, struct kv_cache_slot *s, u64 fill_id,
 		s->value_len = value_len;
 		if (value_len <= KV_CACHE_INLINE_MAX && value_len)
 			memcpy(s->data, data, value_len);
+		else if (value_len > KV_CACHE_INLINE_MAX)
+			for (i = 0; i < 8; i++)
+				s->data[i] = (u8)(seq >> (8 * i));
 		s->sum = kv_cache_slot_sum(fill_id, s->sm.key, s->sm.key_len,
 					   value_len, pos, s->data);
 		s->lru = now;

@@ -38,7 +38,9 @@
  * @fill_id:	which fill holds the slot; a filler whose lease ran out and
  *		whose slot was taken again finds another id and changes
  *		nothing
- * @data:	the value, when it is short enough
+ * @data:	the value, when it is short enough; else the sequence number
+ *		of its record (8 bytes, little-endian), which a one-sided
+ *		reader of the record checks
  */
 struct kv_cache_slot {
 	struct kv_slot	sm;
@@ -120,7 +122,7 @@ enum kv_cache_result kv_cache_get(struct kv_cache *c, u32 block,
 				  const u8 *key, u8 key_len, u64 now,
 				  struct kv_cache_slot **slot, u64 *fill_id);
 bool kv_cache_fill(struct kv_cache *c, struct kv_cache_slot *s, u64 fill_id,
-		   u32 value_len, u64 pos, const void *data, u64 now);
+		   u32 value_len, u64 pos, u64 seq, const void *data, u64 now);
 void kv_cache_abort(struct kv_cache *c, struct kv_cache_slot *s,
 		    u64 fill_id);
 unsigned int kv_cache_invalidate(struct kv_cache *c, u32 block,
@@ -143,7 +145,8 @@ static inline u32 kv_cache_fnv(u32 h, const void *p, size_t len)
  * @key_len: its length
  * @value_len: the value's size
  * @pos: the value's log position
- * @data: the value when it is inline (@value_len <= KV_CACHE_INLINE_MAX)
+ * @data: the slot's data: the value when it is inline (@value_len <=
+ *	KV_CACHE_INLINE_MAX), else the record's sequence number (8 bytes)
  *
  * Covers everything a one-sided reader takes from a complete slot, and
  * the fill id, so that parts of two fills of the same slot never match.
@@ -170,7 +173,19 @@ static inline u32 kv_cache_slot_sum(u64 fill_id, const u8 *key, u8 key_len,
 		return kv_cache_fnv(h, data, value_len);
 	for (i = 0; i < 8; i++)
 		le[i] = (u8)(pos >> (8 * i));
-	return kv_cache_fnv(h, le, 8);
+	h = kv_cache_fnv(h, le, 8);
+	return kv_cache_fnv(h, data, 8);
+}
+
+/* The record sequence number a slot holds for a value not inline */
+static inline u64 kv_cache_slot_seq(const struct kv_cache_slot *s)
+{
+	u64 seq = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		seq = seq << 8 | s->data[i];
+	return seq;
 }
 
 /* What kv_cache_peek() found in a copy of a block */

@@ -723,7 +723,7 @@ static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 		if (ret)
 			kv_cache_abort(c, slot, id);
 		else
-			kv_cache_fill(c, slot, id, e->value_len, e->pos, data,
+			kv_cache_fill(c, slot, id, e->value_len, e->pos, e->seq, data,
 				      ktime_get_ns());
 		spin_unlock(lock);
 		if (ret)
@@ -1005,6 +1005,9 @@ static u16 nvmet_kv_get_log_page(struct nvmet_req *req)
 		log.block_slots = cpu_to_le32(kns->cache.block_slots);
 		log.inline_max = cpu_to_le32(KV_CACHE_INLINE_MAX);
 		log.lease_ns = cpu_to_le64(kns->cache.lease_ns);
+		log.block_nsid = cpu_to_le32(kns->params.cache_block_nsid);
+		log.log_start = cpu_to_le64(KV_LOG_START);
+		log.log_size = cpu_to_le64(kns->store.log_size);
 	}
 	n = min_t(u64, len, sizeof(log) - off);
 	status = nvmet_copy_to_sgl(req, 0, (u8 *)&log + off, n);
@@ -1079,6 +1082,7 @@ static int nvmet_kv_params(const char *str, struct kv_params *params)
 					  KV_PARAM_CACHE_BLOCK_SLOTS_MAX);
 	params->cache_lease_ms = clamp(READ_ONCE(cache_lease_ms), 1U,
 				       KV_PARAM_CACHE_LEASE_MS_MAX);
+	params->cache_block_nsid = 0;	/* csi_params only */
 	return str ? kv_parse_params(str, params) : 0;
 }
 
@@ -1225,6 +1229,7 @@ static int __init nvmet_kv_init(void)
 
 	BUILD_BUG_ON(sizeof(struct nvme_kv_id_ns) != NVME_IDENTIFY_DATA_SIZE);
 	BUILD_BUG_ON(sizeof(struct nvme_command) != NVME_KV_SQE_BYTES);
+	BUILD_BUG_ON(sizeof(struct nvme_kv_cache_log) != 64);
 
 	nvmet_kv_wq = alloc_workqueue("nvmet-kv", WQ_MEM_RECLAIM | WQ_UNBOUND,
 				      0);

@@ -128,7 +128,8 @@ static int kv_param_u32(const char *s, const char *end, u32 max, u32 *val)
  * reassembly_timeout_ms (KV_PARAM_TIMEOUT_MS_MIN..KV_PARAM_TIMEOUT_MS_MAX),
  * cache_slots (0..KV_PARAM_CACHE_SLOTS_MAX), cache_block_slots
  * (1..KV_PARAM_CACHE_BLOCK_SLOTS_MAX), cache_lease_ms
- * (1..KV_PARAM_CACHE_LEASE_MS_MAX).
+ * (1..KV_PARAM_CACHE_LEASE_MS_MAX), cache_block_nsid (0..FFFFFFFEh; 0:
+ * none).
  * A name given twice takes its last value.
  *
  * Return: 0, or -EINVAL for an unknown name, a missing or malformed value,
@@ -197,6 +198,11 @@ int kv_parse_params(const char *str, struct kv_params *params)
 					 KV_PARAM_CACHE_LEASE_MS_MAX, &v) || !v)
 				return -EINVAL;
 			p.cache_lease_ms = v;
+		} else if (len == 16 &&
+			   !memcmp(name, "cache_block_nsid", len)) {
+			if (kv_param_u32(eq + 1, end, 0xfffffffeU, &v))
+				return -EINVAL;
+			p.cache_block_nsid = v;
 		} else {
 			return -EINVAL;
 		}

@@ -56,6 +56,10 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
  * @cache_slots:		slots of the DRAM cache, 0 for none
  * @cache_block_slots:		slots per cache block (a key's candidates)
  * @cache_lease_ms:		how long a fill may hold a slot
+ * @cache_block_nsid:		a namespace of the subsystem that exposes the
+ *				backing device read-only, named to one-sided
+ *				readers for values the cache holds by location
+ *				(0: none)
  */
 struct kv_params {
 	u32	max_value_len;
@@ -66,6 +70,7 @@ struct kv_params {
 	u32	cache_slots;
 	u32	cache_block_slots;
 	u32	cache_lease_ms;
+	u32	cache_block_nsid;
 };
 
 int kv_parse_params(const char *str, struct kv_params *params);

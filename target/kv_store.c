@@ -25,7 +25,6 @@
 #include "kv_store.h"
 
 #ifdef __KERNEL__
-#include <linux/crc32c.h>
 #include <linux/sort.h>
 #else
 #include <stdlib.h>
@@ -33,23 +32,6 @@
 
 #define KV_SB_BYTES		64
 #define KV_BATCH_MIN		(256 * 1024)
-
-static u32 kv_crc(u32 crc, const void *buf, size_t len)
-{
-#ifdef __KERNEL__
-	return crc32c(crc, buf, len);
-#else
-	const u8 *p = buf;
-	int k;
-
-	while (len--) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1));
-	}
-	return crc;
-#endif
-}
 
 static void put_le64(u8 *p, u64 v)
 {
@@ -149,9 +131,9 @@ static void kv_rec_encode(u8 *p, u64 seq, u8 type, const u8 *key, u8 key_len,
 		memcpy(p + 24, key, key_len);
 	if (type == KV_REC_PUT && value_len)
 		memcpy(p + KV_REC_HDR, value, value_len);
-	crc = kv_crc(~0U, p + 8, KV_REC_HDR - 8);
+	crc = kv_rec_crc(~0U, p + 8, KV_REC_HDR - 8);
 	if (type == KV_REC_PUT)
-		crc = kv_crc(crc, p + KV_REC_HDR, value_len);
+		crc = kv_rec_crc(crc, p + KV_REC_HDR, value_len);
 	nvme_kv_put_le32(p + 4, ~crc);
 }
 
@@ -301,7 +283,7 @@ static int kv_sb_write(struct kv_store *s)
 	put_le64(sb + 40, s->tail);
 	put_le64(sb + 48, s->tail_seq);
 	nvme_kv_put_le32(sb + 56, s->max_value_len);
-	nvme_kv_put_le32(sb + 4, ~kv_crc(~0U, sb + 8, KV_SB_BYTES - 8));
+	nvme_kv_put_le32(sb + 4, ~kv_rec_crc(~0U, sb + 8, KV_SB_BYTES - 8));
 
 	ret = s->io.write(s->io.dev, (seq % 2) * KV_BLOCK_SIZE, sb,
 			  KV_BLOCK_SIZE);
@@ -358,13 +340,13 @@ static int kv_rec_read(struct kv_store *s, u64 pos, u64 seq, u32 *size)
 	if (pos % s->log_size + len > s->log_size)
 		return -EINVAL;
 
-	crc = kv_crc(~0U, p + 8, KV_REC_HDR - 8);
+	crc = kv_rec_crc(~0U, p + 8, KV_REC_HDR - 8);
 	if (type == KV_REC_PUT && value_len) {
 		ret = s->io.read(s->io.dev, kv_phys(s, pos) + KV_REC_HDR,
 				 p + KV_REC_HDR, value_len);
 		if (ret)
 			return ret;
-		crc = kv_crc(crc, p + KV_REC_HDR, value_len);
+		crc = kv_rec_crc(crc, p + KV_REC_HDR, value_len);
 	}
 	if (~crc != nvme_kv_get_le32(p + 4))
 		return -EINVAL;
@@ -480,7 +462,7 @@ static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 		if (ret)
 			return ret;
 		if (nvme_kv_get_le32(sb) != KV_SB_MAGIC ||
-		    ~kv_crc(~0U, sb + 8, KV_SB_BYTES - 8) !=
+		    ~kv_rec_crc(~0U, sb + 8, KV_SB_BYTES - 8) !=
 		    nvme_kv_get_le32(sb + 4))
 			continue;
 		seq = get_le64(sb + 8);

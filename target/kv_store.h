@@ -19,6 +19,9 @@
 
 #include "kv_types.h"
 #include "kv_index.h"
+#ifdef __KERNEL__
+#include <linux/crc32c.h>
+#endif
 
 #define KV_BLOCK_SIZE		4096
 #define KV_SB_MAGIC		0x4253564bU	/* "KVSB" */
@@ -32,6 +35,55 @@ enum kv_rec_type {
 	KV_REC_DEL	= 2,
 	KV_REC_PAD	= 3,
 };
+
+/* CRC32C, as the records and the superblock are checksummed */
+static inline u32 kv_rec_crc(u32 crc, const void *buf, size_t len)
+{
+#ifdef __KERNEL__
+	return crc32c(crc, buf, len);
+#else
+	const u8 *p = buf;
+	int k;
+
+	while (len--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1));
+	}
+	return crc;
+#endif
+}
+
+/**
+ * kv_rec_check_put() - whether @p holds a given Store's record
+ * @p: KV_REC_HDR + @value_len bytes read from the log
+ * @key: the key
+ * @key_len: its length
+ * @seq: the record's sequence number
+ * @value_len: its value's size
+ *
+ * For readers outside the engine: a host that read the record from a
+ * block namespace exposing the device.  A record the cleaner moved or
+ * whose space was reused fails the check.
+ *
+ * Return: true if the magic, sequence, type, key, size and CRC match.
+ */
+static inline bool kv_rec_check_put(const u8 *p, const u8 *key, u8 key_len,
+				    u64 seq, u32 value_len)
+{
+	u64 s = nvme_kv_get_le32(p + 8) |
+		(u64)nvme_kv_get_le32(p + 12) << 32;
+	u32 crc;
+
+	if (nvme_kv_get_le32(p) != KV_REC_MAGIC || s != seq ||
+	    p[16] != KV_REC_PUT || p[17] != key_len ||
+	    nvme_kv_get_le32(p + 20) != value_len ||
+	    memcmp(p + 24, key, key_len))
+		return false;
+	crc = kv_rec_crc(~0U, p + 8, KV_REC_HDR - 8);
+	crc = kv_rec_crc(crc, p + KV_REC_HDR, value_len);
+	return ~crc == nvme_kv_get_le32(p + 4);
+}
 
 /* Generic status the engine returns besides the KV ones */
 #define KV_STATUS_INTERNAL	0x06

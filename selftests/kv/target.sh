@@ -33,6 +33,19 @@ target_up() {
 	echo 1 > "$SUBSYS/namespaces/$1/enable"
 }
 
+# block_ns_up <nsid> <backing device>: a plain NVM namespace on the device
+# a KV namespace uses, for one-sided readers of values the cache holds by
+# location; block_ns_down <nsid> removes it
+block_ns_up() {
+	mkdir -p "$SUBSYS/namespaces/$1" &&
+	echo "$2" > "$SUBSYS/namespaces/$1/device_path" &&
+	echo 1 > "$SUBSYS/namespaces/$1/enable"
+}
+block_ns_down() {
+	echo 0 > "$SUBSYS/namespaces/$1/enable" &&
+	rmdir "$SUBSYS/namespaces/$1"
+}
+
 # ns_params <nsid> <csi_params>: disable the namespace, set its parameters
 # and enable it again
 ns_params() {

@@ -61,7 +61,7 @@ static void test_transitions(void)
 	ok = get(&c, "k", 10, &s, &id) == KV_CACHE_FILL &&
 	     kv_slot_state(&s->sm) == KV_SLOT_B && c.stats.misses == 1;
 	ok = ok && get(&c, "k", 11, &s2, &id2) == KV_CACHE_BUSY;
-	ok = ok && kv_cache_fill(&c, s, id, 3, 77, "abc", 12) &&
+	ok = ok && kv_cache_fill(&c, s, id, 3, 77, 0, "abc", 12) &&
 	     kv_slot_state(&s->sm) == KV_SLOT_C;
 	tap_ok(ok, "cache: a miss locks a slot (A -> B), a second reader of the key waits, the fill completes it (B -> C)");
 
@@ -76,7 +76,7 @@ static void test_transitions(void)
 
 	ok = inval(&c, "k") == 1 && kv_slot_state(&s->sm) == KV_SLOT_D &&
 	     get(&c, "k", 15, &s2, &id2) == KV_CACHE_FILL && s2 != s &&
-	     !kv_cache_fill(&c, s, id, 1, 1, "x", 16) &&
+	     !kv_cache_fill(&c, s, id, 1, 1, 0, "x", 16) &&
 	     kv_slot_state(&s->sm) == KV_SLOT_A;
 	tap_ok(ok, "cache: a write during a fill makes it D; readers miss past it; the late fill drops its value (D -> A)");
 
@@ -98,7 +98,7 @@ static void test_eviction_and_leases(void)
 	for (i = 0; i < 4; i++) {
 		snprintf(key, sizeof(key), "e%d", i);
 		ok = ok && get(&c, key, 100 + i, &s, &id) == KV_CACHE_FILL &&
-		     kv_cache_fill(&c, s, id, 1, i, "v", 100 + i);
+		     kv_cache_fill(&c, s, id, 1, i, 0, "v", 100 + i);
 		if (!i)
 			first = s;
 	}
@@ -123,7 +123,7 @@ static void test_eviction_and_leases(void)
 	ok = get(&c, "other", 400, &late, &late_id) == KV_CACHE_FILL &&
 	     c.stats.leases_expired == 4;
 	ok = ok && late == first &&
-	     !kv_cache_fill(&c, first, new_id, 1, 9, "z", 401) &&
+	     !kv_cache_fill(&c, first, new_id, 1, 9, 0, "z", 401) &&
 	     kv_slot_state(&late->sm) == KV_SLOT_B && late->fill_id == late_id;
 	tap_ok(ok, "cache: fills past their lease give their slots up, and a late fill of a slot taken again changes nothing");
 	kv_cache_destroy(&c);
@@ -186,7 +186,7 @@ static void test_peek(void)
 	ok = peek(c.slots, 4, "k", &f) == KV_PEEK_MISS &&
 	     get(&c, "k", 1, &s, &id) == KV_CACHE_FILL &&
 	     peek(c.slots, 4, "k", &f) == KV_PEEK_BUSY &&
-	     kv_cache_fill(&c, s, id, 5, 9, "hello", 2) &&
+	     kv_cache_fill(&c, s, id, 5, 9, 0, "hello", 2) &&
 	     peek(c.slots, 4, "k", &f) == KV_PEEK_HIT && f == s &&
 	     f->value_len == 5 && !memcmp(f->data, "hello", 5);
 	tap_ok(ok, "cache peek: empty is a miss, a fill in progress is busy, a complete slot is a hit with its value");
@@ -195,7 +195,7 @@ static void test_peek(void)
 	ok = inval(&c, "k") == 1 && peek(c.slots, 4, "k", &f) == KV_PEEK_MISS;
 	/* the slot is evicted and filled again with another value of "k" */
 	ok = ok && get(&c, "k", 3, &s2, &id2) == KV_CACHE_FILL && s2 == s &&
-	     kv_cache_fill(&c, s2, id2, 5, 10, "world", 4);
+	     kv_cache_fill(&c, s2, id2, 5, 10, 0, "world", 4);
 	memcpy(copy, c.slots, sizeof(copy));
 	memcpy(copy[0].data, before.data, sizeof(before.data));
 	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN;
@@ -211,16 +211,20 @@ static void test_peek(void)
 
 	memset(big, 'v', sizeof(big));
 	ok = inval(&c, "k") == 1 && get(&c, "k", 5, &s, &id) == KV_CACHE_FILL &&
-	     kv_cache_fill(&c, s, id, sizeof(big), 4096, big, 6) &&
+	     kv_cache_fill(&c, s, id, sizeof(big), 4096, 77, big, 6) &&
 	     peek(c.slots, 4, "k", &f) == KV_PEEK_HIT &&
-	     f->value_len == sizeof(big) && f->sm.value == 4096;
+	     f->value_len == sizeof(big) && f->sm.value == 4096 &&
+	     kv_cache_slot_seq(f) == 77;
 	memcpy(copy, c.slots, sizeof(copy));
 	copy[0].sm.value = 8192;
+	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN;
+	memcpy(copy, c.slots, sizeof(copy));
+	copy[0].data[0] = 78;
 	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN;
 	copy[0] = *s;
 	copy[0].sm.key_len = 200;
 	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_MISS;
-	tap_ok(ok, "cache peek: a long value is a hit on its log position, a changed position is torn, a garbage key length is no match");
+	tap_ok(ok, "cache peek: a long value is a hit on its log position and record sequence, a changed position or sequence is torn, a garbage key length is no match");
 	kv_cache_destroy(&c);
 }
 

@@ -172,7 +172,13 @@ enum nvme_kv_status {
  * @block_slots: slots per block
  * @inline_max:	longest value a slot holds itself
  * @lease_ns:	how long a fill may hold a slot
- * @rsvd32:	reserved
+ * @block_nsid:	namespace exposing the backing device for plain reads of
+ *		values the cache holds by location (0: none)
+ * @rsvd36:	reserved
+ * @log_start:	byte offset of the store's log on that device
+ * @log_size:	bytes in the log: a record at log position P starts at
+ *		@log_start + P % @log_size
+ * @rsvd56:	reserved
  */
 struct nvme_kv_cache_log {
 	__le16	version;
@@ -184,7 +190,11 @@ struct nvme_kv_cache_log {
 	__le32	block_slots;
 	__le32	inline_max;
 	__le64	lease_ns;
-	__u8	rsvd32[32];
+	__le32	block_nsid;
+	__le32	rsvd36;
+	__le64	log_start;
+	__le64	log_size;
+	__u8	rsvd56[8];
 };
 
 /**
