@@ -619,6 +619,7 @@ struct nvme_kv_uop {
 	u8			method;
 	bool			started;
 	bool			onesided;
+	struct nvme_kv_onesided_fill *fill;
 	struct bio		*bio;
 	atomic_t		*pending;
 	struct completion	*done;
@@ -687,8 +688,10 @@ static bool nvme_kv_uop_onesided(struct nvme_kv_ns *kvns,
 		return false;
 	ret = nvme_kv_onesided_get(kvns->onesided, u->op.key, u->op.key_len,
 				   u64_to_user_ptr(u->op.value),
-				   u->op.value_len, &len);
-	nvme_kv_cmd_end(kvns);
+				   u->op.value_len, &len, &u->fill);
+	/* a host fill keeps the binding until nvme_kv_uop_fill() */
+	if (!u->fill)
+		nvme_kv_cmd_end(kvns);
 	if (ret == -EAGAIN)
 		return false;
 	u->onesided = true;
@@ -700,6 +703,24 @@ static bool nvme_kv_uop_onesided(struct nvme_kv_ns *kvns,
 		atomic64_add(min(len, u->op.value_len),
 			     &kvns->stats[NVME_KV_STAT_BYTES_READ]);
 	return true;
+}
+
+/*
+ * The Retrieve of a one-sided miss this host locked a slot for is done:
+ * fill the slot with what it returned (a value that fits the slot).
+ */
+static void nvme_kv_uop_fill(struct nvme_kv_ns *kvns, struct nvme_kv_uop *u)
+{
+	u8 value[NVME_KV_ONESIDED_VALUE_MAX];
+	u32 len = u->op.result;
+	bool ok;
+
+	ok = u->started && !u->op.error && !u->op.status &&
+	     len <= sizeof(value) && len <= u->op.value_len &&
+	     !copy_from_user(value, u64_to_user_ptr(u->op.value), len);
+	nvme_kv_onesided_fill(kvns->onesided, u->fill, value, len, ok);
+	u->fill = NULL;
+	nvme_kv_cmd_end(kvns);
 }
 
 /*
@@ -774,14 +795,17 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 
 	for (i = 0; i < nr; i++) {
 		u = &uops[i];
-		if (!u->started || u->onesided ||
-		    u->method == NVME_KV_XFER_PIGGYBACK ||
-		    u->method == NVME_KV_XFER_PIGGYBACK_SERIAL)
-			continue;
-		if (u->bio)
-			blk_rq_unmap_user(u->bio);
-		nvme_kv_account(kvns, u->op.opcode, u->op.error,
-				u->op.value_len, u->op.result);
+		if (u->started && !u->onesided &&
+		    u->method != NVME_KV_XFER_PIGGYBACK &&
+		    u->method != NVME_KV_XFER_PIGGYBACK_SERIAL) {
+			if (u->bio)
+				blk_rq_unmap_user(u->bio);
+			nvme_kv_account(kvns, u->op.opcode, u->op.error,
+					u->op.value_len, u->op.result);
+		}
+		/* after the unmap: a bounced value reaches the buffer there */
+		if (u->fill)
+			nvme_kv_uop_fill(kvns, u);
 	}
 }
 
@@ -1476,6 +1500,8 @@ NVME_KV_ONESIDED_ATTR(onesided_reads, NVME_KV_ONESIDED_READS);
 NVME_KV_ONESIDED_ATTR(onesided_busy, NVME_KV_ONESIDED_BUSY);
 NVME_KV_ONESIDED_ATTR(onesided_torn, NVME_KV_ONESIDED_TORN);
 NVME_KV_ONESIDED_ATTR(onesided_records, NVME_KV_ONESIDED_RECORDS);
+NVME_KV_ONESIDED_ATTR(onesided_fills, NVME_KV_ONESIDED_FILLS);
+NVME_KV_ONESIDED_ATTR(onesided_fills_abandoned, NVME_KV_ONESIDED_ABANDONED);
 
 /*
  * commands completed by opcode, those that failed, value bytes moved; Stores
@@ -1508,6 +1534,8 @@ static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_onesided_busy.attr.attr,
 	&nvme_kv_stat_onesided_torn.attr.attr,
 	&nvme_kv_stat_onesided_records.attr.attr,
+	&nvme_kv_stat_onesided_fills.attr.attr,
+	&nvme_kv_stat_onesided_fills_abandoned.attr.attr,
 	NULL,
 };
 

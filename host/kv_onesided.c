@@ -42,6 +42,7 @@
 #include <linux/slab.h>
 #include <linux/delay.h>
 #include <linux/inet.h>
+#include <linux/random.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 #include <linux/nvme_kv.h>
@@ -63,14 +64,30 @@ enum {
 	NVME_KV_ONESIDED_OFF,
 };
 
+/*
+ * Each read buffer holds two copies of a block, read back to back (see
+ * nvme_kv_onesided_read_wr()), then a scratch area: the original value a
+ * CAS returns, and the image of a slot whose bytes a WRITE sends.
+ */
+#define NVME_KV_ONESIDED_CAS_OFF	0
+#define NVME_KV_ONESIDED_IMAGE_OFF	64
+#define NVME_KV_ONESIDED_SCRATCH	(64 + sizeof(struct kv_cache_slot))
+
 /**
- * struct nvme_kv_onesided_read - a buffer for one block and its READ
+ * struct nvme_kv_onesided_read - a buffer for one block and its operations;
+ *	while a host fill is in progress it is the fill's handle
  * @entry:	on the free list
- * @buf:	the block's copy
+ * @buf:	the block's copy, then the scratch area
  * @dma:	its DMA address
- * @cqe:	completion of the READ
- * @done:	completed by the READ's completion
+ * @cqe:	completion of the last operation posted
+ * @done:	completed by it
  * @status:	its work completion status
+ * @block:	the block being read or filled
+ * @slot:	a host fill: the slot it holds
+ * @fill_id:	a host fill: its id, in the slot's lock word
+ * @lease:	a host fill: its deadline
+ * @key:	a host fill: the key
+ * @key_len:	its length
  */
 struct nvme_kv_onesided_read {
 	struct list_head	entry;
@@ -79,6 +96,12 @@ struct nvme_kv_onesided_read {
 	struct ib_cqe		cqe;
 	struct completion	done;
 	enum ib_wc_status	status;
+	u32			block;
+	int			slot;
+	u64			fill_id;
+	u64			lease;
+	u8			key[NVME_KV_KEY_MAX];
+	u8			key_len;
 };
 
 /**
@@ -102,6 +125,10 @@ struct nvme_kv_onesided_read {
  * @nr_blocks:	blocks in the cache
  * @block_slots: slots per block
  * @block_bytes: bytes per block
+ * @host_fills: hosts fill the cache (the target's log page says so)
+ * @lease_ns:	how long a host fill may hold a slot
+ * @next_fill:	sequence in the ids of this host's fills (random start, so
+ *		that hosts locking in the same tick pick different ids)
  * @block_ns:	the namespace exposing the target's device, or NULL
  * @log_start:	where the store's log starts on it (bytes)
  * @log_size:	the log's size (bytes)
@@ -130,6 +157,9 @@ struct nvme_kv_onesided {
 	u32				nr_blocks;
 	u32				block_slots;
 	u32				block_bytes;
+	bool				host_fills;
+	u64				lease_ns;
+	atomic64_t			next_fill;
 	struct nvme_ns			*block_ns;
 	u64				log_start;
 	u64				log_size;
@@ -227,8 +257,8 @@ static void nvme_kv_onesided_free_reads(struct nvme_kv_onesided *os,
 
 	while (nr--) {
 		r = &os->reads[nr];
-		ib_dma_unmap_single(dev, r->dma, os->block_bytes,
-				    DMA_FROM_DEVICE);
+		ib_dma_unmap_single(dev, r->dma, 2 * os->block_bytes +
+				    NVME_KV_ONESIDED_SCRATCH, DMA_BIDIRECTIONAL);
 		kfree(r->buf);
 	}
 }
@@ -241,11 +271,13 @@ static int nvme_kv_onesided_alloc_reads(struct nvme_kv_onesided *os)
 
 	for (i = 0; i < NVME_KV_ONESIDED_DEPTH; i++) {
 		r = &os->reads[i];
-		r->buf = kmalloc(os->block_bytes, GFP_KERNEL);
+		r->buf = kmalloc(2 * os->block_bytes + NVME_KV_ONESIDED_SCRATCH,
+				 GFP_KERNEL);
 		if (!r->buf)
 			goto out_free;
-		r->dma = ib_dma_map_single(dev, r->buf, os->block_bytes,
-					   DMA_FROM_DEVICE);
+		r->dma = ib_dma_map_single(dev, r->buf, 2 * os->block_bytes +
+					   NVME_KV_ONESIDED_SCRATCH,
+					   DMA_BIDIRECTIONAL);
 		if (ib_dma_mapping_error(dev, r->dma)) {
 			kfree(r->buf);
 			goto out_free;
@@ -449,6 +481,9 @@ static int nvme_kv_onesided_connect(struct nvme_kv_onesided *os)
 		ret = nvme_kv_onesided_region(os, log);
 	if (ret)
 		goto out_disconnect;
+	os->host_fills = le16_to_cpu(log->flags) & NVME_KV_CACHE_LOG_HOST_FILLS;
+	os->lease_ns = le64_to_cpu(log->lease_ns);
+	atomic64_set(&os->next_fill, get_random_u64() >> 2);
 	os->log_start = le64_to_cpu(log->log_start);
 	os->log_size = le64_to_cpu(log->log_size);
 	if (log->block_nsid && os->log_size)
@@ -484,9 +519,10 @@ static void nvme_kv_onesided_setup_work(struct work_struct *work)
 		return;
 	}
 	dev_info(os->ctrl->device,
-		 "nsid %u: reading the cache one-sided: %u blocks of %u slots, longer values %s\n",
+		 "nsid %u: reading the cache one-sided: %u blocks of %u slots, longer values %s, misses filled by %s\n",
 		 os->nsid, os->nr_blocks, os->block_slots,
-		 os->block_ns ? "from the block namespace" : "by Retrieve");
+		 os->block_ns ? "from the block namespace" : "by Retrieve",
+		 os->host_fills ? "this host" : "the target");
 	/* pairs with nvme_kv_onesided_ready(): the session is set up */
 	smp_store_release(&os->state, NVME_KV_ONESIDED_READY);
 }
@@ -537,37 +573,210 @@ bool nvme_kv_onesided_ready(struct nvme_kv_onesided *os)
 	return os && smp_load_acquire(&os->state) == NVME_KV_ONESIDED_READY;
 }
 
-/* One READ of block @block into @r: 0, or why the session broke. */
-static int nvme_kv_onesided_read(struct nvme_kv_onesided *os,
-				 struct nvme_kv_onesided_read *r, u32 block)
+/* Remote address of slot @slot of block @block, and of its bytes at @off */
+static u64 nvme_kv_onesided_addr(struct nvme_kv_onesided *os, u32 block,
+				 int slot, u32 off)
 {
+	return os->addr + (u64)block * os->block_bytes +
+		(u64)slot * sizeof(struct kv_cache_slot) + off;
+}
+
+static struct kv_cache_slot *nvme_kv_onesided_image(struct nvme_kv_onesided *os,
+						    struct nvme_kv_onesided_read *r)
+{
+	return r->buf + 2 * os->block_bytes + NVME_KV_ONESIDED_IMAGE_OFF;
+}
+
+/*
+ * Post a chain of work requests whose last one is signaled on @r, wait for
+ * it, and make the buffer the CPU's again.  0, or why the session broke
+ * (then @r may still be written: the final drain frees it).
+ */
+static int nvme_kv_onesided_post(struct nvme_kv_onesided *os,
+				 struct nvme_kv_onesided_read *r,
+				 struct ib_send_wr *first)
+{
+	u32 len = 2 * os->block_bytes + NVME_KV_ONESIDED_SCRATCH;
+	struct ib_device *dev = os->cm_id->device;
 	int ret;
 
-	struct ib_rdma_wr wr = { };
-	struct ib_sge sge;
-
-	sge.addr = r->dma;
-	sge.length = os->block_bytes;
-	sge.lkey = os->pd->local_dma_lkey;
-	wr.wr.opcode = IB_WR_RDMA_READ;
-	wr.wr.wr_cqe = &r->cqe;
-	wr.wr.sg_list = &sge;
-	wr.wr.num_sge = 1;
-	wr.wr.send_flags = IB_SEND_SIGNALED;
-	wr.remote_addr = os->addr + (u64)block * os->block_bytes;
-	wr.rkey = os->rkey;
 	reinit_completion(&r->done);
-	atomic64_inc(&os->stats[NVME_KV_ONESIDED_READS]);
-	ret = ib_post_send(os->cm_id->qp, &wr.wr, NULL);
+	r->status = IB_WC_SUCCESS;
+	ib_dma_sync_single_for_device(dev, r->dma, len, DMA_BIDIRECTIONAL);
+	ret = ib_post_send(os->cm_id->qp, first, NULL);
 	if (ret)
 		return ret;
 	if (!wait_for_completion_timeout(&r->done, HZ))
 		return -ETIMEDOUT;
 	if (r->status != IB_WC_SUCCESS)
 		return -EIO;
-	ib_dma_sync_single_for_cpu(os->cm_id->device, r->dma, os->block_bytes,
-				   DMA_FROM_DEVICE);
+	ib_dma_sync_single_for_cpu(dev, r->dma, len, DMA_BIDIRECTIONAL);
 	return 0;
+}
+
+/*
+ * Two RDMA READs of block r->block, into the two copies in r->buf; the
+ * second runs after the first (one queue pair executes in order), so a
+ * slot whose lock word is the same in both held, while the first copy
+ * took its flags and bytes, the fill its lock word names
+ * (kv_cache_peek_confirmed()).  @wr[1] is the one signaled.
+ */
+static void nvme_kv_onesided_read_wr(struct nvme_kv_onesided *os,
+				     struct nvme_kv_onesided_read *r,
+				     struct ib_rdma_wr *wr, struct ib_sge *sge)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		sge[i].addr = r->dma + i * os->block_bytes;
+		sge[i].length = os->block_bytes;
+		sge[i].lkey = os->pd->local_dma_lkey;
+		memset(&wr[i], 0, sizeof(wr[i]));
+		wr[i].wr.opcode = IB_WR_RDMA_READ;
+		wr[i].wr.wr_cqe = &r->cqe;
+		wr[i].wr.sg_list = &sge[i];
+		wr[i].wr.num_sge = 1;
+		wr[i].remote_addr = nvme_kv_onesided_addr(os, r->block, 0, 0);
+		wr[i].rkey = os->rkey;
+	}
+	wr[0].wr.next = &wr[1].wr;
+	wr[1].wr.send_flags = IB_SEND_SIGNALED;
+	atomic64_inc(&os->stats[NVME_KV_ONESIDED_READS]);
+}
+
+/* RDMA WRITE of bytes [@off, @off + @len) of the slot image to r->slot */
+static void nvme_kv_onesided_write_wr(struct nvme_kv_onesided *os,
+				      struct nvme_kv_onesided_read *r,
+				      struct ib_rdma_wr *wr, struct ib_sge *sge,
+				      u32 off, u32 len)
+{
+	sge->addr = r->dma + 2 * os->block_bytes +
+		    NVME_KV_ONESIDED_IMAGE_OFF + off;
+	sge->length = len;
+	sge->lkey = os->pd->local_dma_lkey;
+	memset(wr, 0, sizeof(*wr));
+	wr->wr.opcode = IB_WR_RDMA_WRITE;
+	wr->wr.wr_cqe = &r->cqe;	/* unsignaled: only an error ends here */
+	wr->wr.sg_list = sge;
+	wr->wr.num_sge = 1;
+	wr->remote_addr = nvme_kv_onesided_addr(os, r->block, r->slot, off);
+	wr->rkey = os->rkey;
+}
+
+/* RDMA CAS of r->slot's lock word from @expected to @swap */
+static void nvme_kv_onesided_cas_wr(struct nvme_kv_onesided *os,
+				    struct nvme_kv_onesided_read *r,
+				    struct ib_atomic_wr *wr, struct ib_sge *sge,
+				    u64 expected, u64 swap)
+{
+	sge->addr = r->dma + 2 * os->block_bytes + NVME_KV_ONESIDED_CAS_OFF;
+	sge->length = sizeof(u64);
+	sge->lkey = os->pd->local_dma_lkey;
+	memset(wr, 0, sizeof(*wr));
+	wr->wr.opcode = IB_WR_ATOMIC_CMP_AND_SWP;
+	wr->wr.wr_cqe = &r->cqe;
+	wr->wr.sg_list = sge;
+	wr->wr.num_sge = 1;
+	wr->wr.send_flags = IB_SEND_SIGNALED;
+	wr->remote_addr = nvme_kv_onesided_addr(os, r->block, r->slot,
+						offsetof(struct kv_cache_slot,
+							 sm.lock));
+	wr->compare_add = expected;
+	wr->swap = swap;
+	wr->rkey = os->rkey;
+}
+
+/* One READ of block r->block: 0, or why the session broke. */
+static int nvme_kv_onesided_read(struct nvme_kv_onesided *os,
+				 struct nvme_kv_onesided_read *r)
+{
+	struct ib_rdma_wr wr[2];
+	struct ib_sge sge[2];
+
+	nvme_kv_onesided_read_wr(os, r, wr, sge);
+	return nvme_kv_onesided_post(os, r, &wr[0].wr);
+}
+
+/*
+ * A host fill gives its slot up: occupied off, then complete on by CAS, if
+ * the slot is still the fill's (B or D -> A).
+ */
+static int nvme_kv_onesided_release(struct nvme_kv_onesided *os,
+				    struct nvme_kv_onesided_read *r)
+{
+	struct kv_cache_slot *img = nvme_kv_onesided_image(os, r);
+	struct ib_atomic_wr cas;
+	struct ib_rdma_wr write;
+	struct ib_sge sge[2];
+
+	img->sm.occupied = 0;
+	nvme_kv_onesided_write_wr(os, r, &write, &sge[0],
+				  offsetof(struct kv_cache_slot, sm.occupied),
+				  1);
+	nvme_kv_onesided_cas_wr(os, r, &cas, &sge[1], r->fill_id << 1,
+				r->fill_id << 1 | KV_SLOT_LOCK_COMPLETE);
+	write.wr.next = &cas.wr;
+	return nvme_kv_onesided_post(os, r, &write.wr);
+}
+
+/*
+ * Lock slot @v of the copy in r->buf for r->key: CAS its lock word from
+ * the copy's value to this fill's id, then write the key, occupied and the
+ * lease, and read the block again (the paper's double read).  0 when the
+ * CAS took the slot, 1 when another host changed the slot first, or why
+ * the session broke.
+ */
+static int nvme_kv_onesided_lock(struct nvme_kv_onesided *os,
+				 struct nvme_kv_onesided_read *r, int v,
+				 u64 now)
+{
+	const struct kv_cache_slot *cur = (const struct kv_cache_slot *)r->buf + v;
+	struct kv_cache_slot *img = nvme_kv_onesided_image(os, r);
+	u64 expected = cur->sm.lock, orig;
+	struct ib_rdma_wr write, read[2];
+	struct ib_atomic_wr cas;
+	struct ib_sge sge[3];
+	int ret;
+
+	r->slot = v;
+	/* the id carries the lock time: the CAS starts the lease */
+	r->fill_id = kv_cache_host_fill_id(now,
+					   atomic64_inc_return(&os->next_fill));
+	r->lease = (r->fill_id >> KV_CACHE_HOST_FILL_TICK <<
+		    KV_CACHE_HOST_FILL_TICK) + os->lease_ns;
+	nvme_kv_onesided_cas_wr(os, r, &cas, &sge[0], expected,
+				r->fill_id << 1);
+	ret = nvme_kv_onesided_post(os, r, &cas.wr);
+	if (ret)
+		return ret;
+	memcpy(&orig, r->buf + 2 * os->block_bytes + NVME_KV_ONESIDED_CAS_OFF,
+	       sizeof(orig));
+	if (orig != expected)
+		return 1;
+	/*
+	 * Stalled for half the lease since the CAS: another host may take
+	 * the slot back soon, and the key and occupied flag written now could
+	 * land on its fill.  Give the slot up instead.
+	 */
+	if (ktime_get_real_ns() + os->lease_ns / 2 > r->lease) {
+		ret = nvme_kv_onesided_release(os, r);
+		return ret ? ret : 1;
+	}
+
+	/* bytes 8..63: occupied, key, location, size, sum, LRU, lease */
+	memset(img, 0, sizeof(*img));
+	img->sm.occupied = 1;
+	img->sm.key_len = r->key_len;
+	memcpy(img->sm.key, r->key, r->key_len);
+	img->lru = now;
+	img->lease = r->lease;
+	nvme_kv_onesided_write_wr(os, r, &write, &sge[0],
+				  offsetof(struct kv_cache_slot, sm.occupied),
+				  offsetof(struct kv_cache_slot, data) -
+				  offsetof(struct kv_cache_slot, sm.occupied));
+	nvme_kv_onesided_read_wr(os, r, read, &sge[1]);
+	write.wr.next = &read[0].wr;
+	return nvme_kv_onesided_post(os, r, &write.wr);
 }
 
 /* @len bytes of the value, then zeros up to @buf_len, as Retrieve returns */
@@ -636,6 +845,44 @@ out_free:
 	return ret;
 }
 
+/* A hit in the copy: the value (inline) or where its record is */
+static int nvme_kv_onesided_hit(const struct kv_cache_slot *s, u8 *value,
+				u64 *pos, u64 *seq, bool *record)
+{
+	if (s->value_len <= KV_CACHE_INLINE_MAX) {
+		memcpy(value, s->data, s->value_len);
+		return 0;
+	}
+	*pos = s->sm.value;
+	*seq = kv_cache_slot_seq(s);
+	*record = true;
+	return -EAGAIN;
+}
+
+/* the host's clock for leases: real time, which hosts share */
+static u64 nvme_kv_onesided_now(struct nvme_kv_onesided *os)
+{
+	return os->host_fills ? ktime_get_real_ns() : 0;
+}
+
+static void nvme_kv_onesided_put(struct nvme_kv_onesided *os,
+				 struct nvme_kv_onesided_read *r)
+{
+	spin_lock_bh(&os->lock);
+	list_add(&r->entry, &os->free);
+	spin_unlock_bh(&os->lock);
+}
+
+static void nvme_kv_onesided_broken(struct nvme_kv_onesided *os,
+				    struct nvme_kv_onesided_read *r, int ret)
+{
+	/* @r may still be written: the drain frees it */
+	WRITE_ONCE(os->state, NVME_KV_ONESIDED_BROKEN);
+	dev_warn_ratelimited(os->ctrl->device,
+			     "nsid %u: one-sided operation failed (%d, %s); using Retrieve\n",
+			     os->nsid, ret, ib_wc_status_msg(r->status));
+}
+
 /**
  * nvme_kv_onesided_get() - read a key's value from the target's cache
  * @os: the session, or NULL
@@ -644,27 +891,34 @@ out_free:
  * @ubuf: the caller's value buffer
  * @buf_len: its size
  * @value_len: out: the value's size
+ * @fill: out: on -EAGAIN, a slot this host locked for the key (a host
+ *	fill, when the target lets hosts fill its cache), or NULL
  *
  * On a hit the value is copied to @ubuf, then zeros up to @buf_len, as a
- * Retrieve returns it.
+ * Retrieve returns it.  On a miss the caller sends Retrieve, and then
+ * hands a *@fill to nvme_kv_onesided_fill() with what it returned.
  *
  * Context: process context; sleeps.  The caller keeps the namespace bound
- * (counts itself in flight) until this returns.
+ * (counts itself in flight) until this returns, and until
+ * nvme_kv_onesided_fill() returns for a *@fill.
  * Return: 0 on a hit; -EAGAIN when the caller must send Retrieve; -EFAULT
  * when @ubuf cannot be written.
  */
 int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 			 u8 key_len, void __user *ubuf, u32 buf_len,
-			 u32 *value_len)
+			 u32 *value_len, struct nvme_kv_onesided_fill **fill)
 {
 	u8 value[KV_CACHE_INLINE_MAX];
 	const struct kv_cache_slot *s;
 	struct nvme_kv_onesided_read *r;
-	int tries, ret = -EAGAIN;
+	enum kv_cache_peek_result res;
+	int tries, v, ret = -EAGAIN;
 	bool record = false;
-	u64 pos = 0, seq = 0;
-	u32 block, len = 0;
+	u64 pos = 0, seq = 0, now;
+	u32 len = 0;
 
+	BUILD_BUG_ON(NVME_KV_ONESIDED_VALUE_MAX != KV_CACHE_INLINE_MAX);
+	*fill = NULL;
 	if (!nvme_kv_onesided_ready(os))
 		return -EAGAIN;
 	spin_lock_bh(&os->lock);
@@ -676,32 +930,60 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 	if (!r)
 		goto out_count;
 
-	block = kv_cache_block_of(os->nr_blocks, key, key_len);
+	r->block = kv_cache_block_of(os->nr_blocks, key, key_len);
+	r->key_len = key_len;
+	memcpy(r->key, key, key_len);
 	for (tries = 0; tries < NVME_KV_ONESIDED_TRIES; tries++) {
-		ret = nvme_kv_onesided_read(os, r, block);
-		if (ret) {
-			/* @r may still be written: the drain frees it */
-			WRITE_ONCE(os->state, NVME_KV_ONESIDED_BROKEN);
-			dev_warn_ratelimited(os->ctrl->device,
-					     "nsid %u: one-sided read failed (%d, %s); using Retrieve\n",
-					     os->nsid, ret,
-					     ib_wc_status_msg(r->status));
-			ret = -EAGAIN;
-			goto out_count;
-		}
+		ret = nvme_kv_onesided_read(os, r);
+		if (ret)
+			goto out_broken;
 		ret = -EAGAIN;
-		switch (kv_cache_peek(r->buf, os->block_slots, key, key_len,
-				      &s)) {
+		now = nvme_kv_onesided_now(os);
+		res = kv_cache_peek_confirmed(r->buf, r->buf + os->block_bytes,
+					      os->block_slots, key, key_len,
+					      now, os->lease_ns, &s);
+		if (res == KV_PEEK_MISS && os->host_fills) {
+			v = kv_cache_pick_victim(r->buf, os->block_slots, now,
+						 os->lease_ns);
+			if (v < 0)
+				goto out_put;
+			ret = nvme_kv_onesided_lock(os, r, v, now);
+			if (ret < 0)
+				goto out_broken;
+			if (ret) {	/* another host took the slot first */
+				atomic64_inc(&os->stats[NVME_KV_ONESIDED_BUSY]);
+				continue;
+			}
+			ret = -EAGAIN;
+			res = kv_cache_collision(r->buf, r->buf + os->block_bytes,
+						 os->block_slots, v,
+						 r->fill_id, key, key_len, now,
+						 os->lease_ns, &s);
+			if (res == KV_PEEK_MISS) {
+				/* locked: the caller fills it */
+				*fill = (struct nvme_kv_onesided_fill *)r;
+				goto out_count;
+			}
+			if (res == KV_PEEK_TORN)	/* taken back */
+				goto out_put;
+			/* another host has the key: take its value or wait */
+			if (res == KV_PEEK_HIT)
+				ret = nvme_kv_onesided_hit(s, value, &pos, &seq,
+							   &record);
+			len = res == KV_PEEK_HIT ? s->value_len : 0;
+			v = nvme_kv_onesided_release(os, r);
+			if (v) {
+				ret = v;
+				goto out_broken;
+			}
+			if (res == KV_PEEK_HIT)
+				goto out_put;
+		}
+		switch (res) {
 		case KV_PEEK_HIT:
 			len = s->value_len;
-			if (len <= KV_CACHE_INLINE_MAX) {
-				memcpy(value, s->data, len);
-				ret = 0;
-			} else if (os->block_ns) {
-				pos = s->sm.value;
-				seq = kv_cache_slot_seq(s);
-				record = true;
-			}
+			ret = nvme_kv_onesided_hit(s, value, &pos, &seq,
+						   &record);
 			goto out_put;
 		case KV_PEEK_MISS:
 			goto out_put;
@@ -715,20 +997,109 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 		}
 	}
 out_put:
-	spin_lock_bh(&os->lock);
-	list_add(&r->entry, &os->free);
-	spin_unlock_bh(&os->lock);
+	nvme_kv_onesided_put(os, r);
 	if (!ret)
 		ret = nvme_kv_onesided_copy(ubuf, buf_len, value, len);
-	else if (record)
+	else if (record && os->block_ns)
 		ret = nvme_kv_onesided_record(os, key, key_len, pos, seq, len,
 					      ubuf, buf_len);
 	if (ret != -EAGAIN)
 		*value_len = len;
+	goto out_count;
+out_broken:
+	nvme_kv_onesided_broken(os, r, ret);
+	ret = -EAGAIN;
 out_count:
 	atomic64_inc(&os->stats[ret == -EAGAIN ? NVME_KV_ONESIDED_MISSES :
 				 NVME_KV_ONESIDED_HITS]);
 	return ret;
+}
+
+static int onesided_abandon_fills;
+module_param(onesided_abandon_fills, int, 0644);
+MODULE_PARM_DESC(onesided_abandon_fills,
+		 "fault injection: leave the next N host fills locked, as a host that died mid-fill would (default 0)");
+
+static bool nvme_kv_onesided_abandon(void)
+{
+	int n = READ_ONCE(onesided_abandon_fills), old;
+
+	while (n > 0) {
+		old = cmpxchg(&onesided_abandon_fills, n, n - 1);
+		if (old == n)
+			return true;
+		n = old;
+	}
+	return false;
+}
+
+/**
+ * nvme_kv_onesided_fill() - finish a host fill after its Retrieve
+ * @os: the session
+ * @fill: from nvme_kv_onesided_get()
+ * @value: the value Retrieve returned, if @ok
+ * @len: its size
+ * @ok: Retrieve returned the whole value
+ *
+ * A value that fits a slot is written into it and made complete with a
+ * CAS of the lock word (B -> C; D -> A when a write came in between, so
+ * the value never shows).  Otherwise, or when the fill's lease is nearly
+ * over, the slot is given up.
+ *
+ * Context: process context; sleeps.  The caller still counts itself in
+ * flight.
+ */
+void nvme_kv_onesided_fill(struct nvme_kv_onesided *os,
+			   struct nvme_kv_onesided_fill *fill,
+			   const void *value, u32 len, bool ok)
+{
+	struct nvme_kv_onesided_read *r = (struct nvme_kv_onesided_read *)fill;
+	struct kv_cache_slot *img = nvme_kv_onesided_image(os, r);
+	u64 now = ktime_get_real_ns(), orig;
+	struct ib_atomic_wr cas;
+	struct ib_rdma_wr write;
+	struct ib_sge sge[2];
+	u32 off;
+	int ret;
+
+	if (nvme_kv_onesided_abandon()) {
+		atomic64_inc(&os->stats[NVME_KV_ONESIDED_ABANDONED]);
+		nvme_kv_onesided_put(os, r);
+		return;
+	}
+	/* too late: another host may take the slot back any time now */
+	if (!ok || len > KV_CACHE_INLINE_MAX ||
+	    now + os->lease_ns / 4 >= r->lease) {
+		ret = nvme_kv_onesided_release(os, r);
+		goto out;
+	}
+	/* bytes 24..127: location, size, sum, LRU, lease, value */
+	off = offsetof(struct kv_cache_slot, sm.value);
+	img->sm.value = 0;
+	img->value_len = len;
+	memset(img->data, 0, sizeof(img->data));
+	memcpy(img->data, value, len);
+	img->sum = kv_cache_slot_sum(r->fill_id, r->key, r->key_len, len, 0,
+				     img->data);
+	img->lru = now;
+	img->lease = r->lease;
+	nvme_kv_onesided_write_wr(os, r, &write, &sge[0], off,
+				  sizeof(*img) - off);
+	nvme_kv_onesided_cas_wr(os, r, &cas, &sge[1], r->fill_id << 1,
+				r->fill_id << 1 | KV_SLOT_LOCK_COMPLETE);
+	write.wr.next = &cas.wr;
+	ret = nvme_kv_onesided_post(os, r, &write.wr);
+	if (!ret) {
+		memcpy(&orig, r->buf + 2 * os->block_bytes +
+		       NVME_KV_ONESIDED_CAS_OFF, sizeof(orig));
+		if (orig == r->fill_id << 1)
+			atomic64_inc(&os->stats[NVME_KV_ONESIDED_FILLS]);
+	}
+out:
+	if (ret)
+		nvme_kv_onesided_broken(os, r, ret);
+	else
+		nvme_kv_onesided_put(os, r);
 }
 
 /**

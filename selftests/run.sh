@@ -516,10 +516,14 @@ onesided_hits() {
 }
 # block_ns_write_protected <ctrl>: namespace 2 is write-protected for every
 # host (Set Features 84h), so one-sided readers only ever read it
+block_ns_ro() { [ "$(cat "/sys/block/${1}n2/ro")" = 1 ]; }
 block_ns_write_protected() {
-	dd if="/dev/${1}n2" of=/tmp/blk0 bs=4096 count=1 2> /dev/null &&
+	dd if="/dev/${1}n2" of=/tmp/blk0 bs=4096 count=1 2> /dev/null ||
+		{ echo "cannot read ${1}n2"; return 1; }
 	nvme set-feature "/dev/$1" --namespace-id=2 --feature-id=0x84 \
-		--value=1 > /dev/null || return 1
+		--value=1 || return 1
+	# the namespace change notice makes the host mark the disk read-only
+	wait_for 10 block_ns_ro "$1" || { echo "${1}n2 not read-only"; return 1; }
 	# the same bytes, so that a write that got through changes nothing
 	! dd if=/tmp/blk0 of="/dev/${1}n2" bs=4096 count=1 conv=fsync 2>&1
 }
@@ -591,6 +595,56 @@ t "rdma: the block namespace goes, namespace 1 runs without it again" \
 t "target: cache: 6 clients on loop, tcp and rdma controllers (rdma ones reading one-sided), with abandoned fills and 2 killed clients, stay linearizable (>= 10000 ops, lincheck)" \
 	linearizable
 grep '^LIN ' /tmp/tap.out | sed 's/^/# /'
+
+# ---- the cache filled by hosts over RDMA (csi_params cache_host_fills=1) ----
+# host_fill_roundtrip: over rdma a miss is filled by nvme-kv itself (CAS of
+# a victim's lock word, key, double read, Retrieve, value, CAS complete),
+# the next GETs hit one-sided, the target's Retrieve never fills, and a
+# Store still invalidates the host's slot
+host_fill_roundtrip() {
+	port_up rdma && connect rdma > /dev/null || return 1
+	_c=$(ctrl_of rdma) || return 1
+	_kv=kv${_c#nvme}n1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "$_kv" && wait_for 10 onesided_ready "$_kv" ||
+		return 1
+	_tf=$(target_stat cache_fills)
+	_f=$(onesided_stat "$_kv" fills)
+	_h=$(onesided_stat "$_kv" hits)
+	nvme-kv store "/dev/$_kv" hostfill first &&
+	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = first ] &&
+	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = first ] &&
+	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = first ] &&
+	nvme-kv store "/dev/$_kv" hostfill second &&
+	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = second ] &&
+	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = second ]
+	_st=$?
+	_f2=$(onesided_stat "$_kv" fills)
+	_h2=$(onesided_stat "$_kv" hits)
+	echo "host fills $_f -> $_f2, one-sided hits $_h -> $_h2, target fills $_tf -> $(target_stat cache_fills)"
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	port_down rdma
+	[ $_st = 0 ] && [ $((_f2 - _f)) -ge 2 ] && [ $((_h2 - _h)) -ge 3 ] &&
+		[ "$(target_stat cache_fills)" = "$_tf" ]
+}
+linearizable_host() {
+	LIN_HOST_FILLS=1
+	linearizable
+	_st=$?
+	LIN_HOST_FILLS=0
+	return $_st
+}
+if [ -d /sys/class/infiniband/kvrxe0 ]; then
+	t "host fills: namespace 1's cache is filled by hosts (csi_params cache_host_fills=1), log page C0h says so" \
+		ns_params 1 "$NS1_PARAMS cache_host_fills=1"
+	t "host fills: a miss is filled by nvme-kv over RDMA, later GETs hit one-sided, the target fills nothing, a Store invalidates" \
+		host_fill_roundtrip
+	t "host fills: 6 clients on loop, tcp and rdma controllers (rdma ones filling the cache themselves), with 40 host fills abandoned and 2 killed clients, stay linearizable (>= 10000 ops, lincheck)" \
+		linearizable_host
+	grep '^LIN ' /tmp/tap.out | sed 's/^/# /'
+	t "host fills: namespace 1 back to target fills" ns_params 1 "$NS1_PARAMS"
+fi
 
 # the store is on the RAM disk: a disabled and re-enabled namespace replays it
 replayed() {

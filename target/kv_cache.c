@@ -40,7 +40,7 @@ int kv_cache_init(struct kv_cache *c, u32 nr_slots, u32 block_slots,
 	if (!c->slots)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
-		c->slots[i].sm.flags = KV_SLOT_A;
+		kv_slot_init(&c->slots[i].sm);
 	return 0;
 }
 
@@ -128,10 +128,9 @@ enum kv_cache_result kv_cache_get(struct kv_cache *c, u32 block,
 	}
 	if (!free)
 		c->stats.evictions++;
-	kv_slot_lock(&s->sm, key, key_len);
+	*fill_id = ++c->next_fill_id;
 	s->lease = now + c->lease_ns;
-	s->fill_id = ++c->next_fill_id;
-	*fill_id = s->fill_id;
+	kv_slot_lock(&s->sm, key, key_len, *fill_id);
 	*slot = s;
 	return KV_CACHE_FILL;
 }
@@ -159,7 +158,7 @@ bool kv_cache_fill(struct kv_cache *c, struct kv_cache_slot *s, u64 fill_id,
 {
 	int i;
 
-	if (s->fill_id != fill_id) {
+	if (kv_slot_fill_id(&s->sm) != fill_id) {
 		c->stats.fill_aborts++;
 		return false;
 	}
@@ -186,7 +185,7 @@ bool kv_cache_fill(struct kv_cache *c, struct kv_cache_slot *s, u64 fill_id,
 void kv_cache_abort(struct kv_cache *c, struct kv_cache_slot *s,
 		    u64 fill_id)
 {
-	if (s->fill_id == fill_id)
+	if (kv_slot_fill_id(&s->sm) == fill_id)
 		kv_slot_abort(&s->sm);
 	c->stats.fill_aborts++;
 }

@@ -28,16 +28,15 @@
 
 /**
  * struct kv_cache_slot - one slot
- * @sm:		flags, key and, when @value_len > KV_CACHE_INLINE_MAX, the
- *		log position of the value's record
+ * @sm:		flags, the fill id (a filler whose lease ran out and whose
+ *		slot was taken again finds another id and changes nothing),
+ *		key and, when @value_len > KV_CACHE_INLINE_MAX, the log
+ *		position of the value's record
  * @value_len:	value size
  * @sum:	kv_cache_slot_sum() of the fill that made the slot complete
  * @lru:	time of the last hit or fill (ns); eviction takes the oldest
  * @lease:	deadline (ns) of a fill in state B or D; after it the slot may
  *		be taken back, so a filler that died cannot wedge it
- * @fill_id:	which fill holds the slot; a filler whose lease ran out and
- *		whose slot was taken again finds another id and changes
- *		nothing
  * @data:	the value, when it is short enough; else the sequence number
  *		of its record (8 bytes, little-endian), which a one-sided
  *		reader of the record checks
@@ -48,7 +47,6 @@ struct kv_cache_slot {
 	u32		sum;
 	u64		lru;
 	u64		lease;
-	u64		fill_id;
 	u8		data[KV_CACHE_INLINE_MAX];
 };
 
@@ -188,6 +186,33 @@ static inline u64 kv_cache_slot_seq(const struct kv_cache_slot *s)
 	return seq;
 }
 
+/*
+ * Host fills carry their lease in the lock word itself: the fill id is the
+ * real time of the lock in ns, rounded down to KV_CACHE_HOST_FILL_TICK
+ * bits, with a per-host sequence in those bits.  The one CAS that takes a
+ * slot thus also starts its lease; a lease written after the CAS would
+ * leave a window in which the slot looks held by the previous fill, long
+ * expired, and another host could take it from under a live filler.
+ */
+#define KV_CACHE_HOST_FILL_TICK	14
+
+static inline u64 kv_cache_host_fill_id(u64 now, u64 seq)
+{
+	return ((now >> KV_CACHE_HOST_FILL_TICK) << KV_CACHE_HOST_FILL_TICK |
+		(seq & ((1ULL << KV_CACHE_HOST_FILL_TICK) - 1))) &
+	       (~0ULL >> 1);
+}
+
+/* whether a host fill's lease ran out: it locked at its id's time */
+static inline bool kv_cache_host_fill_expired(const struct kv_slot *s,
+					      u64 now, u64 lease_ns)
+{
+	u64 locked = kv_slot_fill_id(s) >> KV_CACHE_HOST_FILL_TICK <<
+		     KV_CACHE_HOST_FILL_TICK;
+
+	return now > locked + lease_ns;
+}
+
 /* What kv_cache_peek() found in a copy of a block */
 enum kv_cache_peek_result {
 	KV_PEEK_HIT,	/* complete slot, checksum right: the value is valid */
@@ -203,13 +228,20 @@ enum kv_cache_peek_result {
  * @block_slots: slots per block
  * @key: the key
  * @key_len: its length
+ * @now: for a cache hosts fill, the real time, else 0 (leases ignored)
+ * @lease_ns: how long a host fill may hold a slot
  * @found: out: KV_PEEK_HIT: the slot within @block
+ *
+ * A host fill (B) whose lease ran out before @now counts as gone: its
+ * filler is taken for dead, and the slot may be taken back
+ * (kv_cache_pick_victim()).
  *
  * Return: see enum kv_cache_peek_result.
  */
 static inline enum kv_cache_peek_result
 kv_cache_peek(const struct kv_cache_slot *block, u32 block_slots,
-	      const u8 *key, u8 key_len, const struct kv_cache_slot **found)
+	      const u8 *key, u8 key_len, u64 now, u64 lease_ns,
+	      const struct kv_cache_slot **found)
 {
 	const struct kv_cache_slot *s;
 	enum kv_slot_state st;
@@ -221,9 +253,13 @@ kv_cache_peek(const struct kv_cache_slot *block, u32 block_slots,
 		    s->sm.key_len > NVME_KV_KEY_MAX ||
 		    !kv_slot_has_key(&s->sm, key, key_len))
 			continue;
+		if (st == KV_SLOT_B && now &&
+		    kv_cache_host_fill_expired(&s->sm, now, lease_ns))
+			continue;
 		if (st == KV_SLOT_B)
 			return KV_PEEK_BUSY;
-		if (s->sum != kv_cache_slot_sum(s->fill_id, s->sm.key,
+		if (s->sum != kv_cache_slot_sum(kv_slot_fill_id(&s->sm),
+						s->sm.key,
 						s->sm.key_len, s->value_len,
 						s->sm.value, s->data))
 			return KV_PEEK_TORN;
@@ -231,6 +267,120 @@ kv_cache_peek(const struct kv_cache_slot *block, u32 block_slots,
 		return KV_PEEK_HIT;
 	}
 	return KV_PEEK_MISS;
+}
+
+/**
+ * kv_cache_peek_confirmed() - kv_cache_peek() on the first of two copies
+ *	of a block read one after the other
+ * @first: the first copy
+ * @second: the second, read after the first was complete
+ * @block_slots: slots per block
+ * @key: the key
+ * @key_len: its length
+ * @now: as for kv_cache_peek()
+ * @lease_ns: as for kv_cache_peek()
+ * @found: out: KV_PEEK_HIT: the slot within @first
+ *
+ * A copy is not atomic: it may take a slot's lock word before a filler
+ * locked the slot again for the same key and its occupied flag after,
+ * which looks complete with the old value and its right checksum although
+ * a write invalidated it in between.  A hit counts only if the slot's
+ * lock word is the same in @second: fill ids are never reused, so the
+ * slot then held the same fill all along, and occupied, which only a
+ * write clears while the lock word stays, was set when @first took it.
+ *
+ * Return: as kv_cache_peek(), with KV_PEEK_TORN for a hit not confirmed.
+ */
+static inline enum kv_cache_peek_result
+kv_cache_peek_confirmed(const struct kv_cache_slot *first,
+			const struct kv_cache_slot *second, u32 block_slots,
+			const u8 *key, u8 key_len, u64 now, u64 lease_ns,
+			const struct kv_cache_slot **found)
+{
+	enum kv_cache_peek_result r;
+
+	r = kv_cache_peek(first, block_slots, key, key_len, now, lease_ns,
+			  found);
+	if (r == KV_PEEK_HIT && second[*found - first].sm.lock !=
+	    (*found)->sm.lock)
+		return KV_PEEK_TORN;
+	return r;
+}
+
+/**
+ * kv_cache_pick_victim() - the slot a host filler takes, in a copy of a block
+ * @block: @block_slots slots, copied without any lock
+ * @block_slots: slots per block
+ * @now: the real time
+ * @lease_ns: how long a host fill may hold a slot
+ *
+ * An empty slot (A) first, else a fill (B or D) whose lease ran out, else
+ * the least recently used complete slot.  The filler then CASes the slot's
+ * lock word from the value in the copy.
+ *
+ * Return: the slot's index, or -1 when every slot is being filled.
+ */
+static inline int kv_cache_pick_victim(const struct kv_cache_slot *block,
+				       u32 block_slots, u64 now, u64 lease_ns)
+{
+	int i, expired = -1, lru = -1;
+	enum kv_slot_state st;
+
+	for (i = 0; i < (int)block_slots; i++) {
+		st = kv_slot_state(&block[i].sm);
+		if (st == KV_SLOT_A)
+			return i;
+		if ((st == KV_SLOT_B || st == KV_SLOT_D) && expired < 0 &&
+		    kv_cache_host_fill_expired(&block[i].sm, now, lease_ns))
+			expired = i;
+		if (st == KV_SLOT_C && (lru < 0 || block[i].lru < block[lru].lru))
+			lru = i;
+	}
+	return expired >= 0 ? expired : lru;
+}
+
+/**
+ * kv_cache_collision() - after a host locked slot @mine for @key and read
+ *	the block again: what the paper's double read decides
+ * @block: the copy read after the lock
+ * @second: a second copy read after it (kv_cache_peek_confirmed())
+ * @block_slots: slots per block
+ * @mine: the locked slot
+ * @fill_id: its fill
+ * @key: the key
+ * @key_len: its length
+ * @now: the real time
+ * @lease_ns: how long a host fill may hold a slot
+ * @found: out: KV_PEEK_HIT: another slot complete with the key
+ *
+ * Return: KV_PEEK_MISS when the lock holds and no other slot has the key
+ * (fill it); KV_PEEK_HIT when another slot is complete with it (release
+ * ours, take that value); KV_PEEK_BUSY when another filler holds the key
+ * (release ours, wait); KV_PEEK_TORN when our slot is no longer ours (its
+ * lease ran out and it was taken back).
+ */
+static inline enum kv_cache_peek_result
+kv_cache_collision(const struct kv_cache_slot *block,
+		   const struct kv_cache_slot *second, u32 block_slots,
+		   int mine, u64 fill_id, const u8 *key, u8 key_len, u64 now,
+		   u64 lease_ns, const struct kv_cache_slot **found)
+{
+	const struct kv_cache_slot *m = &block[mine], *s;
+	enum kv_cache_peek_result r;
+
+	if (m->sm.lock != fill_id << 1 || !m->sm.occupied ||
+	    !kv_slot_has_key(&m->sm, key, key_len))
+		return KV_PEEK_TORN;
+	/* the slots before ours, then those after it */
+	r = kv_cache_peek_confirmed(block, second, mine, key, key_len, now,
+				    lease_ns, found);
+	if (r == KV_PEEK_MISS) {
+		s = block + mine + 1;
+		r = kv_cache_peek_confirmed(s, second + mine + 1,
+					    block_slots - mine - 1, key,
+					    key_len, now, lease_ns, found);
+	}
+	return r == KV_PEEK_TORN ? KV_PEEK_BUSY : r;
 }
 
 #endif /* NVMET_KV_CACHE_H */

@@ -670,6 +670,47 @@ static u16 nvmet_kv_read_store(struct nvmet_kv_ns *kns,
  * lookup that finds another fill of the key in progress (B), or no slot to
  * take, reads the store directly and gets what that fill gets.
  */
+/*
+ * A cache that hosts fill: its slots change under RDMA WRITE and CAS with
+ * no lock the target could take, so read them as a host does, from a
+ * copy whose checksum matches.  Leases are in the hosts' clock, the real
+ * time.  0 and the value in @data on a hit, else -ENOENT.
+ */
+static int nvmet_kv_peek_host_filled(struct nvmet_kv_ns *kns, u32 block,
+				     const struct kv_cmd *cmd, u8 *data,
+				     u32 *value_len)
+{
+	struct kv_cache *c = &kns->cache;
+	const struct kv_cache_slot *hit, *live;
+	struct kv_cache_slot copy;
+	u64 now = ktime_get_real_ns(), lock;
+
+	if (kv_cache_peek(&c->slots[(u64)block * c->block_slots],
+			  c->block_slots, cmd->key, cmd->key_len, now,
+			  c->lease_ns, &live) == KV_PEEK_HIT) {
+		/*
+		 * The lock word before and after the copy, as a host reads a
+		 * block twice (kv_cache_peek_confirmed()); the barriers keep
+		 * the copy between the two loads.
+		 */
+		lock = READ_ONCE(live->sm.lock);
+		smp_rmb();	/* the lock word before the copy */
+		memcpy(&copy, live, sizeof(copy));
+		smp_rmb();	/* the copy before the lock word again */
+		if (READ_ONCE(live->sm.lock) == lock && copy.sm.lock == lock &&
+		    kv_cache_peek(&copy, 1, cmd->key, cmd->key_len, now,
+				  c->lease_ns, &hit) == KV_PEEK_HIT &&
+		    copy.value_len <= KV_CACHE_INLINE_MAX) {
+			*value_len = copy.value_len;
+			memcpy(data, copy.data, copy.value_len);
+			c->stats.hits++;
+			return 0;
+		}
+	}
+	c->stats.misses++;
+	return -ENOENT;
+}
+
 static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 				const struct kv_cmd *cmd, u32 *value_len,
 				void **buf, u32 *n)
@@ -684,6 +725,14 @@ static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 	u64 pos = 0, id = 0;
 	u32 len;
 	int ret;
+
+	if (kns->params.cache_host_fills) {
+		/* hosts fill this cache over RDMA: only read it, as they do */
+		if (!nvmet_kv_peek_host_filled(kns, block, cmd, data,
+					       value_len))
+			goto copy;
+		return nvmet_kv_read_store(kns, cmd, value_len, buf, n);
+	}
 
 	spin_lock(lock);
 	r = kv_cache_get(c, block, cmd->key, cmd->key_len, ktime_get_ns(),
@@ -996,7 +1045,9 @@ static u16 nvmet_kv_get_log_page(struct nvmet_req *req)
 	if (kns->cache.slots) {
 		port = nvmet_kv_rdma_port();
 		log.flags = cpu_to_le16(NVME_KV_CACHE_LOG_CACHED |
-					(port ? NVME_KV_CACHE_LOG_RDMA : 0));
+					(port ? NVME_KV_CACHE_LOG_RDMA : 0) |
+					(kns->params.cache_host_fills ?
+					 NVME_KV_CACHE_LOG_HOST_FILLS : 0));
 		log.rdma_port = cpu_to_le16(port);
 		log.slot_bytes = cpu_to_le16(sizeof(struct kv_cache_slot));
 		log.cache_id =
@@ -1083,6 +1134,7 @@ static int nvmet_kv_params(const char *str, struct kv_params *params)
 	params->cache_lease_ms = clamp(READ_ONCE(cache_lease_ms), 1U,
 				       KV_PARAM_CACHE_LEASE_MS_MAX);
 	params->cache_block_nsid = 0;	/* csi_params only */
+	params->cache_host_fills = false;
 	return str ? kv_parse_params(str, params) : 0;
 }
 
@@ -1156,7 +1208,9 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 			       ns->nsid, kns->params.cache_slots, ret);
 			goto out_close;
 		}
-		ret = nvmet_kv_rdma_export(&kns->cache, &kns->rdma_export);
+		ret = nvmet_kv_rdma_export(&kns->cache,
+					   kns->params.cache_host_fills,
+					   &kns->rdma_export);
 		if (ret)
 			goto out_destroy_cache;
 	}

@@ -129,7 +129,7 @@ static int kv_param_u32(const char *s, const char *end, u32 max, u32 *val)
  * cache_slots (0..KV_PARAM_CACHE_SLOTS_MAX), cache_block_slots
  * (1..KV_PARAM_CACHE_BLOCK_SLOTS_MAX), cache_lease_ms
  * (1..KV_PARAM_CACHE_LEASE_MS_MAX), cache_block_nsid (0..FFFFFFFEh; 0:
- * none).
+ * none), cache_host_fills (0 or 1).
  * A name given twice takes its last value.
  *
  * Return: 0, or -EINVAL for an unknown name, a missing or malformed value,
@@ -203,6 +203,11 @@ int kv_parse_params(const char *str, struct kv_params *params)
 			if (kv_param_u32(eq + 1, end, 0xfffffffeU, &v))
 				return -EINVAL;
 			p.cache_block_nsid = v;
+		} else if (len == 16 &&
+			   !memcmp(name, "cache_host_fills", len)) {
+			if (kv_param_u32(eq + 1, end, 1, &v))
+				return -EINVAL;
+			p.cache_host_fills = v;
 		} else {
 			return -EINVAL;
 		}

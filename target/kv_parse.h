@@ -60,6 +60,8 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
  *				backing device read-only, named to one-sided
  *				readers for values the cache holds by location
  *				(0: none)
+ * @cache_host_fills:		hosts fill the cache over RDMA; the target's
+ *				Retrieve only reads it
  */
 struct kv_params {
 	u32	max_value_len;
@@ -71,6 +73,7 @@ struct kv_params {
 	u32	cache_block_slots;
 	u32	cache_lease_ms;
 	u32	cache_block_nsid;
+	bool	cache_host_fills;
 };
 
 int kv_parse_params(const char *str, struct kv_params *params);

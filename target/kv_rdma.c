@@ -51,6 +51,7 @@
  * struct nvmet_kv_rdma_export - a cache open to one-sided readers
  * @id:		cache id, the key of nvmet_kv_rdma_exports
  * @cache:	the cache; its slots outlive every connection
+ * @host_fills:	hosts fill it: their regions may be written and CASed
  * @conns:	connections to it (nvmet_kv_rdma_lock)
  * @nr_conns:	entries of @conns
  * @dying:	set by nvmet_kv_rdma_unexport(); no new connections
@@ -59,6 +60,7 @@
 struct nvmet_kv_rdma_export {
 	u32			id;
 	struct kv_cache		*cache;
+	bool			host_fills;
 	struct list_head	conns;
 	unsigned int		nr_conns;
 	bool			dying;
@@ -367,7 +369,11 @@ static void nvmet_kv_rdma_established(struct nvmet_kv_rdma_conn *conn)
 	reg.wr.next = &send;
 	reg.mr = conn->mr;
 	reg.key = conn->mr->rkey;
+	/* a host that only reads gets only reads */
 	reg.access = IB_ACCESS_REMOTE_READ;
+	if (conn->exp->host_fills)
+		reg.access |= IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE |
+			      IB_ACCESS_REMOTE_ATOMIC;
 
 	sge.addr = conn->msg_dma;
 	sge.length = sizeof(*conn->msg);
@@ -492,12 +498,13 @@ u16 nvmet_kv_rdma_port(void)
 /**
  * nvmet_kv_rdma_export() - open a cache to one-sided readers
  * @cache: the cache; it must stay until nvmet_kv_rdma_unexport() returns
+ * @host_fills: hosts also fill it (RDMA WRITE and CAS on its slots)
  * @exp: out: the export
  *
  * Context: process context; may sleep.
  * Return: 0, or -ENOMEM or -EBUSY when no cache id is free.
  */
-int nvmet_kv_rdma_export(struct kv_cache *cache,
+int nvmet_kv_rdma_export(struct kv_cache *cache, bool host_fills,
 			 struct nvmet_kv_rdma_export **exp)
 {
 	struct nvmet_kv_rdma_export *e;
@@ -507,6 +514,7 @@ int nvmet_kv_rdma_export(struct kv_cache *cache,
 	if (!e)
 		return -ENOMEM;
 	e->cache = cache;
+	e->host_fills = host_fills;
 	INIT_LIST_HEAD(&e->conns);
 	init_waitqueue_head(&e->wait);
 	mutex_lock(&nvmet_kv_rdma_lock);

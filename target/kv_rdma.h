@@ -10,7 +10,7 @@
 
 struct nvmet_kv_rdma_export;
 
-int nvmet_kv_rdma_export(struct kv_cache *cache,
+int nvmet_kv_rdma_export(struct kv_cache *cache, bool host_fills,
 			 struct nvmet_kv_rdma_export **exp);
 void nvmet_kv_rdma_unexport(struct nvmet_kv_rdma_export *exp);
 u32 nvmet_kv_rdma_cache_id(const struct nvmet_kv_rdma_export *exp);

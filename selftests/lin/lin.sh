@@ -15,10 +15,31 @@ lin_progress() {
 # SIGKILL in the middle of their run.  lincheck must find every history
 # linearizable, over at least 10000 operations.
 LIN_OPS=2600
+# With LIN_HOST_FILLS=1 namespace 1 is set up with cache_host_fills=1:
+# the rdma clients fill the cache themselves over RDMA, and the fills left
+# locked are those of nvme-kv's fault injection (a host that died
+# mid-fill), which the lease frees.
+lin_abandon() {
+	if [ "${LIN_HOST_FILLS:-0}" = 1 ]; then
+		echo "$1" > /sys/module/nvme_kv/parameters/onesided_abandon_fills
+	else
+		echo "$1" > "/sys/kernel/debug/nvmet_kv/1@$NQN.abandon_fills"
+	fi
+}
+lin_abandoned() {
+	if [ "${LIN_HOST_FILLS:-0}" = 1 ]; then
+		cat "/sys/class/nvme-kv/$od/stats/onesided_fills_abandoned"
+	else
+		sed -n 's/^cache_fills_abandoned //p' "/sys/kernel/debug/nvmet_kv/1@$NQN"
+	fi
+}
 linearizable() {
+	# keys of their own: lincheck starts every key absent
+	LIN_RUN=$((${LIN_RUN:-0} + 1))
 	trs="loop tcp"
 	[ -d /sys/class/infiniband/kvrxe0 ] && trs="loop tcp rdma"
 	devs=""
+	od=""
 	for tr in $trs; do
 		port_up $tr && connect $tr > /dev/null || return 1
 		c=$(ctrl_of $tr) || return 1
@@ -33,14 +54,14 @@ linearizable() {
 		wait_for 10 onesided_ready "$od" || return 1
 		h0=$(cat "/sys/class/nvme-kv/$od/stats/onesided_hits") ;;
 	esac
-	echo 40 > "/sys/kernel/debug/nvmet_kv/1@$NQN.abandon_fills"
-	a0=$(sed -n 's/^cache_fills_abandoned //p' "/sys/kernel/debug/nvmet_kv/1@$NQN")
+	lin_abandon 40
+	a0=$(lin_abandoned)
 	rm -rf /tmp/lin && mkdir /tmp/lin
 	pids=""
 	ntr=$(echo $trs | wc -w)
 	for i in 1 2 3 4 5 6; do
 		d=$(echo $devs | cut -d' ' -f$(((i - 1) % ntr + 1)))
-		lin_client "/dev/$d" $i $LIN_OPS 8 "lin$$-" /tmp/lin/h$i \
+		lin_client "/dev/$d" $i $LIN_OPS 8 "lin$$-$LIN_RUN-" /tmp/lin/h$i \
 			2> /tmp/lin/err$i &
 		pids="$pids $!"
 		[ $i = 5 ] && victim5=$!
@@ -59,7 +80,9 @@ linearizable() {
 	# the killed clients are not waited for, but a torn value they saw
 	# before their end still fails the run
 	! grep -q "torn value" /tmp/lin/err* || bad=1
-	a1=$(sed -n 's/^cache_fills_abandoned //p' "/sys/kernel/debug/nvmet_kv/1@$NQN")
+	a1=$(lin_abandoned)
+	f1=0
+	[ -n "$od" ] && f1=$(cat "/sys/class/nvme-kv/$od/stats/onesided_fills")
 	onesided=0
 	case "$trs" in
 	*rdma*)	h1=$(cat "/sys/class/nvme-kv/$od/stats/onesided_hits")
@@ -80,8 +103,9 @@ linearizable() {
 	for i in 5 6; do
 		tail -n 1 /tmp/lin/h$i | grep -q '^I ' && killed=$((killed + 1))
 	done
-	echo "LIN ops=$ops violations=$(sed -n 's/.* violations \([0-9]*\) .*/\1/p' /tmp/lin/result) abandoned_fills=$((a1 - a0)) killed_clients=$killed onesided_hits=$onesided"
+	echo "LIN ops=$ops violations=$(sed -n 's/.* violations \([0-9]*\) .*/\1/p' /tmp/lin/result) abandoned_fills=$((a1 - a0)) killed_clients=$killed onesided_hits=$onesided host_fills=$f1"
 	[ $bad = 0 ] && [ $st = 0 ] && [ "$ops" -ge 10000 ] &&
 		[ $((a1 - a0)) -ge 1 ] && [ $killed -ge 1 ] &&
-		case "$trs" in *rdma*) [ $onesided -ge 1 ] ;; esac
+		case "$trs" in *rdma*) [ $onesided -ge 1 ] ;; esac &&
+		{ [ "${LIN_HOST_FILLS:-0}" = 0 ] || [ "$f1" -ge 1 ]; }
 }

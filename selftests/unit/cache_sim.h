@@ -118,7 +118,7 @@ static int sim_check(struct sim *s)
 		sim_key(k, key, &len);
 		b = kv_cache_block(&s->c, key, len);
 		switch (kv_cache_peek(&s->c.slots[(u64)b * s->c.block_slots],
-				      s->c.block_slots, key, len, &hit)) {
+				      s->c.block_slots, key, len, 0, 0, &hit)) {
 		case KV_PEEK_TORN:
 			return sim_fail(s, "a complete slot whose sum does not match", k);
 		case KV_PEEK_HIT:

@@ -124,7 +124,7 @@ static void test_eviction_and_leases(void)
 	     c.stats.leases_expired == 4;
 	ok = ok && late == first &&
 	     !kv_cache_fill(&c, first, new_id, 1, 9, 0, "z", 401) &&
-	     kv_slot_state(&late->sm) == KV_SLOT_B && late->fill_id == late_id;
+	     kv_slot_state(&late->sm) == KV_SLOT_B && kv_slot_fill_id(&late->sm) == late_id;
 	tap_ok(ok, "cache: fills past their lease give their slots up, and a late fill of a slot taken again changes nothing");
 	kv_cache_destroy(&c);
 }
@@ -164,7 +164,7 @@ static enum kv_cache_peek_result peek(const struct kv_cache_slot *block,
 				      u32 n, const char *key,
 				      const struct kv_cache_slot **found)
 {
-	return kv_cache_peek(block, n, (const u8 *)key, (u8)strlen(key),
+	return kv_cache_peek(block, n, (const u8 *)key, (u8)strlen(key), 0, 0,
 			     found);
 }
 
@@ -200,7 +200,7 @@ static void test_peek(void)
 	memcpy(copy[0].data, before.data, sizeof(before.data));
 	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN;
 	memcpy(copy, c.slots, sizeof(copy));
-	copy[0].fill_id = before.fill_id;
+	copy[0].sm.lock = before.sm.lock;
 	ok = ok && peek(copy, 4, "k", &f) == KV_PEEK_TORN;
 	memcpy(copy, c.slots, sizeof(copy));
 	copy[0].sum = before.sum;
@@ -228,6 +228,152 @@ static void test_peek(void)
 	kv_cache_destroy(&c);
 }
 
+/* A host's fill over RDMA, step by step on the slots (Documentation/cache.md) */
+struct host_fill {
+	int	slot;
+	u64	ticket;
+};
+
+/* pick a victim and CAS its lock word, then write key and occupied */
+static int host_lock(struct kv_cache_slot *blk, u32 n, const char *key,
+		     u64 ticket, u64 now, struct host_fill *f)
+{
+	u64 expected;
+	int v = kv_cache_pick_victim(blk, n, now, 100);
+
+	if (v < 0)
+		return -1;
+	expected = blk[v].sm.lock;
+	if (blk[v].sm.lock != expected)	/* the CAS */
+		return -1;
+	/* host fill ids carry the lock time; the tests' times are below a tick */
+	ticket = kv_cache_host_fill_id(now, ticket);
+	blk[v].sm.lock = ticket << 1;
+	kv_slot_lock_key(&blk[v].sm, (const u8 *)key, (u8)strlen(key));
+	blk[v].lease = now + 100;
+	f->slot = v;
+	f->ticket = ticket;
+	return 0;
+}
+
+/* write the value, then CAS complete; false if the slot was taken back */
+static int host_complete(struct kv_cache_slot *blk, const struct host_fill *f,
+			 const char *value, u64 now)
+{
+	struct kv_cache_slot *m = &blk[f->slot];
+	u32 len = (u32)strlen(value);
+
+	m->value_len = len;
+	memcpy(m->data, value, len);
+	m->sm.value = 0;
+	m->sum = kv_cache_slot_sum(f->ticket, m->sm.key, m->sm.key_len, len, 0,
+				   m->data);
+	m->lru = now;
+	if (m->sm.lock != f->ticket << 1)
+		return 0;
+	m->sm.lock |= KV_SLOT_LOCK_COMPLETE;
+	return 1;
+}
+
+static void test_host_fills(void)
+{
+	const struct kv_cache_slot *f = NULL;
+	struct host_fill a, b, dead;
+	struct kv_cache_slot *blk;
+	struct kv_cache c;
+	int ok, i;
+
+	kv_cache_init(&c, 3, 3, 100);
+	blk = c.slots;
+	ok = host_lock(blk, 3, "k", 1001, 10, &a) == 0 && a.slot == 0 &&
+	     kv_slot_state(&blk[0].sm) == KV_SLOT_B &&
+	     kv_cache_collision(blk, blk, 3, a.slot, a.ticket, (const u8 *)"k", 1,
+				11, 100, &f) == KV_PEEK_MISS &&
+	     host_complete(blk, &a, "v1", 12) &&
+	     kv_cache_peek(blk, 3, (const u8 *)"k", 1, 13, 100, &f) == KV_PEEK_HIT &&
+	     f == &blk[0] && !memcmp(f->data, "v1", 2);
+	tap_ok(ok, "host fills: a free slot is locked by CAS, passes the double read, and its value becomes a hit");
+
+	/* two hosts miss on "j" at once and lock different slots */
+	ok = host_lock(blk, 3, "j", 1002, 20, &a) == 0 &&
+	     host_lock(blk, 3, "j", 1003, 20, &b) == 0 && a.slot != b.slot &&
+	     kv_cache_collision(blk, blk, 3, b.slot, b.ticket, (const u8 *)"j", 1,
+				21, 100, &f) == KV_PEEK_BUSY &&
+	     host_complete(blk, &a, "j1", 22) &&
+	     kv_cache_collision(blk, blk, 3, b.slot, b.ticket, (const u8 *)"j", 1,
+				23, 100, &f) == KV_PEEK_HIT && f == &blk[a.slot];
+	/* the second one releases its slot: occupied off, complete on */
+	blk[b.slot].sm.occupied = 0;
+	blk[b.slot].sm.lock |= KV_SLOT_LOCK_COMPLETE;
+	ok = ok && kv_slot_state(&blk[b.slot].sm) == KV_SLOT_A;
+	tap_ok(ok, "host fills: of two hosts that locked the same key, the double read makes the second wait, then take the first one's value and release its slot");
+
+	/* a write of "j" during a fill: the slot becomes D, the value never shows */
+	kv_cache_invalidate(&c, 0, (const u8 *)"j", 1);
+	ok = host_lock(blk, 3, "j", 1004, 30, &a) == 0;
+	kv_cache_invalidate(&c, 0, (const u8 *)"j", 1);
+	ok = ok && kv_slot_state(&blk[a.slot].sm) == KV_SLOT_D &&
+	     host_complete(blk, &a, "old", 31) &&
+	     kv_slot_state(&blk[a.slot].sm) == KV_SLOT_A &&
+	     kv_cache_peek(blk, 3, (const u8 *)"j", 1, 32, 100, &f) == KV_PEEK_MISS;
+	tap_ok(ok, "host fills: a write during a host's fill turns its slot D, and the late value never becomes visible");
+
+	/* a filler dies: readers wait until its lease runs out, then take the slot */
+	for (i = 0; i < 3; i++)
+		kv_slot_init(&blk[i].sm);
+	ok = host_lock(blk, 3, "d", 1005, 40, &dead) == 0 &&
+	     kv_cache_peek(blk, 3, (const u8 *)"d", 1, 100, 100, &f) == KV_PEEK_BUSY &&
+	     kv_cache_peek(blk, 3, (const u8 *)"d", 1, 141, 100, &f) == KV_PEEK_MISS;
+	/* fill the other two slots, so the expired one is the victim */
+	ok = ok && host_lock(blk, 3, "x", 1006, 141, &a) == 0 &&
+	     host_complete(blk, &a, "x", 141) &&
+	     host_lock(blk, 3, "y", 1007, 141, &a) == 0 &&
+	     host_complete(blk, &a, "y", 141) &&
+	     host_lock(blk, 3, "d", 1008, 150, &b) == 0 && b.slot == dead.slot &&
+	     kv_cache_collision(blk, blk, 3, dead.slot, dead.ticket,
+				(const u8 *)"d", 1, 151, 100, &f) == KV_PEEK_TORN &&
+	     !host_complete(blk, &dead, "stale", 152) &&
+	     host_complete(blk, &b, "new", 153) &&
+	     kv_cache_peek(blk, 3, (const u8 *)"d", 1, 154, 100, &f) == KV_PEEK_HIT &&
+	     !memcmp(f->data, "new", 3);
+	tap_ok(ok, "host fills: a filler that died holds its slot until its lease runs out; then a new filler takes it and the dead one's CAS fails");
+
+	/*
+	 * A copy that took the lock word of a complete slot, then the occupied
+	 * flag after a write invalidated it and a new fill of the same key
+	 * locked it again, looks complete with the old value and the right
+	 * sum; the second copy's lock word gives it away.
+	 */
+	{
+		struct kv_cache_slot first[3], second[3];
+
+		for (i = 0; i < 3; i++)
+			kv_slot_init(&blk[i].sm);
+		ok = host_lock(blk, 3, "s", 1009, 200, &a) == 0 &&
+		     host_complete(blk, &a, "old", 201);
+		memcpy(first, blk, sizeof(first));	/* lock word taken */
+		kv_cache_invalidate(&c, 0, (const u8 *)"s", 1);
+		ok = ok && host_lock(blk, 3, "s", 1010, 202, &b) == 0 &&
+		     b.slot == a.slot;
+		first[a.slot].sm.occupied = blk[a.slot].sm.occupied;
+		memcpy(second, blk, sizeof(second));
+		ok = ok && kv_cache_peek(first, 3, (const u8 *)"s", 1, 203, 100,
+					 &f) == KV_PEEK_HIT &&
+		     kv_cache_peek_confirmed(first, second, 3, (const u8 *)"s",
+					     1, 203, 100, &f) == KV_PEEK_TORN;
+		memcpy(first, blk, sizeof(first));
+		ok = ok && host_complete(blk, &b, "new", 204);
+		memcpy(first, blk, sizeof(first));
+		memcpy(second, blk, sizeof(second));
+		ok = ok && kv_cache_peek_confirmed(first, second, 3,
+						   (const u8 *)"s", 1, 205,
+						   100, &f) == KV_PEEK_HIT &&
+		     !memcmp(f->data, "new", 3);
+	}
+	tap_ok(ok, "host fills: a copy mixing an invalidated slot's lock word with a new fill's occupied flag looks like a stale hit; the second copy catches it");
+	kv_cache_destroy(&c);
+}
+
 int main(void)
 {
 	test_geometry();
@@ -235,5 +381,6 @@ int main(void)
 	test_eviction_and_leases();
 	test_random();
 	test_peek();
+	test_host_fills();
 	return tap_done();
 }

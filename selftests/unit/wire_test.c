@@ -183,7 +183,7 @@ static void test_lib(void)
 
 static void test_params(void)
 {
-	const struct kv_params def = { 1048576, true, 0, 1 << 20, 5000, 0, 8, 100, 0 };
+	const struct kv_params def = { 1048576, true, 0, 1 << 20, 5000, 0, 8, 100, 0, false };
 	static const char *const bad[] = {
 		"max_value_len", "max_value_len=", "max_value_len=0",
 		"max_value_len=33554433", "max_value_len=4k",
@@ -195,6 +195,7 @@ static void test_params(void)
 		"reassembly_cap=1k", "cache_slots=16777217", "cache_block_slots=0",
 		"cache_block_slots=65", "cache_lease_ms=0", "cache_lease_ms=60001",
 		"cache_block_nsid=4294967295", "cache_block_nsid=x",
+		"cache_host_fills=2",
 		"cache_slots=7", "cache_slots=1 cache_block_slots=2",
 	};
 	struct kv_params p = def;
@@ -214,8 +215,8 @@ static void test_params(void)
 	       p.max_value_len == 1048576,
 	       "params: reassembly_cap and reassembly_timeout_ms at their lower limits");
 	p = def;
-	tap_ok(kv_parse_params("cache_slots=64,cache_block_slots=64 cache_lease_ms=60000 cache_block_nsid=2", &p) == 0 &&
-	       p.cache_block_nsid == 2 &&
+	tap_ok(kv_parse_params("cache_slots=64,cache_block_slots=64 cache_lease_ms=60000 cache_block_nsid=2 cache_host_fills=1", &p) == 0 &&
+	       p.cache_block_nsid == 2 && p.cache_host_fills &&
 	       p.cache_slots == 64 && p.cache_block_slots == 64 &&
 	       p.cache_lease_ms == 60000 &&
 	       kv_parse_params("cache_slots=0 cache_block_slots=1 cache_lease_ms=1", &p) == 0 &&

@@ -160,6 +160,7 @@ enum nvme_kv_status {
 #define NVME_KV_CACHE_VERSION		1
 #define NVME_KV_CACHE_LOG_CACHED	_BITUL(0) /* the namespace has a cache */
 #define NVME_KV_CACHE_LOG_RDMA		_BITUL(1) /* ...served over RDMA */
+#define NVME_KV_CACHE_LOG_HOST_FILLS	_BITUL(2) /* ...filled by hosts */
 
 /**
  * struct nvme_kv_cache_log - log page C0h (64 bytes)
