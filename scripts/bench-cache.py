@@ -36,11 +36,14 @@ result = {
 rows = []
 for w in ("c", "b"):
     y, t = ycsb[("onesided", w)], target[("onesided", w)]
+    yh, th = ycsb[("hostfill", w)], target[("hostfill", w)]
     entry = {
         # GETs served by an RDMA READ of the cache alone, of all GETs
         "onesided_fraction": round(t["onesided_hits"] / y["reads"], 4) if y["reads"] else 0.0,
+        # the same when the host also fills the cache (cache_host_fills=1)
+        "onesided_fraction_hostfill": round(th["onesided_hits"] / yh["reads"], 4) if yh["reads"] else 0.0,
     }
-    for mode in ("onesided", "cache", "nocache"):
+    for mode in ("onesided", "hostfill", "cache", "nocache"):
         y, t = ycsb[(mode, w)], target[(mode, w)]
         # the target's Retrieve handler time over every GET, one-sided
         # ones included (they cost the target's CPU nothing)
@@ -63,9 +66,11 @@ l = result["linearizability"]
 print("linearizability: %d ops, %s violations, %d fills abandoned, %d clients killed"
       % (l["ops"], l["violations"], l["killed_fillers"], l["killed_clients"]))
 for w in "cb":
-    print("YCSB %s: one-sided fraction %.3f; target ns per GET %.1f one-sided, %.1f cache by Retrieve, %.1f no cache"
+    print("YCSB %s: one-sided fraction %.3f (host fills %.3f); target ns per GET %.1f one-sided, %.1f host fills, %.1f cache by Retrieve, %.1f no cache"
           % (w.upper(), result["ycsb_" + w]["onesided_fraction"],
+             result["ycsb_" + w]["onesided_fraction_hostfill"],
              result["ycsb_" + w]["target_cpu_ns_per_get_onesided"],
+             result["ycsb_" + w]["target_cpu_ns_per_get_hostfill"],
              result["ycsb_" + w]["target_cpu_ns_per_get_cache"],
              result["ycsb_" + w]["target_cpu_ns_per_get_nocache"]))
 
@@ -76,13 +81,13 @@ import matplotlib.pyplot as plt
 fig, ax = plt.subplots(1, 2, figsize=(10, 4))
 labels = ["YCSB C", "YCSB B"]
 x = range(2)
-for i, mode in enumerate(("onesided", "cache", "nocache")):
-    ax[0].bar([v + i * 0.27 for v in x], [result["ycsb_" + w]["ops_per_s_" + mode] for w in "cb"],
-              0.27, label=mode)
-    ax[1].bar([v + i * 0.27 for v in x],
-              [result["ycsb_" + w]["target_cpu_ns_per_get_" + mode] for w in "cb"], 0.27, label=mode)
+for i, mode in enumerate(("onesided", "hostfill", "cache", "nocache")):
+    ax[0].bar([v + i * 0.2 for v in x], [result["ycsb_" + w]["ops_per_s_" + mode] for w in "cb"],
+              0.2, label=mode)
+    ax[1].bar([v + i * 0.2 for v in x],
+              [result["ycsb_" + w]["target_cpu_ns_per_get_" + mode] for w in "cb"], 0.2, label=mode)
 for a, title in zip(ax, ("throughput (ops/s)", "target time per GET (ns)")):
-    a.set_xticks([v + 0.27 for v in x])
+    a.set_xticks([v + 0.3 for v in x])
     a.set_xticklabels(labels)
     a.set_title(title)
     a.legend()

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make bench-cache, in the guest: YCSB C and B (Zipf 0.99, 16-byte keys,
-# 64-byte values) on a KV namespace over nvme-rdma on soft-RoCE, in three
+# 64-byte values) on a KV namespace over nvme-rdma on soft-RoCE, in four
 # modes: the DRAM cache holding the working set read one-sided by the host
-# (onesided), the same cache behind Retrieve commands (cache), and no cache
-# (nocache); the target's time per GET from nvmet-kv's retrieve_ns
+# (onesided), the same with the host filling it (hostfill, csi_params
+# cache_host_fills=1), the cache behind Retrieve commands (cache), and no
+# cache (nocache); the target's time per GET from nvmet-kv's retrieve_ns
 # counter, the GETs served one-sided from nvme-kv's counters, and the CPU
 # busy time of the whole guest from /proc/stat; then the linearizability
 # run.
@@ -54,11 +55,12 @@ nvmekv-ycsb "$kv" load -r "$records" -t "$threads" -o json ||
 	{ echo "ERROR load"; exit 1; }
 unbind
 
-for mode in onesided cache nocache; do
+for mode in onesided hostfill cache nocache; do
 	p=$CACHE
 	[ $mode = nocache ] && p="cache_slots=0"
-	reads=Y
-	[ $mode = onesided ] || reads=N
+	[ $mode = hostfill ] && p="$CACHE cache_host_fills=1"
+	reads=N
+	[ $mode = onesided ] || [ $mode = hostfill ] && reads=Y
 	echo $reads > /sys/module/nvme_kv/parameters/onesided_reads
 	ns_params 1 "$p" && bind || { echo "ERROR $mode set-up"; exit 1; }
 	# one pass to warm the cache (and the page cache) up
