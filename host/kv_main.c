@@ -1502,6 +1502,7 @@ NVME_KV_ONESIDED_ATTR(onesided_torn, NVME_KV_ONESIDED_TORN);
 NVME_KV_ONESIDED_ATTR(onesided_records, NVME_KV_ONESIDED_RECORDS);
 NVME_KV_ONESIDED_ATTR(onesided_fills, NVME_KV_ONESIDED_FILLS);
 NVME_KV_ONESIDED_ATTR(onesided_fills_abandoned, NVME_KV_ONESIDED_ABANDONED);
+NVME_KV_ONESIDED_ATTR(onesided_device_fills, NVME_KV_ONESIDED_DEVICE_FILLS);
 
 /*
  * commands completed by opcode, those that failed, value bytes moved; Stores
@@ -1536,6 +1537,7 @@ static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_onesided_records.attr.attr,
 	&nvme_kv_stat_onesided_fills.attr.attr,
 	&nvme_kv_stat_onesided_fills_abandoned.attr.attr,
+	&nvme_kv_stat_onesided_device_fills.attr.attr,
 	NULL,
 };
 
@@ -1663,7 +1665,7 @@ static int nvme_kv_bind(struct file *ctrl_file, struct nvme_ctrl *ctrl,
 	list_add_tail(&kvns->entry, &nvme_kv_namespaces);
 	dev_info(ctrl->device, "nsid %u: KV namespace bound as %s\n", nsid,
 		 dev_name(&kvns->cdev_device));
-	kvns->onesided = nvme_kv_onesided_start(ctrl, nsid);
+	kvns->onesided = nvme_kv_onesided_start(ctrl, ns, nsid);
 	return 0;
 
 out_put_device:

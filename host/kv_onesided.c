@@ -107,6 +107,7 @@ struct nvme_kv_onesided_read {
 /**
  * struct nvme_kv_onesided - a session with one namespace's cache
  * @ctrl:	the controller the namespace is reached through
+ * @kv_ns:	the KV namespace (its queue carries Locate)
  * @nsid:	the namespace
  * @setup_work:	connects in the background
  * @state:	NVME_KV_ONESIDED_*
@@ -139,6 +140,7 @@ struct nvme_kv_onesided_read {
  */
 struct nvme_kv_onesided {
 	struct nvme_ctrl		*ctrl;
+	struct nvme_ns			*kv_ns;
 	u32				nsid;
 	struct work_struct		setup_work;
 	int				state;
@@ -530,7 +532,8 @@ static void nvme_kv_onesided_setup_work(struct work_struct *work)
 /**
  * nvme_kv_onesided_start() - start reading a namespace's cache one-sided
  * @ctrl: the controller
- * @nsid: the namespace
+ * @ns: the KV namespace; the caller holds it until nvme_kv_onesided_stop()
+ * @nsid: its NSID
  *
  * Does nothing unless @ctrl is an nvme-rdma controller.  The session is
  * set up in the background; until it is ready every GET uses Retrieve.
@@ -539,7 +542,7 @@ static void nvme_kv_onesided_setup_work(struct work_struct *work)
  * Return: the session, or NULL.
  */
 struct nvme_kv_onesided *nvme_kv_onesided_start(struct nvme_ctrl *ctrl,
-						u32 nsid)
+						struct nvme_ns *ns, u32 nsid)
 {
 	struct nvme_kv_onesided *os;
 
@@ -550,6 +553,7 @@ struct nvme_kv_onesided *nvme_kv_onesided_start(struct nvme_ctrl *ctrl,
 	if (!os)
 		return NULL;
 	os->ctrl = ctrl;
+	os->kv_ns = ns;
 	os->nsid = nsid;
 	os->state = NVME_KV_ONESIDED_CONNECTING;
 	init_completion(&os->cm_done);
@@ -790,14 +794,36 @@ static int nvme_kv_onesided_copy(void __user *ubuf, u32 buf_len,
 	return 0;
 }
 
+/* A synchronous command on @ns's queue with a kernel buffer: 0 or -EIO */
+static int nvme_kv_onesided_sync(struct nvme_ns *ns, struct nvme_command *c,
+				 void *buf, u32 len, u16 *status)
+{
+	struct request *rq;
+	int ret;
+
+	rq = blk_mq_alloc_request(ns->queue, nvme_req_op(c), 0);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	nvme_init_request(rq, c);
+	ret = blk_rq_map_kern(ns->queue, rq, buf, len, GFP_KERNEL);
+	if (!ret) {
+		blk_execute_rq(rq, false);
+		*status = nvme_req(rq)->status;
+		ret = *status ? -EIO : 0;
+	}
+	blk_mq_free_request(rq);
+	return ret;
+}
+
 /*
- * A value the cache holds by location: read its record with a plain NVMe
- * Read from the block namespace and check that it is the record the slot
- * names.  0, -EAGAIN (the caller sends Retrieve) or -EFAULT.
+ * Read the record of a value the cache holds by location, or that Locate
+ * named, with a plain NVMe Read from the block namespace, and check that
+ * it is exactly that record.  0 and the kvmalloc()ed buffer in *@bufp with
+ * the value at *@valp, or -EAGAIN (the caller sends Retrieve).
  */
-static int nvme_kv_onesided_record(struct nvme_kv_onesided *os, const u8 *key,
-				   u8 key_len, u64 pos, u64 seq, u32 len,
-				   void __user *ubuf, u32 buf_len)
+static int nvme_kv_onesided_read_record(struct nvme_kv_onesided *os,
+					const u8 *key, u8 key_len, u64 pos,
+					u64 seq, u32 len, u8 **bufp, u8 **valp)
 {
 	struct nvme_ns *ns = os->block_ns;
 	unsigned int shift = ns->head->lba_shift;
@@ -805,9 +831,8 @@ static int nvme_kv_onesided_record(struct nvme_kv_onesided *os, const u8 *key,
 	u64 start = round_down(phys, 1ULL << shift);
 	u64 end = round_up(phys + KV_REC_HDR + len, 1ULL << shift);
 	struct nvme_command c = { };
-	struct request *rq;
+	u16 status;
 	u8 *buf;
-	int ret;
 
 	if (end - start > NVME_KV_ONESIDED_RECORD_MAX)
 		return -EAGAIN;
@@ -818,29 +843,178 @@ static int nvme_kv_onesided_record(struct nvme_kv_onesided *os, const u8 *key,
 	c.rw.nsid = cpu_to_le32(ns->head->ns_id);
 	c.rw.slba = cpu_to_le64(start >> shift);
 	c.rw.length = cpu_to_le16(((end - start) >> shift) - 1);
-	rq = blk_mq_alloc_request(ns->queue, nvme_req_op(&c), 0);
-	if (IS_ERR(rq)) {
-		ret = -EAGAIN;
-		goto out_free;
-	}
-	nvme_init_request(rq, &c);
-	ret = blk_rq_map_kern(ns->queue, rq, buf, end - start, GFP_KERNEL);
-	if (!ret) {
-		blk_execute_rq(rq, false);
-		ret = nvme_req(rq)->status ? -EIO : 0;
-	}
-	blk_mq_free_request(rq);
-	if (ret || !kv_rec_check_put(buf + (phys - start), key, key_len, seq,
-				     len)) {
-		/* moved by the cleaner or overwritten since the READ */
+	if (nvme_kv_onesided_sync(ns, &c, buf, end - start, &status) ||
+	    !kv_rec_check_put(buf + (phys - start), key, key_len, seq, len)) {
+		/* moved by the cleaner or overwritten since */
 		atomic64_inc(&os->stats[NVME_KV_ONESIDED_TORN]);
-		ret = -EAGAIN;
-		goto out_free;
+		kvfree(buf);
+		return -EAGAIN;
 	}
 	atomic64_inc(&os->stats[NVME_KV_ONESIDED_RECORDS]);
-	ret = nvme_kv_onesided_copy(ubuf, buf_len,
-				    buf + (phys - start) + KV_REC_HDR, len);
-out_free:
+	*bufp = buf;
+	*valp = buf + (phys - start) + KV_REC_HDR;
+	return 0;
+}
+
+/* A hit by location: the record's value to the caller's buffer */
+static int nvme_kv_onesided_record(struct nvme_kv_onesided *os, const u8 *key,
+				   u8 key_len, u64 pos, u64 seq, u32 len,
+				   void __user *ubuf, u32 buf_len)
+{
+	u8 *buf, *val;
+	int ret;
+
+	ret = nvme_kv_onesided_read_record(os, key, key_len, pos, seq, len,
+					   &buf, &val);
+	if (ret)
+		return ret;
+	ret = nvme_kv_onesided_copy(ubuf, buf_len, val, len);
+	kvfree(buf);
+	return ret;
+}
+
+static void nvme_kv_onesided_put(struct nvme_kv_onesided *os,
+				 struct nvme_kv_onesided_read *r)
+{
+	spin_lock_bh(&os->lock);
+	list_add(&r->entry, &os->free);
+	spin_unlock_bh(&os->lock);
+}
+
+static void nvme_kv_onesided_broken(struct nvme_kv_onesided *os,
+				    struct nvme_kv_onesided_read *r, int ret)
+{
+	/* @r may still be written: the drain frees it */
+	WRITE_ONCE(os->state, NVME_KV_ONESIDED_BROKEN);
+	dev_warn_ratelimited(os->ctrl->device,
+			     "nsid %u: one-sided operation failed (%d, %s); using Retrieve\n",
+			     os->nsid, ret, ib_wc_status_msg(r->status));
+}
+
+static int onesided_abandon_fills;
+module_param(onesided_abandon_fills, int, 0644);
+MODULE_PARM_DESC(onesided_abandon_fills,
+		 "fault injection: leave the next N host fills locked, as a host that died mid-fill would (default 0)");
+
+static bool nvme_kv_onesided_abandon(void)
+{
+	int n = READ_ONCE(onesided_abandon_fills), old;
+
+	while (n > 0) {
+		old = cmpxchg(&onesided_abandon_fills, n, n - 1);
+		if (old == n)
+			return true;
+		n = old;
+	}
+	return false;
+}
+
+/* Locate (82h) of r->key: 0 and where its record is, or -EAGAIN */
+static int nvme_kv_onesided_locate(struct nvme_kv_onesided *os,
+				   struct nvme_kv_onesided_read *r, u64 *pos,
+				   u64 *seq, u32 *len)
+{
+	struct nvme_command c = { };
+	struct nvme_kv_locate *loc;
+	u8 *sqe = (u8 *)&c;
+	u16 status;
+	int ret;
+
+	loc = kzalloc(sizeof(*loc), GFP_KERNEL);
+	if (!loc)
+		return -EAGAIN;
+	sqe[NVME_KV_SQE_OPCODE] = NVME_KV_CMD_LOCATE;
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_NSID, os->nsid);
+	nvme_kv_sqe_set_key(sqe, r->key, r->key_len);
+	sqe[NVME_KV_SQE_KEY_LEN] = r->key_len;
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_SIZE, sizeof(*loc));
+	ret = nvme_kv_onesided_sync(os->kv_ns, &c, loc, sizeof(*loc), &status);
+	if (!ret) {
+		*pos = le64_to_cpu(loc->pos);
+		*seq = le64_to_cpu(loc->seq);
+		*len = le32_to_cpu(loc->value_len);
+	}
+	kfree(loc);
+	return ret ? -EAGAIN : 0;
+}
+
+/*
+ * The rest of a host fill when the target names a block namespace: Locate
+ * the key's record, read it from the block namespace, put the value (or,
+ * for a long one, its location and sequence) into the locked slot and
+ * make it complete, and hand the value to the caller.  0, -EFAULT, or
+ * -EAGAIN with the slot given up (the caller sends Retrieve).  @r goes
+ * back to the free list either way, or is left to the drain.
+ */
+static int nvme_kv_onesided_fill_device(struct nvme_kv_onesided *os,
+					struct nvme_kv_onesided_read *r,
+					void __user *ubuf, u32 buf_len,
+					u32 *value_len)
+{
+	struct kv_cache_slot *img = nvme_kv_onesided_image(os, r);
+	u64 pos, seq, now, orig;
+	struct ib_atomic_wr cas;
+	struct ib_rdma_wr write;
+	struct ib_sge sge[2];
+	u8 *buf = NULL, *val;
+	u32 len, off;
+	int ret, i;
+
+	if (nvme_kv_onesided_abandon()) {
+		/* the slot stays locked, as by a host that died here */
+		atomic64_inc(&os->stats[NVME_KV_ONESIDED_ABANDONED]);
+		nvme_kv_onesided_put(os, r);
+		return -EAGAIN;
+	}
+	ret = nvme_kv_onesided_locate(os, r, &pos, &seq, &len);
+	if (!ret)
+		ret = nvme_kv_onesided_read_record(os, r->key, r->key_len, pos,
+						   seq, len, &buf, &val);
+	now = ktime_get_real_ns();
+	if (ret || now + os->lease_ns / 4 >= r->lease) {
+		/* give the slot up; a value already read is still good */
+		ret = nvme_kv_onesided_release(os, r) ?: (ret ?: 1);
+		goto out;
+	}
+	off = offsetof(struct kv_cache_slot, sm.value);
+	memset(img->data, 0, sizeof(img->data));
+	if (len <= KV_CACHE_INLINE_MAX) {
+		img->sm.value = 0;
+		memcpy(img->data, val, len);
+	} else {
+		img->sm.value = pos;
+		for (i = 0; i < 8; i++)
+			img->data[i] = (u8)(seq >> (8 * i));
+	}
+	img->value_len = len;
+	img->sum = kv_cache_slot_sum(r->fill_id, r->key, r->key_len, len,
+				     img->sm.value, img->data);
+	img->lru = now;
+	img->lease = r->lease;
+	nvme_kv_onesided_write_wr(os, r, &write, &sge[0], off,
+				  sizeof(*img) - off);
+	nvme_kv_onesided_cas_wr(os, r, &cas, &sge[1], r->fill_id << 1,
+				r->fill_id << 1 | KV_SLOT_LOCK_COMPLETE);
+	write.wr.next = &cas.wr;
+	ret = nvme_kv_onesided_post(os, r, &write.wr);
+	if (!ret) {
+		memcpy(&orig, r->buf + 2 * os->block_bytes +
+		       NVME_KV_ONESIDED_CAS_OFF, sizeof(orig));
+		if (orig == r->fill_id << 1)
+			atomic64_inc(&os->stats[NVME_KV_ONESIDED_FILLS]);
+	}
+out:
+	if (ret < 0 && ret != -EAGAIN) {
+		nvme_kv_onesided_broken(os, r, ret);
+		ret = -EAGAIN;
+	} else {
+		nvme_kv_onesided_put(os, r);
+	}
+	if (buf && ret != -EAGAIN) {
+		ret = nvme_kv_onesided_copy(ubuf, buf_len, val, len);
+		*value_len = len;
+		atomic64_inc(&os->stats[NVME_KV_ONESIDED_DEVICE_FILLS]);
+	}
 	kvfree(buf);
 	return ret;
 }
@@ -863,24 +1037,6 @@ static int nvme_kv_onesided_hit(const struct kv_cache_slot *s, u8 *value,
 static u64 nvme_kv_onesided_now(struct nvme_kv_onesided *os)
 {
 	return os->host_fills ? ktime_get_real_ns() : 0;
-}
-
-static void nvme_kv_onesided_put(struct nvme_kv_onesided *os,
-				 struct nvme_kv_onesided_read *r)
-{
-	spin_lock_bh(&os->lock);
-	list_add(&r->entry, &os->free);
-	spin_unlock_bh(&os->lock);
-}
-
-static void nvme_kv_onesided_broken(struct nvme_kv_onesided *os,
-				    struct nvme_kv_onesided_read *r, int ret)
-{
-	/* @r may still be written: the drain frees it */
-	WRITE_ONCE(os->state, NVME_KV_ONESIDED_BROKEN);
-	dev_warn_ratelimited(os->ctrl->device,
-			     "nsid %u: one-sided operation failed (%d, %s); using Retrieve\n",
-			     os->nsid, ret, ib_wc_status_msg(r->status));
 }
 
 /**
@@ -959,8 +1115,15 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 						 os->block_slots, v,
 						 r->fill_id, key, key_len, now,
 						 os->lease_ns, &s);
+			if (res == KV_PEEK_MISS && os->block_ns) {
+				/* locked: fill it from the block namespace */
+				ret = nvme_kv_onesided_fill_device(os, r, ubuf,
+								   buf_len,
+								   value_len);
+				goto out_filled;
+			}
 			if (res == KV_PEEK_MISS) {
-				/* locked: the caller fills it */
+				/* locked: the caller fills it after Retrieve */
 				*fill = (struct nvme_kv_onesided_fill *)r;
 				goto out_count;
 			}
@@ -1013,24 +1176,11 @@ out_count:
 	atomic64_inc(&os->stats[ret == -EAGAIN ? NVME_KV_ONESIDED_MISSES :
 				 NVME_KV_ONESIDED_HITS]);
 	return ret;
-}
-
-static int onesided_abandon_fills;
-module_param(onesided_abandon_fills, int, 0644);
-MODULE_PARM_DESC(onesided_abandon_fills,
-		 "fault injection: leave the next N host fills locked, as a host that died mid-fill would (default 0)");
-
-static bool nvme_kv_onesided_abandon(void)
-{
-	int n = READ_ONCE(onesided_abandon_fills), old;
-
-	while (n > 0) {
-		old = cmpxchg(&onesided_abandon_fills, n, n - 1);
-		if (old == n)
-			return true;
-		n = old;
-	}
-	return false;
+out_filled:
+	/* a miss, served by this host from the device: not a hit */
+	if (ret == -EAGAIN)
+		atomic64_inc(&os->stats[NVME_KV_ONESIDED_MISSES]);
+	return ret;
 }
 
 /**

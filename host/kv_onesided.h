@@ -25,11 +25,12 @@ enum nvme_kv_onesided_stat {
 	NVME_KV_ONESIDED_RECORDS,	/* hits read from the block namespace */
 	NVME_KV_ONESIDED_FILLS,		/* values this host made complete */
 	NVME_KV_ONESIDED_ABANDONED,	/* fills left locked (fault injection) */
+	NVME_KV_ONESIDED_DEVICE_FILLS,	/* misses served from the device */
 	NVME_KV_ONESIDED_NR_STATS,
 };
 
 struct nvme_kv_onesided *nvme_kv_onesided_start(struct nvme_ctrl *ctrl,
-						u32 nsid);
+						struct nvme_ns *ns, u32 nsid);
 int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 			 u8 key_len, void __user *ubuf, u32 buf_len,
 			 u32 *value_len, struct nvme_kv_onesided_fill **fill);

@@ -518,6 +518,8 @@ onesided_hits() {
 # host (Set Features 84h), so one-sided readers only ever read it
 block_ns_ro() { [ "$(cat "/sys/block/${1}n2/ro")" = 1 ]; }
 block_ns_write_protected() {
+	# the host scans namespaces in the background
+	wait_for 10 test -b "/dev/${1}n2" &&
 	dd if="/dev/${1}n2" of=/tmp/blk0 bs=4096 count=1 2> /dev/null ||
 		{ echo "cannot read ${1}n2"; return 1; }
 	nvme set-feature "/dev/$1" --namespace-id=2 --feature-id=0x84 \
@@ -597,10 +599,12 @@ t "target: cache: 6 clients on loop, tcp and rdma controllers (rdma ones reading
 grep '^LIN ' /tmp/tap.out | sed 's/^/# /'
 
 # ---- the cache filled by hosts over RDMA (csi_params cache_host_fills=1) ----
-# host_fill_roundtrip: over rdma a miss is filled by nvme-kv itself (CAS of
-# a victim's lock word, key, double read, Retrieve, value, CAS complete),
-# the next GETs hit one-sided, the target's Retrieve never fills, and a
-# Store still invalidates the host's slot
+# host_fill_roundtrip <retrieve|device>: over rdma a miss is filled by
+# nvme-kv itself (CAS of a victim's lock word, key, double read, the value,
+# CAS complete): by Retrieve, or with a block namespace by Locate and a
+# plain NVMe Read of the record, then no Retrieve reaches the target at
+# all.  Later GETs hit one-sided, the target fills nothing, and a Store
+# still invalidates the host's slot.
 host_fill_roundtrip() {
 	port_up rdma && connect rdma > /dev/null || return 1
 	_c=$(ctrl_of rdma) || return 1
@@ -611,22 +615,42 @@ host_fill_roundtrip() {
 	_tf=$(target_stat cache_fills)
 	_f=$(onesided_stat "$_kv" fills)
 	_h=$(onesided_stat "$_kv" hits)
+	_d=$(onesided_stat "$_kv" device_fills)
+	head -c 4096 /dev/urandom > /tmp/value
 	nvme-kv store "/dev/$_kv" hostfill first &&
+	nvme-kv store "/dev/$_kv" hostfill-long -f /tmp/value || return 1
+	_r=$(target_stat retrieves)
 	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = first ] &&
 	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = first ] &&
 	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = first ] &&
+	nvme-kv retrieve "/dev/$_kv" hostfill-long -f /tmp/back &&
+	cmp /tmp/value /tmp/back &&
+	nvme-kv retrieve "/dev/$_kv" hostfill-long -f /tmp/back &&
+	cmp /tmp/value /tmp/back
+	_st=$?
+	_r2=$(target_stat retrieves)
 	nvme-kv store "/dev/$_kv" hostfill second &&
 	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = second ] &&
-	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = second ]
-	_st=$?
+	[ "$(nvme-kv retrieve "/dev/$_kv" hostfill)" = second ] || _st=1
 	_f2=$(onesided_stat "$_kv" fills)
 	_h2=$(onesided_stat "$_kv" hits)
-	echo "host fills $_f -> $_f2, one-sided hits $_h -> $_h2, target fills $_tf -> $(target_stat cache_fills)"
+	_d2=$(onesided_stat "$_kv" device_fills)
+	echo "host fills $_f -> $_f2 (from the device $_d -> $_d2), one-sided hits $_h -> $_h2, target Retrieves $_r -> $_r2, target fills $_tf -> $(target_stat cache_fills)"
 	nvme disconnect -n "$NQN" > /dev/null
 	echo 1 > /sys/class/nvme-kv/rescan
 	port_down rdma
 	[ $_st = 0 ] && [ $((_f2 - _f)) -ge 2 ] && [ $((_h2 - _h)) -ge 3 ] &&
-		[ "$(target_stat cache_fills)" = "$_tf" ]
+		[ "$(target_stat cache_fills)" = "$_tf" ] || return 1
+	if [ "$1" = device ]; then
+		# every GET before the second Store went without a Retrieve
+		[ "$_r2" = "$_r" ] && [ $((_d2 - _d)) -ge 2 ]
+	else
+		[ "$_d2" = "$_d" ]
+	fi
+}
+host_fill_device_setup() {
+	block_ns_up 2 /dev/ram0 &&
+	ns_params 1 "$NS1_PARAMS cache_host_fills=1 cache_block_nsid=2"
 }
 linearizable_host() {
 	LIN_HOST_FILLS=1
@@ -638,12 +662,17 @@ linearizable_host() {
 if [ -d /sys/class/infiniband/kvrxe0 ]; then
 	t "host fills: namespace 1's cache is filled by hosts (csi_params cache_host_fills=1), log page C0h says so" \
 		ns_params 1 "$NS1_PARAMS cache_host_fills=1"
-	t "host fills: a miss is filled by nvme-kv over RDMA, later GETs hit one-sided, the target fills nothing, a Store invalidates" \
-		host_fill_roundtrip
-	t "host fills: 6 clients on loop, tcp and rdma controllers (rdma ones filling the cache themselves), with 40 host fills abandoned and 2 killed clients, stay linearizable (>= 10000 ops, lincheck)" \
+	t "host fills: a miss is filled by nvme-kv over RDMA with the value Retrieve returns, later GETs hit one-sided, the target fills nothing, a Store invalidates" \
+		host_fill_roundtrip retrieve
+	t "host fills: with a block namespace, csi_params cache_block_nsid=2" \
+		host_fill_device_setup
+	t "host fills: nvme-kv fills a miss from the device (Locate, NVMe Read of the record) with no Retrieve at all, 4096-byte values by location, a Store invalidates" \
+		host_fill_roundtrip device
+	t "host fills: 6 clients on loop, tcp and rdma controllers (rdma ones filling the cache themselves from the device), with 40 host fills abandoned and 2 killed clients, stay linearizable (>= 10000 ops, lincheck)" \
 		linearizable_host
 	grep '^LIN ' /tmp/tap.out | sed 's/^/# /'
-	t "host fills: namespace 1 back to target fills" ns_params 1 "$NS1_PARAMS"
+	t "host fills: namespace 1 back to target fills, the block namespace goes" \
+		block_ns_teardown
 fi
 
 # the store is on the RAM disk: a disabled and re-enabled namespace replays it

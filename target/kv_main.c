@@ -802,6 +802,44 @@ copy:
  * GET without the transport's.  It is CPU time whenever nothing waits: no
  * writer holds kns->lock and the values are in the page cache.
  */
+/*
+ * Locate (82h): the log position, sequence and size of a key's record, so
+ * that a host filling the cache reads the value from the block namespace.
+ * The record is committed and on the device: the index holds no other.
+ */
+static void nvmet_kv_execute_locate(struct nvmet_req *req)
+{
+	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
+	const struct kv_index_entry *e;
+	struct nvme_kv_locate loc = { };
+	struct kv_cmd cmd;
+	u16 status = 0;
+
+	nvmet_kv_decode(req, &cmd);
+	if (!nvmet_check_transfer_len(req, cmd.size))
+		return;
+
+	down_read(&kns->lock);
+	e = kv_store_lookup(&kns->store, cmd.key, cmd.key_len);
+	if (e) {
+		loc.pos = cpu_to_le64(e->pos);
+		loc.seq = cpu_to_le64(e->seq);
+		loc.value_len = cpu_to_le32(e->value_len);
+	}
+	up_read(&kns->lock);
+	if (!e) {
+		req->error_loc = NVME_KV_SQE_KEY_LO;
+		status = NVME_KV_SC_KEY_NOT_EXISTS | NVME_STATUS_DNR;
+		goto out;
+	}
+	status = nvmet_copy_to_sgl(req, 0, &loc, sizeof(loc));
+	if (!status && cmd.size > sizeof(loc))
+		status = nvmet_zero_sgl(req, sizeof(loc),
+					cmd.size - sizeof(loc));
+out:
+	nvmet_req_complete(req, status);
+}
+
 static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
 {
 	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
@@ -917,6 +955,9 @@ static u16 nvmet_kv_parse_io_cmd(struct nvmet_req *req)
 	case NVME_KV_CMD_TRANSFER:
 		req->execute = nvmet_kv_execute_transfer;
 		break;
+	case NVME_KV_CMD_LOCATE:
+		req->execute = nvmet_kv_execute_locate;
+		break;
 	}
 	return 0;
 }
@@ -959,7 +1000,8 @@ static void nvmet_kv_get_effects(struct nvme_effects_log *log)
 		cpu_to_le32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
 	log->iocs[NVME_KV_CMD_RETRIEVE] =
 	log->iocs[NVME_KV_CMD_EXIST] =
-	log->iocs[NVME_KV_CMD_LIST] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+	log->iocs[NVME_KV_CMD_LIST] =
+	log->iocs[NVME_KV_CMD_LOCATE] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 }
 
 /* Get Features with SEL 3: bits of the supported capabilities */

@@ -21,7 +21,8 @@
  * key); Invalid Field in Command for unknown or contradictory option bits
  * (SIKE with SINKE, INLINE with APPEND),
  * options on Delete, Exist or List, or a List host buffer smaller than the
- * 4-byte key count; Invalid Value Size for a Store above @max_value_len.
+ * 4-byte key count, or a Locate buffer smaller than struct nvme_kv_locate;
+ * Invalid Value Size for a Store above @max_value_len.
  */
 u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 		 u16 *error_loc)
@@ -38,6 +39,7 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 	case NVME_KV_CMD_DELETE:
 	case NVME_KV_CMD_EXIST:
 	case NVME_KV_CMD_LIST:
+	case NVME_KV_CMD_LOCATE:
 		break;
 	case NVME_KV_CMD_TRANSFER:
 		return 0;	/* no key: kv_frag_parse() decodes the rest */
@@ -76,6 +78,12 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 			return NVME_KV_SC_INVALID_FIELD;
 		}
 		break;
+	case NVME_KV_CMD_LOCATE:
+		if (cmd->size < sizeof(struct nvme_kv_locate)) {
+			*error_loc = NVME_KV_SQE_SIZE;
+			return NVME_KV_SC_INVALID_FIELD;
+		}
+		fallthrough;
 	case NVME_KV_CMD_LIST:
 		/* room for at least the number of returned keys */
 		if (cmd->size < 4) {
@@ -84,7 +92,7 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 		}
 		fallthrough;
 	default:
-		/* Delete, Exist and List define no options */
+		/* Delete, Exist, List and Locate define no options */
 		if (cmd->options) {
 			*error_loc = NVME_KV_SQE_OPTIONS;
 			return NVME_KV_SC_INVALID_FIELD;

@@ -134,6 +134,36 @@ int main(int argc, char **argv)
 	      kvp_exist(ng, nsid, K("tgt-new")) == 0,
 	      "delete with option bits fails with Invalid Field (0x02) and deletes nothing",
 	      "status 0x%x", st);
+	{
+		struct nvme_kv_locate loc;
+		uint64_t seq1, seq2;
+
+		memset(&loc, 0xff, sizeof(loc));
+		st = kvp_store(ng, nsid, K("tgt-loc"), "locate-me", 9, 0);
+		st = st ? st : kvp_io(ng, nsid, NVME_KV_CMD_LOCATE, K("tgt-loc"),
+				      0, &loc, sizeof(loc), sizeof(loc), NULL);
+		seq1 = loc.seq;
+		st = st ? st : kvp_store(ng, nsid, K("tgt-loc"), "moved", 5, 0);
+		st = st ? st : kvp_io(ng, nsid, NVME_KV_CMD_LOCATE, K("tgt-loc"),
+				      0, &loc, sizeof(loc), sizeof(loc), NULL);
+		seq2 = loc.seq;
+		check(!st && loc.value_len == 5 && !loc.rsvd20 && seq2 > seq1,
+		      "locate (82h) returns the record's size and a sequence number that grows with each Store",
+		      "status 0x%x value_len %u seq %llu -> %llu", st,
+		      loc.value_len, (unsigned long long)seq1,
+		      (unsigned long long)seq2);
+		kvp_delete(ng, nsid, K("tgt-loc"));
+		st = kvp_io(ng, nsid, NVME_KV_CMD_LOCATE, K("tgt-loc"), 0, &loc,
+			    sizeof(loc), sizeof(loc), NULL);
+		check(st == NVME_KV_SC_KEY_NOT_EXISTS,
+		      "locate of a missing key fails with Key Does Not Exist (0x87)",
+		      "status 0x%x", st);
+		st = kvp_io(ng, nsid, NVME_KV_CMD_LOCATE, K("tgt-key"), 0, &loc,
+			    16, 16, NULL);
+		check(st == NVME_KV_SC_INVALID_FIELD,
+		      "locate with a buffer smaller than 24 bytes fails with Invalid Field (0x02)",
+		      "status 0x%x", st);
+	}
 	st = kvp_io(ng, nsid, 0x04, K("tgt-new"), 0, NULL, 0, 0, NULL);
 	check(st == NVME_KV_SC_INVALID_OPCODE,
 	      "an opcode outside the KV command set fails with Invalid Opcode (0x01)",

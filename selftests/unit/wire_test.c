@@ -151,6 +151,14 @@ static void test_parse(void)
 	build(sqe, NVME_KV_CMD_DELETE, key, 4, 0, 1);
 	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD,
 	       "delete with option bits is Invalid Field");
+	build(sqe, NVME_KV_CMD_LOCATE, key, 4, 24, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == 0, "locate with a 24-byte buffer decodes");
+	build(sqe, NVME_KV_CMD_LOCATE, key, 4, 23, 0);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD &&
+	       loc == NVME_KV_SQE_SIZE, "locate with a buffer under 24 bytes is Invalid Field");
+	build(sqe, NVME_KV_CMD_LOCATE, key, 4, 24, 1);
+	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_FIELD,
+	       "locate with option bits is Invalid Field");
 	build(sqe, 0x7f, key, 4, 8, 0);
 	tap_ok(kv_parse_cmd(sqe, 4096, &c, &loc) == NVME_KV_SC_INVALID_OPCODE &&
 	       loc == NVME_KV_SQE_OPCODE, "unknown opcode is Invalid Command Opcode");

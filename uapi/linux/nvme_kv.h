@@ -90,6 +90,29 @@ enum nvme_kv_opcode {
 #define NVME_KV_XFER_OFF_MAX		((1U << 24) - 1)
 
 /*
+ * Vendor specific Locate (82h, controller to host): where the record of a
+ * key's value lies in the store's log, for hosts that fill the cache from
+ * the block namespace (Documentation/cache.md).  The key as in Retrieve,
+ * no options, CDW10 the host buffer size (at least 24 bytes), which gets
+ * struct nvme_kv_locate; Key Does Not Exist (87h) as Retrieve.
+ */
+#define NVME_KV_CMD_LOCATE		0x82
+
+/**
+ * struct nvme_kv_locate - what Locate returns (24 bytes)
+ * @pos:	log position of the record (log page C0h maps it to bytes)
+ * @seq:	its sequence number
+ * @value_len:	the value's size
+ * @rsvd20:	reserved
+ */
+struct nvme_kv_locate {
+	__le64	pos;
+	__le64	seq;
+	__le32	value_len;
+	__le32	rsvd20;
+};
+
+/*
  * INLINE Store on fabrics: DPTR (CDW6-9) is rewritten by the transport, so
  * the free dwords are MPTR (CDW4-5, SQE bytes 16-23) and CDW12-13 (bytes
  * 48-55).  A value of at most NVME_KV_INLINE_SOLO bytes fills them; a
