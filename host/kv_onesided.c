@@ -909,6 +909,54 @@ static bool nvme_kv_onesided_abandon(void)
 	return false;
 }
 
+/*
+ * Complete a host fill: write bytes 24..127 of the slot (location, size,
+ * sum, LRU, lease and the value, or for a value longer than a slot its
+ * record's sequence number), then CAS complete on: B -> C, or D -> A when a
+ * write came in between.  0, or why the session broke.
+ */
+static int nvme_kv_onesided_complete(struct nvme_kv_onesided *os,
+				     struct nvme_kv_onesided_read *r, u32 len,
+				     u64 pos, u64 seq, const void *value,
+				     u64 now)
+{
+	struct kv_cache_slot *img = nvme_kv_onesided_image(os, r);
+	u32 off = offsetof(struct kv_cache_slot, sm.value);
+	struct ib_atomic_wr cas;
+	struct ib_rdma_wr write;
+	struct ib_sge sge[2];
+	u64 orig;
+	int ret, i;
+
+	memset(img->data, 0, sizeof(img->data));
+	if (len <= KV_CACHE_INLINE_MAX) {
+		img->sm.value = 0;
+		memcpy(img->data, value, len);
+	} else {
+		img->sm.value = pos;
+		for (i = 0; i < 8; i++)
+			img->data[i] = (u8)(seq >> (8 * i));
+	}
+	img->value_len = len;
+	img->sum = kv_cache_slot_sum(r->fill_id, r->key, r->key_len, len,
+				     img->sm.value, img->data);
+	img->lru = now;
+	img->lease = r->lease;
+	nvme_kv_onesided_write_wr(os, r, &write, &sge[0], off,
+				  sizeof(*img) - off);
+	nvme_kv_onesided_cas_wr(os, r, &cas, &sge[1], r->fill_id << 1,
+				r->fill_id << 1 | KV_SLOT_LOCK_COMPLETE);
+	write.wr.next = &cas.wr;
+	ret = nvme_kv_onesided_post(os, r, &write.wr);
+	if (!ret) {
+		memcpy(&orig, r->buf + 2 * os->block_bytes +
+		       NVME_KV_ONESIDED_CAS_OFF, sizeof(orig));
+		if (orig == r->fill_id << 1)
+			atomic64_inc(&os->stats[NVME_KV_ONESIDED_FILLS]);
+	}
+	return ret;
+}
+
 /* Locate (82h) of r->key: 0 and where its record is, or -EAGAIN */
 static int nvme_kv_onesided_locate(struct nvme_kv_onesided *os,
 				   struct nvme_kv_onesided_read *r, u64 *pos,
@@ -951,14 +999,10 @@ static int nvme_kv_onesided_fill_device(struct nvme_kv_onesided *os,
 					void __user *ubuf, u32 buf_len,
 					u32 *value_len)
 {
-	struct kv_cache_slot *img = nvme_kv_onesided_image(os, r);
-	u64 pos, seq, now, orig;
-	struct ib_atomic_wr cas;
-	struct ib_rdma_wr write;
-	struct ib_sge sge[2];
 	u8 *buf = NULL, *val;
-	u32 len, off;
-	int ret, i;
+	u64 pos, seq, now;
+	u32 len;
+	int ret;
 
 	if (nvme_kv_onesided_abandon()) {
 		/* the slot stays locked, as by a host that died here */
@@ -976,33 +1020,7 @@ static int nvme_kv_onesided_fill_device(struct nvme_kv_onesided *os,
 		ret = nvme_kv_onesided_release(os, r) ?: (ret ?: 1);
 		goto out;
 	}
-	off = offsetof(struct kv_cache_slot, sm.value);
-	memset(img->data, 0, sizeof(img->data));
-	if (len <= KV_CACHE_INLINE_MAX) {
-		img->sm.value = 0;
-		memcpy(img->data, val, len);
-	} else {
-		img->sm.value = pos;
-		for (i = 0; i < 8; i++)
-			img->data[i] = (u8)(seq >> (8 * i));
-	}
-	img->value_len = len;
-	img->sum = kv_cache_slot_sum(r->fill_id, r->key, r->key_len, len,
-				     img->sm.value, img->data);
-	img->lru = now;
-	img->lease = r->lease;
-	nvme_kv_onesided_write_wr(os, r, &write, &sge[0], off,
-				  sizeof(*img) - off);
-	nvme_kv_onesided_cas_wr(os, r, &cas, &sge[1], r->fill_id << 1,
-				r->fill_id << 1 | KV_SLOT_LOCK_COMPLETE);
-	write.wr.next = &cas.wr;
-	ret = nvme_kv_onesided_post(os, r, &write.wr);
-	if (!ret) {
-		memcpy(&orig, r->buf + 2 * os->block_bytes +
-		       NVME_KV_ONESIDED_CAS_OFF, sizeof(orig));
-		if (orig == r->fill_id << 1)
-			atomic64_inc(&os->stats[NVME_KV_ONESIDED_FILLS]);
-	}
+	ret = nvme_kv_onesided_complete(os, r, len, pos, seq, val, now);
 out:
 	if (ret < 0 && ret != -EAGAIN) {
 		nvme_kv_onesided_broken(os, r, ret);
@@ -1204,12 +1222,7 @@ void nvme_kv_onesided_fill(struct nvme_kv_onesided *os,
 			   const void *value, u32 len, bool ok)
 {
 	struct nvme_kv_onesided_read *r = (struct nvme_kv_onesided_read *)fill;
-	struct kv_cache_slot *img = nvme_kv_onesided_image(os, r);
-	u64 now = ktime_get_real_ns(), orig;
-	struct ib_atomic_wr cas;
-	struct ib_rdma_wr write;
-	struct ib_sge sge[2];
-	u32 off;
+	u64 now = ktime_get_real_ns();
 	int ret;
 
 	if (nvme_kv_onesided_abandon()) {
@@ -1223,28 +1236,7 @@ void nvme_kv_onesided_fill(struct nvme_kv_onesided *os,
 		ret = nvme_kv_onesided_release(os, r);
 		goto out;
 	}
-	/* bytes 24..127: location, size, sum, LRU, lease, value */
-	off = offsetof(struct kv_cache_slot, sm.value);
-	img->sm.value = 0;
-	img->value_len = len;
-	memset(img->data, 0, sizeof(img->data));
-	memcpy(img->data, value, len);
-	img->sum = kv_cache_slot_sum(r->fill_id, r->key, r->key_len, len, 0,
-				     img->data);
-	img->lru = now;
-	img->lease = r->lease;
-	nvme_kv_onesided_write_wr(os, r, &write, &sge[0], off,
-				  sizeof(*img) - off);
-	nvme_kv_onesided_cas_wr(os, r, &cas, &sge[1], r->fill_id << 1,
-				r->fill_id << 1 | KV_SLOT_LOCK_COMPLETE);
-	write.wr.next = &cas.wr;
-	ret = nvme_kv_onesided_post(os, r, &write.wr);
-	if (!ret) {
-		memcpy(&orig, r->buf + 2 * os->block_bytes +
-		       NVME_KV_ONESIDED_CAS_OFF, sizeof(orig));
-		if (orig == r->fill_id << 1)
-			atomic64_inc(&os->stats[NVME_KV_ONESIDED_FILLS]);
-	}
+	ret = nvme_kv_onesided_complete(os, r, len, 0, 0, value, now);
 out:
 	if (ret)
 		nvme_kv_onesided_broken(os, r, ret);

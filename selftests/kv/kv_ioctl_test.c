@@ -703,16 +703,12 @@ static long long sysfs_stat(const char *dev, const char *name)
 	return v;
 }
 
-/* sysfs attribute @name of the kv device, or "" */
-static void sysfs_attr(const char *dev, const char *name, char *buf,
-		       size_t size)
+/* the first line of file @path, without its newline, or "" */
+static void read_line(const char *path, char *buf, size_t size)
 {
-	char path[256];
 	FILE *f;
 
 	buf[0] = 0;
-	snprintf(path, sizeof(path), "/sys/class/nvme-kv/%s/%s",
-		 strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev, name);
 	f = fopen(path, "r");
 	if (f) {
 		if (!fgets(buf, size, f))
@@ -722,22 +718,25 @@ static void sysfs_attr(const char *dev, const char *name, char *buf,
 	buf[strcspn(buf, "\n")] = 0;
 }
 
+/* sysfs attribute @name of the kv device, or "" */
+static void sysfs_attr(const char *dev, const char *name, char *buf,
+		       size_t size)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/class/nvme-kv/%s/%s",
+		 strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev, name);
+	read_line(path, buf, size);
+}
+
 /* the transport of the kv device's controller: loop, tcp, rdma, pcie */
 static void kv_transport(const char *dev, char *buf, size_t size)
 {
 	char ctrl[64], path[256];
-	FILE *f;
 
 	sysfs_attr(dev, "ctrl", ctrl, sizeof(ctrl));
-	buf[0] = 0;
 	snprintf(path, sizeof(path), "/sys/class/nvme/%s/transport", ctrl);
-	f = fopen(path, "r");
-	if (f) {
-		if (!fgets(buf, size, f))
-			buf[0] = 0;
-		fclose(f);
-	}
-	buf[strcspn(buf, "\n")] = 0;
+	read_line(path, buf, size);
 }
 
 static void xfer_value(uint8_t *v, uint32_t len, uint32_t seed)
