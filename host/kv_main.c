@@ -25,8 +25,10 @@
  *  - Commands are started in process context (they may sleep for a tag or
  *    to map memory); their end_io callbacks run in any context.
  *  - A one-sided read of the target's cache (kv_onesided.c) counts itself
- *    in @inflight like a command; unbind stops the session after the wait
- *    for @inflight, so no read uses it any more.
+ *    in @inflight like a command, and a host fill stays counted from its
+ *    lock until nvme_kv_uop_fill() completes it after the Retrieve; unbind
+ *    stops the session after the wait for @inflight, so no read or fill
+ *    uses it any more.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>

@@ -33,7 +33,10 @@
  *    before the write is acknowledged: its linearization point.  Hosts
  *    connected to the one-sided service (kv_rdma.c) read the slots with
  *    RDMA READ and no lock at all; kv_cache.h says how a fill is ordered
- *    for them.  ns_disable unexports the cache, which waits until no
+ *    for them.  With cache_host_fills they also lock and fill slots by
+ *    RDMA CAS and WRITE: the target then never takes a slot, reads them
+ *    as hosts do (nvmet_kv_peek_host_filled()) and only clears occupied
+ *    when it invalidates, still under its block lock.  ns_disable unexports the cache, which waits until no
  *    host's region covers it, before freeing it.
  *  - Inline transfers (BandSlim fragments) waiting for their Store live on
  *    kns->xfers, oldest deadline first, with the memory each controller's
