@@ -355,6 +355,22 @@ static void print_history(const struct state *s)
 		       s->ops[i].prec);
 }
 
+/* run @v, which must be linearizable everywhere and never deadlock */
+static int check_protocol(enum variant v, int n, const char *what)
+{
+	run(v);
+	printf("%sok %d - model: %s (%llu states, %llu final), with no deadlock\n",
+	       violations || deadlocks || !leaves ? "not " : "", n, what,
+	       states, leaves);
+	if (violations) {
+		printf("# %llu violations, first:\n", violations);
+		print_history(&first_bad);
+	}
+	if (deadlocks)
+		printf("# %llu states where every unfinished process waits\n", deadlocks);
+	return violations || deadlocks || !leaves;
+}
+
 int main(void)
 {
 	int fails = 0;
@@ -362,27 +378,8 @@ int main(void)
 	visited = calloc((size_t)1 << VISITED_BITS, sizeof(*visited));
 	if (!visited)
 		return 2;
-	run(PROTOCOL);
-	printf("%sok 1 - model: the slot protocol is linearizable in every interleaving of 3 GETs (2 readers), a PUT and an eviction on 2 slots (%llu states, %llu final), with no deadlock\n",
-	       violations || deadlocks || !leaves ? "not " : "", states, leaves);
-	if (violations) {
-		printf("# %llu violations, first:\n", violations);
-		print_history(&first_bad);
-	}
-	if (deadlocks)
-		printf("# %llu states where every unfinished process waits\n", deadlocks);
-	fails += violations || deadlocks || !leaves;
-
-	run(REMOTE);
-	printf("%sok 2 - model: the same with the lock taken in two steps, a CAS of the lock word and then the key and occupied flag, as hosts do over RDMA (%llu states, %llu final), with no deadlock\n",
-	       violations || deadlocks || !leaves ? "not " : "", states, leaves);
-	if (violations) {
-		printf("# %llu violations, first:\n", violations);
-		print_history(&first_bad);
-	}
-	if (deadlocks)
-		printf("# %llu states where every unfinished process waits\n", deadlocks);
-	fails += violations || deadlocks || !leaves;
+	fails += check_protocol(PROTOCOL, 1, "the slot protocol is linearizable in every interleaving of 3 GETs (2 readers), a PUT and an eviction on 2 slots");
+	fails += check_protocol(REMOTE, 2, "the same with the lock taken in two steps, a CAS of the lock word and then the key and occupied flag, as hosts do over RDMA");
 
 	run(FILL_FIRST);
 	printf("%sok 3 - model: the fill-first variant (cache updated before the device) is caught: %llu of %llu final states not linearizable\n",
