@@ -36,8 +36,9 @@
  *    for them.  With cache_host_fills they also lock and fill slots by
  *    RDMA CAS and WRITE: the target then never takes a slot, reads them
  *    as hosts do (nvmet_kv_peek_host_filled()) and only clears occupied
- *    when it invalidates, still under its block lock.  ns_disable unexports the cache, which waits until no
- *    host's region covers it, before freeing it.
+ *    when it invalidates, still under its block lock.  ns_disable
+ *    unexports the cache, which waits until no host's region covers it,
+ *    before freeing it.
  *  - Inline transfers (BandSlim fragments) waiting for their Store live on
  *    kns->xfers, oldest deadline first, with the memory each controller's
  *    fragments hold on kns->xfer_mems; kns->xfer_lock (mutex) protects
