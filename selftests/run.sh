@@ -517,11 +517,15 @@ onesided_hits() {
 # block_ns_write_protected <ctrl>: namespace 2 is write-protected for every
 # host (Set Features 84h), so one-sided readers only ever read it
 block_ns_ro() { [ "$(cat "/sys/block/${1}n2/ro")" = 1 ]; }
+# block_ns_readable <ctrl>: a first block of namespace 2 read into /tmp/blk0
+block_ns_readable() {
+	dd if="/dev/${1}n2" of=/tmp/blk0 bs=4096 count=1 2> /tmp/blk0.err &&
+	[ "$(wc -c < /tmp/blk0)" = 4096 ]
+}
 block_ns_write_protected() {
-	# the host scans namespaces in the background
-	wait_for 10 test -b "/dev/${1}n2" &&
-	dd if="/dev/${1}n2" of=/tmp/blk0 bs=4096 count=1 2> /dev/null ||
-		{ echo "cannot read ${1}n2"; return 1; }
+	# the host scans namespaces, and sizes their disks, in the background
+	wait_for 10 block_ns_readable "$1" ||
+		{ echo "cannot read ${1}n2: $(cat /tmp/blk0.err)"; return 1; }
 	nvme set-feature "/dev/$1" --namespace-id=2 --feature-id=0x84 \
 		--value=1 || return 1
 	# the namespace change notice makes the host mark the disk read-only
