@@ -516,22 +516,25 @@ onesided_hits() {
 }
 # block_ns_write_protected <ctrl>: namespace 2 is write-protected for every
 # host (Set Features 84h), so one-sided readers only ever read it
-block_ns_ro() { [ "$(cat "/sys/block/${1}n2/ro")" = 1 ]; }
-# block_ns_readable <ctrl>: a first block of namespace 2 read into /tmp/blk0
+block_ns_ro() { [ "$(cat "/sys/block/$1/ro")" = 1 ]; }
+# block_ns_readable <disk>: a first block of the disk read into /tmp/blk0
 block_ns_readable() {
-	dd if="/dev/${1}n2" of=/tmp/blk0 bs=4096 count=1 2> /tmp/blk0.err &&
+	dd if="/dev/$1" of=/tmp/blk0 bs=4096 count=1 2> /tmp/blk0.err &&
 	[ "$(wc -c < /tmp/blk0)" = 4096 ]
 }
 block_ns_write_protected() {
 	# the host scans namespaces, and sizes their disks, in the background
-	wait_for 10 block_ns_readable "$1" ||
-		{ echo "cannot read ${1}n2: $(cat /tmp/blk0.err)"; return 1; }
+	wait_for 10 blk_of "$1" 2 > /dev/null ||
+		{ echo "no block disk of $1 has nsid 2: $(ls /sys/block)"; return 1; }
+	_b=$(blk_of "$1" 2)
+	wait_for 10 block_ns_readable "$_b" ||
+		{ echo "cannot read $_b: $(cat /tmp/blk0.err)"; return 1; }
 	nvme set-feature "/dev/$1" --namespace-id=2 --feature-id=0x84 \
 		--value=1 || return 1
 	# the namespace change notice makes the host mark the disk read-only
-	wait_for 10 block_ns_ro "$1" || { echo "${1}n2 not read-only"; return 1; }
+	wait_for 10 block_ns_ro "$_b" || { echo "$_b not read-only"; return 1; }
 	# the same bytes, so that a write that got through changes nothing
-	! dd if=/tmp/blk0 of="/dev/${1}n2" bs=4096 count=1 conv=fsync 2>&1
+	! dd if=/tmp/blk0 of="/dev/$_b" bs=4096 count=1 conv=fsync 2>&1
 }
 block_ns_setup() {
 	block_ns_up 2 /dev/ram0 && ns_params 1 "$NS1_PARAMS cache_block_nsid=2"

@@ -145,6 +145,26 @@ ng_of() {
 	return 1
 }
 
+# blk_of <nvmeN> <nsid>: the block disk nvmeXnY of that namespace of the
+# controller.  As with ng_of, Y is an instance number: the host scans
+# namespaces in parallel, so namespace 2 may well be nvmeXn1.  The disk's
+# own sysfs nsid says which it is; path disks (nvmeXcYnZ) are hidden.
+blk_of() {
+	for _d in /sys/block/nvme*; do
+		case "${_d##*/}" in *c*) continue ;; esac
+		[ "$(cat "$_d/nsid" 2> /dev/null)" = "$2" ] || continue
+		_p=$(readlink -f "$_d/device")
+		case "$_p" in
+		*/"$1"|*/"$1"/*) ;;
+		*/nvme-subsys*) [ -e "$_p/$1" ] || continue ;;
+		*) continue ;;
+		esac
+		basename "$_d"
+		return 0
+	done
+	return 1
+}
+
 # kv_dev_exists <kvXnY>: nvme-kv's char device is there
 kv_dev_exists() {
 	[ -c "/dev/$1" ]
