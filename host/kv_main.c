@@ -1505,6 +1505,7 @@ NVME_KV_ONESIDED_ATTR(onesided_records, NVME_KV_ONESIDED_RECORDS);
 NVME_KV_ONESIDED_ATTR(onesided_fills, NVME_KV_ONESIDED_FILLS);
 NVME_KV_ONESIDED_ATTR(onesided_fills_abandoned, NVME_KV_ONESIDED_ABANDONED);
 NVME_KV_ONESIDED_ATTR(onesided_device_fills, NVME_KV_ONESIDED_DEVICE_FILLS);
+NVME_KV_ONESIDED_ATTR(onesided_sessions, NVME_KV_ONESIDED_SESSIONS);
 
 /*
  * commands completed by opcode, those that failed, value bytes moved; Stores
@@ -1540,6 +1541,7 @@ static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_onesided_fills.attr.attr,
 	&nvme_kv_stat_onesided_fills_abandoned.attr.attr,
 	&nvme_kv_stat_onesided_device_fills.attr.attr,
+	&nvme_kv_stat_onesided_sessions.attr.attr,
 	NULL,
 };
 

@@ -25,17 +25,37 @@
  * that point or found a slot filled after it.
  *
  * Locking and lifetime:
- *  - @state moves CONNECTING -> READY or OFF in the setup work, and READY
- *    -> BROKEN on a disconnect or a failed read (then every GET takes the
- *    Retrieve path).  nvme_kv_onesided_get() starts only in READY.
+ *  - @state moves CONNECTING -> READY in the setup work, READY -> BROKEN on
+ *    a disconnect, a device removal or a failed operation, and BROKEN ->
+ *    CONNECTING when the setup work runs again: a broken session is torn
+ *    down and set up anew, after 1, 2, 4 ... up to 30 seconds.  A first
+ *    setup that finds no service (the log page says so, or the controller
+ *    has none) ends in OFF, for good; every other failure is retried.
+ *    Only READY sends GETs one-sided; in every other state they Retrieve.
+ *  - os->session_lock (rw_semaphore) keeps the session's queue pair, read
+ *    buffers and block namespace alive: a GET holds it for read from
+ *    nvme_kv_onesided_get() to its return or, when it hands out a host
+ *    fill, to the end of nvme_kv_onesided_fill(); the setup work holds it
+ *    for write while it tears the session down and sets it up again.
+ *    GETs only ever try to take it (a GET that finds the setup work
+ *    running, or waiting, takes the Retrieve path), so a GET never waits
+ *    for the setup work, and one task may hold it for read several times
+ *    (nvme_kv_run_uops()).  The setup work may wait for GETs, each bounded
+ *    by its command and READ timeouts.
  *  - os->lock (spinlock, softirq-safe) protects the list of free read
- *    buffers.  A buffer whose READ never completed is not put back: it is
- *    freed after the queue pair is drained at the end.
+ *    buffers.  A buffer whose operation never completed is not put back:
+ *    the drain at the session's teardown ends its use, and the list is
+ *    built again with the next session's buffers.
+ *  - The connection manager's handler only marks the session broken and
+ *    queues the setup work; it never tears anything down itself (it may
+ *    not destroy its own cm_id).
  *  - nvme_kv_onesided_stop() runs after the namespace's last command, so
- *    no GET is in progress; it waits for the setup work, then tears the
- *    session down in reverse order of its setup.
+ *    no GET is in progress; it stops the setup work, tears the session
+ *    down in reverse order of its setup, and stops the work again in case
+ *    the handler queued it meanwhile (rdma_destroy_id() ends the handler's
+ *    calls).
  *  - The setup work and nvme_kv_onesided_get() sleep; the completion
- *    handlers run in softirq context.
+ *    handlers run in softirq context, the cm handler in process context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
@@ -56,6 +76,7 @@
 #define NVME_KV_ONESIDED_TRIES		32	/* READs per GET at most */
 #define NVME_KV_ONESIDED_TIMEOUT	(5 * HZ) /* each setup step */
 #define NVME_KV_ONESIDED_RECORD_MAX	(256 * 1024) /* one block read */
+#define NVME_KV_ONESIDED_RETRY_MAX	(30 * HZ) /* between setups at most */
 
 enum {
 	NVME_KV_ONESIDED_CONNECTING,
@@ -109,8 +130,12 @@ struct nvme_kv_onesided_read {
  * @ctrl:	the controller the namespace is reached through
  * @kv_ns:	the KV namespace (its queue carries Locate)
  * @nsid:	the namespace
- * @setup_work:	connects in the background
+ * @setup_work:	connects in the background, and again after a break
  * @state:	NVME_KV_ONESIDED_*
+ * @stopping:	nvme_kv_onesided_stop() has begun: no more setups
+ * @retries:	setups failed in a row (the next waits 2^@retries seconds)
+ * @sessions:	sessions set up so far
+ * @session_lock: held for read by GETs, for write by the setup work
  * @cm_id:	the connection
  * @cm_done:	completed by the connection events setup waits for
  * @cm_error:	0, or why the last step failed
@@ -142,8 +167,12 @@ struct nvme_kv_onesided {
 	struct nvme_ctrl		*ctrl;
 	struct nvme_ns			*kv_ns;
 	u32				nsid;
-	struct work_struct		setup_work;
+	struct delayed_work		setup_work;
 	int				state;
+	bool				stopping;
+	unsigned int			retries;
+	unsigned int			sessions;
+	struct rw_semaphore		session_lock;
 	struct rdma_cm_id		*cm_id;
 	struct completion		cm_done;
 	int				cm_error;
@@ -176,6 +205,28 @@ module_param(onesided_reads, bool, 0644);
 MODULE_PARM_DESC(onesided_reads,
 		 "read the caches of KV namespaces reached over RDMA one-sided, for namespaces bound from now on (default Y)");
 
+/* Set the session up again in @delay jiffies, unless it is being stopped. */
+static void nvme_kv_onesided_retry(struct nvme_kv_onesided *os,
+				   unsigned long delay)
+{
+	if (!READ_ONCE(os->stopping))
+		queue_delayed_work(system_long_wq, &os->setup_work, delay);
+}
+
+/*
+ * A READY session broke: from now on GETs Retrieve, and the setup work
+ * tears it down and connects again.  Once per session: the first caller
+ * to see it READY.
+ */
+static bool nvme_kv_onesided_break(struct nvme_kv_onesided *os)
+{
+	if (cmpxchg(&os->state, NVME_KV_ONESIDED_READY,
+		    NVME_KV_ONESIDED_BROKEN) != NVME_KV_ONESIDED_READY)
+		return false;
+	nvme_kv_onesided_retry(os, HZ);
+	return true;
+}
+
 static int nvme_kv_onesided_cm_handler(struct rdma_cm_id *cm_id,
 				       struct rdma_cm_event *event)
 {
@@ -202,8 +253,14 @@ static int nvme_kv_onesided_cm_handler(struct rdma_cm_id *cm_id,
 	case RDMA_CM_EVENT_DISCONNECTED:
 	case RDMA_CM_EVENT_ADDR_CHANGE:
 	case RDMA_CM_EVENT_DEVICE_REMOVAL:
-		/* reads fall back to Retrieve until the namespace is unbound */
-		WRITE_ONCE(os->state, NVME_KV_ONESIDED_BROKEN);
+		/*
+		 * GETs Retrieve until the setup work has connected again.  A
+		 * break while it sets up makes it start over (it finds the
+		 * state no longer CONNECTING at its end).
+		 */
+		if (!nvme_kv_onesided_break(os))
+			cmpxchg(&os->state, NVME_KV_ONESIDED_CONNECTING,
+				NVME_KV_ONESIDED_BROKEN);
 		break;
 	default:
 		break;
@@ -505,28 +562,89 @@ out_free_log:
 	return ret;
 }
 
+/*
+ * Undo nvme_kv_onesided_connect(): no GET may hold the session (the caller
+ * holds os->session_lock for write, or no command is left).
+ */
+static void nvme_kv_onesided_teardown(struct nvme_kv_onesided *os)
+{
+	if (os->block_ns) {
+		nvme_put_ns(os->block_ns);
+		os->block_ns = NULL;
+	}
+	if (os->cm_id) {
+		rdma_disconnect(os->cm_id);
+		nvme_kv_onesided_destroy_qp(os);
+		rdma_destroy_id(os->cm_id);
+		os->cm_id = NULL;
+	}
+	/* buffers a broken operation kept are gone with the rest */
+	INIT_LIST_HEAD(&os->free);
+	reinit_completion(&os->cm_done);
+	reinit_completion(&os->msg_done);
+}
+
+/* whether a failed setup means that the target offers no one-sided service */
+static bool nvme_kv_onesided_no_service(int ret)
+{
+	return ret == -EOPNOTSUPP || ret == -ENOENT || ret == -EPROTO;
+}
+
 static void nvme_kv_onesided_setup_work(struct work_struct *work)
 {
-	struct nvme_kv_onesided *os =
-		container_of(work, struct nvme_kv_onesided, setup_work);
+	struct nvme_kv_onesided *os = container_of(to_delayed_work(work),
+						   struct nvme_kv_onesided,
+						   setup_work);
+	unsigned long delay;
 	int ret;
 
+	down_write(&os->session_lock);
+	if (READ_ONCE(os->stopping))
+		goto out_unlock;
+	nvme_kv_onesided_teardown(os);
+	/* the namespace went away under its binding: the rescan unbinds it */
+	if (test_bit(NVME_NS_REMOVING, &os->kv_ns->flags)) {
+		WRITE_ONCE(os->state, NVME_KV_ONESIDED_OFF);
+		goto out_unlock;
+	}
+	WRITE_ONCE(os->state, NVME_KV_ONESIDED_CONNECTING);
 	ret = nvme_kv_onesided_connect(os);
 	if (ret) {
-		dev_info(os->ctrl->device,
-			 "nsid %u: cache not read one-sided: %d\n", os->nsid,
-			 ret);
-		/* pairs with nvme_kv_onesided_ready() */
-		smp_store_release(&os->state, NVME_KV_ONESIDED_OFF);
-		return;
+		nvme_kv_onesided_teardown(os);
+		if (!os->sessions && nvme_kv_onesided_no_service(ret)) {
+			dev_info(os->ctrl->device,
+				 "nsid %u: cache not read one-sided: %d\n",
+				 os->nsid, ret);
+			WRITE_ONCE(os->state, NVME_KV_ONESIDED_OFF);
+			goto out_unlock;
+		}
+		delay = min_t(unsigned long, HZ << min(os->retries, 5U),
+			      NVME_KV_ONESIDED_RETRY_MAX);
+		os->retries++;
+		dev_info_ratelimited(os->ctrl->device,
+				     "nsid %u: one-sided session not set up (%d); trying again in %lu s\n",
+				     os->nsid, ret, delay / HZ);
+		WRITE_ONCE(os->state, NVME_KV_ONESIDED_BROKEN);
+		nvme_kv_onesided_retry(os, delay);
+		goto out_unlock;
 	}
+	os->retries = 0;
+	os->sessions++;
+	atomic64_inc(&os->stats[NVME_KV_ONESIDED_SESSIONS]);
 	dev_info(os->ctrl->device,
 		 "nsid %u: reading the cache one-sided: %u blocks of %u slots, longer values %s, misses filled by %s\n",
 		 os->nsid, os->nr_blocks, os->block_slots,
 		 os->block_ns ? "from the block namespace" : "by Retrieve",
 		 os->host_fills ? "this host" : "the target");
-	/* pairs with nvme_kv_onesided_ready(): the session is set up */
-	smp_store_release(&os->state, NVME_KV_ONESIDED_READY);
+	/*
+	 * Pairs with nvme_kv_onesided_ready(): the session is set up.  Fails
+	 * when the connection broke while it was set up: start over.
+	 */
+	if (cmpxchg_release(&os->state, NVME_KV_ONESIDED_CONNECTING,
+			    NVME_KV_ONESIDED_READY) != NVME_KV_ONESIDED_CONNECTING)
+		nvme_kv_onesided_retry(os, HZ);
+out_unlock:
+	up_write(&os->session_lock);
 }
 
 /**
@@ -560,8 +678,9 @@ struct nvme_kv_onesided *nvme_kv_onesided_start(struct nvme_ctrl *ctrl,
 	init_completion(&os->msg_done);
 	spin_lock_init(&os->lock);
 	INIT_LIST_HEAD(&os->free);
-	INIT_WORK(&os->setup_work, nvme_kv_onesided_setup_work);
-	queue_work(system_long_wq, &os->setup_work);
+	init_rwsem(&os->session_lock);
+	INIT_DELAYED_WORK(&os->setup_work, nvme_kv_onesided_setup_work);
+	queue_delayed_work(system_long_wq, &os->setup_work, 0);
 	return os;
 }
 
@@ -884,11 +1003,12 @@ static void nvme_kv_onesided_put(struct nvme_kv_onesided *os,
 static void nvme_kv_onesided_broken(struct nvme_kv_onesided *os,
 				    struct nvme_kv_onesided_read *r, int ret)
 {
-	/* @r may still be written: the drain frees it */
-	WRITE_ONCE(os->state, NVME_KV_ONESIDED_BROKEN);
-	dev_warn_ratelimited(os->ctrl->device,
-			     "nsid %u: one-sided operation failed (%d, %s); using Retrieve\n",
-			     os->nsid, ret, ib_wc_status_msg(r->status));
+	/* @r may still be written: the teardown's drain ends that */
+	if (nvme_kv_onesided_break(os))
+		dev_warn_ratelimited(os->ctrl->device,
+				     "nsid %u: one-sided operation failed (%d, %s); using Retrieve until connected again\n",
+				     os->nsid, ret,
+				     ib_wc_status_msg(r->status));
 }
 
 static int onesided_abandon_fills;
@@ -1074,7 +1194,9 @@ static u64 nvme_kv_onesided_now(struct nvme_kv_onesided *os)
  *
  * Context: process context; sleeps.  The caller keeps the namespace bound
  * (counts itself in flight) until this returns, and until
- * nvme_kv_onesided_fill() returns for a *@fill.
+ * nvme_kv_onesided_fill() returns for a *@fill.  A *@fill holds the session
+ * (os->session_lock, for read): the caller must hand it to
+ * nvme_kv_onesided_fill(), from the same task, whatever Retrieve did.
  * Return: 0 on a hit; -EAGAIN when the caller must send Retrieve; -EFAULT
  * when @ubuf cannot be written.
  */
@@ -1095,6 +1217,13 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 	*fill = NULL;
 	if (!nvme_kv_onesided_ready(os))
 		return -EAGAIN;
+	/* never waits: the setup work holds it, or waits for it, briefly */
+	if (!down_read_trylock(&os->session_lock))
+		return -EAGAIN;
+	if (!nvme_kv_onesided_ready(os)) {
+		up_read(&os->session_lock);
+		return -EAGAIN;
+	}
 	spin_lock_bh(&os->lock);
 	r = list_first_entry_or_null(&os->free, struct nvme_kv_onesided_read,
 				     entry);
@@ -1141,9 +1270,13 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 				goto out_filled;
 			}
 			if (res == KV_PEEK_MISS) {
-				/* locked: the caller fills it after Retrieve */
+				/*
+				 * locked: the caller fills it after Retrieve,
+				 * and the fill releases os->session_lock
+				 */
 				*fill = (struct nvme_kv_onesided_fill *)r;
-				goto out_count;
+				atomic64_inc(&os->stats[NVME_KV_ONESIDED_MISSES]);
+				return -EAGAIN;
 			}
 			if (res == KV_PEEK_TORN)	/* taken back */
 				goto out_put;
@@ -1193,11 +1326,13 @@ out_broken:
 out_count:
 	atomic64_inc(&os->stats[ret == -EAGAIN ? NVME_KV_ONESIDED_MISSES :
 				 NVME_KV_ONESIDED_HITS]);
+	up_read(&os->session_lock);
 	return ret;
 out_filled:
 	/* a miss, served by this host from the device: not a hit */
 	if (ret == -EAGAIN)
 		atomic64_inc(&os->stats[NVME_KV_ONESIDED_MISSES]);
+	up_read(&os->session_lock);
 	return ret;
 }
 
@@ -1228,7 +1363,7 @@ void nvme_kv_onesided_fill(struct nvme_kv_onesided *os,
 	if (nvme_kv_onesided_abandon()) {
 		atomic64_inc(&os->stats[NVME_KV_ONESIDED_ABANDONED]);
 		nvme_kv_onesided_put(os, r);
-		return;
+		goto out_unlock;
 	}
 	/* too late: another host may take the slot back any time now */
 	if (!ok || len > KV_CACHE_INLINE_MAX ||
@@ -1242,6 +1377,9 @@ out:
 		nvme_kv_onesided_broken(os, r, ret);
 	else
 		nvme_kv_onesided_put(os, r);
+out_unlock:
+	/* taken by the nvme_kv_onesided_get() that handed out @fill */
+	up_read(&os->session_lock);
 }
 
 /**
@@ -1267,13 +1405,10 @@ void nvme_kv_onesided_stop(struct nvme_kv_onesided *os)
 {
 	if (!os)
 		return;
-	cancel_work_sync(&os->setup_work);
-	if (os->block_ns)
-		nvme_put_ns(os->block_ns);
-	if (os->cm_id) {
-		rdma_disconnect(os->cm_id);
-		nvme_kv_onesided_destroy_qp(os);
-		rdma_destroy_id(os->cm_id);
-	}
+	WRITE_ONCE(os->stopping, true);
+	cancel_delayed_work_sync(&os->setup_work);
+	nvme_kv_onesided_teardown(os);
+	/* the cm handler may have queued it before it saw @stopping */
+	cancel_delayed_work_sync(&os->setup_work);
 	kfree(os);
 }

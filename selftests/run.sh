@@ -542,6 +542,27 @@ block_ns_setup() {
 block_ns_teardown() {
 	ns_params 1 "$NS1_PARAMS" && block_ns_down 2
 }
+# onesided_reconnects <kv>: the service stopped (port 0) ends the host's
+# session, and GETs Retrieve; once it listens again the host sets the
+# session up again by itself (its retries are 1, 2, 4 ... s apart) and
+# reads one-sided again
+onesided_reconnects() {
+	_n=$(onesided_stat "$1" sessions)
+	nvme-kv store "/dev/$1" reconnect before || return 1
+	echo 0 > /sys/module/nvmet_kv/parameters/cache_rdma_port || return 1
+	wait_for 10 onesided_off "$1" || { echo "still one-sided"; return 1; }
+	[ "$(nvme-kv retrieve "/dev/$1" reconnect)" = before ] || return 1
+	echo $ONESIDED_PORT > /sys/module/nvmet_kv/parameters/cache_rdma_port ||
+		return 1
+	wait_for 40 onesided_ready "$1" || { echo "not connected again"; return 1; }
+	_h=$(onesided_stat "$1" hits)
+	for _i in 1 2 3; do
+		[ "$(nvme-kv retrieve "/dev/$1" reconnect)" = before ] || return 1
+	done
+	_h2=$(onesided_stat "$1" hits)
+	echo "sessions $_n -> $(onesided_stat "$1" sessions), one-sided hits $_h -> $_h2"
+	[ "$(onesided_stat "$1" sessions)" = $((_n + 1)) ] && [ $((_h2 - _h)) -ge 2 ]
+}
 # onesided_unexport <kv>: a namespace disabled under a one-sided reader
 # tears its connection down (the host sees it and stops reading one-sided)
 # and comes back with its pairs
@@ -592,6 +613,8 @@ if ctrl=$(ctrl_of rdma); then
 	kv_ioctl_test xfer "/dev/$kv" 4096 > /tmp/xfer.out 2>&1
 	tap_lines "rdma: " < /tmp/xfer.out
 	# (cached values are read one-sided here: the tests above)
+	t "rdma: the service stopped and started again: the host's session ends, GETs Retrieve, then it connects again by itself" \
+		onesided_reconnects "$kv"
 	t "rdma: disabling the namespace disconnects its one-sided readers; GETs fall back to Retrieve" \
 		onesided_unexport "$kv"
 	t "rdma: nvme disconnect" nvme disconnect -n "$NQN"

@@ -458,6 +458,24 @@ static int nvmet_kv_rdma_listen(u16 port)
 	return 0;
 }
 
+/*
+ * End every connection to every cache: the service moved to another port,
+ * or stopped.  Hosts read log page C0h again and connect to the new port.
+ */
+static void nvmet_kv_rdma_release_all(void)
+{
+	struct nvmet_kv_rdma_export *exp;
+	struct nvmet_kv_rdma_conn *conn;
+	unsigned long id;
+
+	mutex_lock(&nvmet_kv_rdma_lock);
+	xa_for_each(&nvmet_kv_rdma_exports, id, exp)
+		list_for_each_entry(conn, &exp->conns, entry)
+			nvmet_kv_rdma_release(conn);
+	mutex_unlock(&nvmet_kv_rdma_lock);
+}
+
+/* Lock order: nvmet_kv_rdma_listen_lock, then nvmet_kv_rdma_lock. */
 static int nvmet_kv_rdma_set_port(const char *val,
 				  const struct kernel_param *kp)
 {
@@ -470,8 +488,11 @@ static int nvmet_kv_rdma_set_port(const char *val,
 	mutex_lock(&nvmet_kv_rdma_listen_lock);
 	/* set on the modprobe line: nvmet_kv_rdma_init() starts listening */
 	ret = nvmet_kv_rdma_wq ? nvmet_kv_rdma_listen(port) : 0;
-	if (!ret)
+	if (!ret && port != cache_rdma_port) {
 		WRITE_ONCE(cache_rdma_port, port);
+		if (nvmet_kv_rdma_wq)
+			nvmet_kv_rdma_release_all();
+	}
 	mutex_unlock(&nvmet_kv_rdma_listen_lock);
 	return ret;
 }
