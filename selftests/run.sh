@@ -790,6 +790,33 @@ exec 3>&1
 t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores, 4097 gets Invalid Value Size" \
 	value_limit_applied
 
+# rdma_device_removed: the soft-RoCE device removed under a one-sided
+# session.  nvme-rdma deletes its controller; nvme-kv's session lets the
+# device go by itself (its setup work destroys the cm_id), so the removal
+# does not wait for nvme-kv to unbind the namespace, and no rescan runs
+# until it has returned.  The last rdma test: the device stays gone.
+rdma_delete_done() { ! kill -0 "$1" 2> /dev/null; }
+rdma_device_removed() {
+	port_up rdma && connect rdma > /dev/null || return 1
+	_c=$(ctrl_of rdma) || return 1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "kv${_c#nvme}n1" &&
+	wait_for 10 onesided_ready "kv${_c#nvme}n1" || return 1
+	rdma link delete kvrxe0 &
+	_pid=$!
+	wait_for 30 rdma_delete_done $_pid
+	_st=$?
+	[ $_st = 0 ] || echo "rdma link delete still waits after 30 s"
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait "$_pid"
+	echo "rdma link delete: exit $?"
+	wait_for 10 kv_dev_gone "kv${_c#nvme}n1"
+	port_down rdma
+	[ $_st = 0 ] && ! onesided_ready "kv${_c#nvme}n1" 2> /dev/null
+}
+t "rdma: removing the RDMA device under a one-sided session does not wait for nvme-kv to unbind" \
+	rdma_device_removed
+
 t "modules: nvme-kv unloads" rmmod nvme-kv
 t "target: namespace disables and the subsystem goes away" target_down
 t "modules: nvmet-kv, nvme-loop, nvmet-tcp, nvmet-rdma and nvmet unload" \
