@@ -486,13 +486,16 @@ static int nvmet_kv_rdma_set_port(const char *val,
 	if (ret)
 		return ret;
 	mutex_lock(&nvmet_kv_rdma_listen_lock);
+	if (port == cache_rdma_port)	/* already so: keep every connection */
+		goto out_unlock;
 	/* set on the modprobe line: nvmet_kv_rdma_init() starts listening */
 	ret = nvmet_kv_rdma_wq ? nvmet_kv_rdma_listen(port) : 0;
-	if (!ret && port != cache_rdma_port) {
-		WRITE_ONCE(cache_rdma_port, port);
-		if (nvmet_kv_rdma_wq)
-			nvmet_kv_rdma_release_all();
-	}
+	if (ret)
+		goto out_unlock;
+	WRITE_ONCE(cache_rdma_port, port);
+	if (nvmet_kv_rdma_wq)
+		nvmet_kv_rdma_release_all();
+out_unlock:
 	mutex_unlock(&nvmet_kv_rdma_listen_lock);
 	return ret;
 }
