@@ -479,12 +479,12 @@ cache_log() {
 	_c=$1
 	nvme get-log "/dev/$_c" --log-id=0xc0 --log-len=64 --namespace-id=1 -b \
 		> /tmp/log.bin || return 1
-	# version 1, flags 3 (cached, rdma), port, slot bytes 128, then the
+	# version 2, flags 3 (cached, rdma), port, slot bytes 128, then the
 	# cache id, blocks 16, slots 4, inline 64, and the block namespace 2
 	set -- $(od -An -tu2 -N8 /tmp/log.bin) $(od -An -tu4 -j8 -N16 /tmp/log.bin) \
 		$(od -An -tu4 -j32 -N4 /tmp/log.bin)
 	echo "log: $*"
-	[ "$1 $2 $3 $4 $6 $7 $8 $9" = "1 3 $ONESIDED_PORT 128 16 4 64 2" ] || return 1
+	[ "$1 $2 $3 $4 $6 $7 $8 $9" = "2 3 $ONESIDED_PORT 128 16 4 64 2" ] || return 1
 	! nvme get-log "/dev/$_c" --log-id=0xc1 --log-len=64 \
 		--namespace-id=1 -b > /dev/null 2>&1
 }

@@ -5,6 +5,7 @@
  * the clock checked by cache_sim.h.  Built with ASan and UBSan.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "tap.h"
 #include "cache_sim.h"
@@ -48,6 +49,37 @@ static void test_geometry(void)
 	       kv_slot_state(&c.slots[95].sm) == KV_SLOT_A,
 	       "cache: 100 slots in blocks of 8 are 12 whole blocks, every slot empty (A)");
 	kv_cache_destroy(&c);
+}
+
+/*
+ * Keys that differ only in their last characters, as generated keys do,
+ * spread over the blocks as random ones would: 1000 keys into 1024 blocks
+ * fill about 1024 * (1 - e^-0.98) = 638 of them, and none gets more than
+ * a handful.  The block hash without its final mix filled 52.
+ */
+static void test_block_spread(void)
+{
+	static const char *const fmts[] = { "key-%012u", "user%u", "k%u" };
+	static unsigned int count[1024];
+	unsigned int f, i, used, most, b;
+	char key[NVME_KV_KEY_MAX + 1];
+	int len;
+
+	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		memset(count, 0, sizeof(count));
+		used = most = 0;
+		for (i = 0; i < 1000; i++) {
+			len = snprintf(key, sizeof(key), fmts[f], i);
+			b = kv_cache_block_of(1024, (const u8 *)key, (u8)len);
+			if (!count[b]++)
+				used++;
+			if (count[b] > most)
+				most = count[b];
+		}
+		tap_ok(used >= 580 && most <= 10,
+		       "cache: 1000 keys \"%s\" fill %u of 1024 blocks, at most %u in one (random: about 638, 6)",
+		       fmts[f], used, most);
+	}
 }
 
 static void test_transitions(void)
@@ -377,6 +409,7 @@ static void test_host_fills(void)
 int main(void)
 {
 	test_geometry();
+	test_block_spread();
 	test_transitions();
 	test_eviction_and_leases();
 	test_random();

@@ -180,7 +180,8 @@ enum nvme_kv_status {
  * data, and receives struct nvme_kv_cache_region as the first message.
  */
 #define NVME_KV_LOG_CACHE		0xc0
-#define NVME_KV_CACHE_VERSION		1
+/* 2: a key's block is hashed with a final mix (kv_cache_block_of()) */
+#define NVME_KV_CACHE_VERSION		2
 #define NVME_KV_CACHE_LOG_CACHED	_BITUL(0) /* the namespace has a cache */
 #define NVME_KV_CACHE_LOG_RDMA		_BITUL(1) /* ...served over RDMA */
 #define NVME_KV_CACHE_LOG_HOST_FILLS	_BITUL(2) /* ...filled by hosts */
