@@ -13,13 +13,15 @@
  * with RDMA READ and the target's CPU takes no part in a hit.
  *
  * The service listens on every RDMA device, on the port set through the
- * cache_rdma_port module parameter (0, the default: no service).
+ * cache_rdma_port module parameter (0, the default: no service).  A new
+ * port, or 0, ends every connection; hosts connect again by themselves.
  *
  * Locking and lifetime:
  *  - nvmet_kv_rdma_listen_lock (mutex) serialises starting and stopping
  *    the listener.  It is never taken by an rdma_cm event handler, because
  *    destroying the listener waits for the handlers of its connection
- *    requests.
+ *    requests.  It is taken before nvmet_kv_rdma_lock (a port change ends
+ *    every connection under both).
  *  - nvmet_kv_rdma_lock (mutex) protects the export table and every
  *    export's connection list; the connection request handler holds it
  *    while it sets a connection up, so an export being removed never gets
