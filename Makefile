@@ -95,6 +95,11 @@ $(BIN)/nvmekv-ycsb: userspace/ycsb/nvmekv-ycsb.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -pthread -o $@ userspace/ycsb/nvmekv-ycsb.c $(LIB_SRC) -lm
 
+$(BIN)/kv_cache_keys: selftests/kv/kv_cache_keys.c target/kv_cache.h target/kv_cache_sm.h \
+		target/kv_types.h uapi/linux/nvme_kv.h
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -I$(TOP)/target -static -o $@ selftests/kv/kv_cache_keys.c
+
 $(BIN)/lincheck: selftests/lin/lincheck.c selftests/lin/lincheck.h
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/lin/lincheck.c
@@ -142,7 +147,7 @@ install: lib $(BIN)/nvme-kv-dyn
 
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
-	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb
+	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps

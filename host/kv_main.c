@@ -1506,6 +1506,7 @@ NVME_KV_ONESIDED_ATTR(onesided_fills, NVME_KV_ONESIDED_FILLS);
 NVME_KV_ONESIDED_ATTR(onesided_fills_abandoned, NVME_KV_ONESIDED_ABANDONED);
 NVME_KV_ONESIDED_ATTR(onesided_device_fills, NVME_KV_ONESIDED_DEVICE_FILLS);
 NVME_KV_ONESIDED_ATTR(onesided_sessions, NVME_KV_ONESIDED_SESSIONS);
+NVME_KV_ONESIDED_ATTR(onesided_touches, NVME_KV_ONESIDED_TOUCHES);
 
 /*
  * commands completed by opcode, those that failed, value bytes moved; Stores
@@ -1542,6 +1543,7 @@ static struct attribute *nvme_kv_stat_attrs[] = {
 	&nvme_kv_stat_onesided_fills_abandoned.attr.attr,
 	&nvme_kv_stat_onesided_device_fills.attr.attr,
 	&nvme_kv_stat_onesided_sessions.attr.attr,
+	&nvme_kv_stat_onesided_touches.attr.attr,
 	NULL,
 };
 

@@ -77,6 +77,7 @@
 #define NVME_KV_ONESIDED_TIMEOUT	(5 * HZ) /* each setup step */
 #define NVME_KV_ONESIDED_RECORD_MAX	(256 * 1024) /* one block read */
 #define NVME_KV_ONESIDED_RETRY_MAX	(30 * HZ) /* between setups at most */
+#define NVME_KV_ONESIDED_TOUCH_NS	(10 * NSEC_PER_MSEC) /* LRU resolution */
 
 enum {
 	NVME_KV_ONESIDED_CONNECTING,
@@ -1158,6 +1159,36 @@ out:
 }
 
 /* A hit in the copy: the value (inline) or where its record is */
+/*
+ * A hit in a cache that hosts fill: make the slot the most recently used
+ * again, as the target's own hits do, or the keys read most, whose hits
+ * the target never sees, would be evicted first.  Once per
+ * NVME_KV_ONESIDED_TOUCH_NS of the slot's time at most, with one RDMA
+ * WRITE of its LRU time.  The WRITE does not hold the slot: one refilled
+ * meanwhile gets a time it did not earn, which makes eviction less exact
+ * and nothing else (the time is outside the slot's sum, and no reader
+ * trusts it).  0, or why the session broke.
+ */
+static int nvme_kv_onesided_touch(struct nvme_kv_onesided *os,
+				  struct nvme_kv_onesided_read *r,
+				  const struct kv_cache_slot *s, u64 now)
+{
+	struct kv_cache_slot *img = nvme_kv_onesided_image(os, r);
+	struct ib_rdma_wr wr;
+	struct ib_sge sge;
+
+	if (!os->host_fills || now < s->lru + NVME_KV_ONESIDED_TOUCH_NS)
+		return 0;
+	r->slot = s - (const struct kv_cache_slot *)r->buf;
+	img->lru = now;
+	nvme_kv_onesided_write_wr(os, r, &wr, &sge,
+				  offsetof(struct kv_cache_slot, lru),
+				  sizeof(img->lru));
+	wr.wr.send_flags = IB_SEND_SIGNALED;
+	atomic64_inc(&os->stats[NVME_KV_ONESIDED_TOUCHES]);
+	return nvme_kv_onesided_post(os, r, &wr.wr);
+}
+
 static int nvme_kv_onesided_hit(const struct kv_cache_slot *s, u8 *value,
 				u64 *pos, u64 *seq, bool *record)
 {
@@ -1298,6 +1329,12 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 			len = s->value_len;
 			ret = nvme_kv_onesided_hit(s, value, &pos, &seq,
 						   &record);
+			v = nvme_kv_onesided_touch(os, r, s, now);
+			if (v) {
+				/* the hit stands: the READs completed */
+				nvme_kv_onesided_broken(os, r, v);
+				goto out_hit;
+			}
 			goto out_put;
 		case KV_PEEK_MISS:
 			goto out_put;
@@ -1312,6 +1349,7 @@ int nvme_kv_onesided_get(struct nvme_kv_onesided *os, const u8 *key,
 	}
 out_put:
 	nvme_kv_onesided_put(os, r);
+out_hit:
 	if (!ret)
 		ret = nvme_kv_onesided_copy(ubuf, buf_len, value, len);
 	else if (record && os->block_ns)

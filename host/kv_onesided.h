@@ -27,6 +27,7 @@ enum nvme_kv_onesided_stat {
 	NVME_KV_ONESIDED_ABANDONED,	/* fills left locked (fault injection) */
 	NVME_KV_ONESIDED_DEVICE_FILLS,	/* misses served from the device */
 	NVME_KV_ONESIDED_SESSIONS,	/* sessions set up (1 + reconnects) */
+	NVME_KV_ONESIDED_TOUCHES,	/* hits that wrote their slot's LRU time */
 	NVME_KV_ONESIDED_NR_STATS,
 };
 

@@ -61,7 +61,7 @@ cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" \
 	"$top/build/bin/kv_target_test" "$top/build/bin/kv_workload" \
 	"$top/build/bin/kv_xfer_test" "$top/build/bin/kv_xfer_bench" \
 	"$top/build/bin/lin_client" "$top/build/bin/lincheck" \
-	"$top/build/bin/nvmekv-ycsb" \
+	"$top/build/bin/nvmekv-ycsb" "$top/build/bin/kv_cache_keys" \
 	"$root/usr/bin/"
 
 # Stock modules the tests use, with everything they depend on.  The nvmet

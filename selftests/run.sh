@@ -685,6 +685,49 @@ host_fill_roundtrip() {
 		[ "$_d2" = "$_d" ]
 	fi
 }
+# host_fill_lru: a one-sided hit makes its slot the most recently used
+# (nvme-kv writes the slot's LRU time), so a key read often stays when its
+# block fills up.  Six keys of one block of 4 slots: fill K1..K4, read K1
+# again, then the fill of K5 must evict K2, not K1 (which was filled
+# first); K1 hits after it, K2 is filled again.
+host_fill_lru() {
+	port_up rdma && connect rdma > /dev/null || return 1
+	_c=$(ctrl_of rdma) || return 1
+	_kv=kv${_c#nvme}n1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "$_kv" && wait_for 10 onesided_ready "$_kv" ||
+		return 1
+	set -- $(kv_cache_keys 16 "lru$$-" 6)
+	[ $# = 6 ] || return 1
+	for _k; do
+		nvme-kv store "/dev/$_kv" "$_k" "v-$_k" || return 1
+	done
+	_st=0
+	for _k in "$2" "$3" "$4" "$5"; do
+		[ "$(nvme-kv retrieve "/dev/$_kv" "$_k")" = "v-$_k" ] || _st=1
+		sleep 0.02
+	done
+	_t=$(onesided_stat "$_kv" touches)
+	_h=$(onesided_stat "$_kv" hits)
+	[ "$(nvme-kv retrieve "/dev/$_kv" "$2")" = "v-$2" ] || _st=1
+	_t2=$(onesided_stat "$_kv" touches)
+	_h2=$(onesided_stat "$_kv" hits)
+	_f=$(onesided_stat "$_kv" fills)
+	[ "$(nvme-kv retrieve "/dev/$_kv" "$6")" = "v-$6" ] || _st=1
+	_f2=$(onesided_stat "$_kv" fills)
+	[ "$(nvme-kv retrieve "/dev/$_kv" "$2")" = "v-$2" ] || _st=1
+	_h3=$(onesided_stat "$_kv" hits)
+	_f3=$(onesided_stat "$_kv" fills)
+	[ "$(nvme-kv retrieve "/dev/$_kv" "$3")" = "v-$3" ] || _st=1
+	_f4=$(onesided_stat "$_kv" fills)
+	echo "keys $*; K1 read again: hit $_h -> $_h2, touches $_t -> $_t2; K5 filled: $_f -> $_f2; K1: hits -> $_h3, fills -> $_f3; K2: fills -> $_f4"
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	port_down rdma
+	[ $_st = 0 ] && [ $((_h2 - _h)) = 1 ] && [ $((_t2 - _t)) = 1 ] &&
+		[ $((_f2 - _f)) = 1 ] && [ $((_h3 - _h2)) = 1 ] &&
+		[ "$_f3" = "$_f2" ] && [ $((_f4 - _f3)) = 1 ]
+}
 host_fill_device_setup() {
 	block_ns_up 2 /dev/ram0 &&
 	ns_params 1 "$NS1_PARAMS cache_host_fills=1 cache_block_nsid=2"
@@ -701,6 +744,8 @@ if [ -d /sys/class/infiniband/kvrxe0 ]; then
 		ns_params 1 "$NS1_PARAMS cache_host_fills=1"
 	t "host fills: a miss is filled by nvme-kv over RDMA with the value Retrieve returns, later GETs hit one-sided, the target fills nothing, a Store invalidates" \
 		host_fill_roundtrip retrieve
+	t "host fills: a one-sided hit refreshes its slot's LRU time: the key read last stays when its block fills, the oldest goes" \
+		host_fill_lru
 	t "host fills: with a block namespace, csi_params cache_block_nsid=2" \
 		host_fill_device_setup
 	t "host fills: nvme-kv fills a miss from the device (Locate, NVMe Read of the record) with no Retrieve at all, 4096-byte values by location, a Store invalidates" \
