@@ -73,6 +73,14 @@
 #include "kv_onesided.h"
 
 #define NVME_KV_ONESIDED_DEPTH		16	/* READs in flight */
+#define NVME_KV_ONESIDED_CHAIN_MAX	3	/* WRs one post chains at most */
+/*
+ * Send queue: each buffer's chain, and the LRU touch its GET may post
+ * after it (unsignaled: its slot is free again only when a later
+ * signaled WR completes); one more for ib_drain_qp()'s marker.
+ */
+#define NVME_KV_ONESIDED_SEND_WRS \
+	(NVME_KV_ONESIDED_DEPTH * (NVME_KV_ONESIDED_CHAIN_MAX + 1) + 1)
 #define NVME_KV_ONESIDED_TRIES		32	/* READs per GET at most */
 #define NVME_KV_ONESIDED_TIMEOUT	(5 * HZ) /* each setup step */
 #define NVME_KV_ONESIDED_RECORD_MAX	(256 * 1024) /* one block read */
@@ -147,6 +155,9 @@ struct nvme_kv_onesided_read {
  * @msg_cqe:	completion of its receive
  * @msg_done:	completed by it
  * @msg_status:	its status
+ * @touch_cqe:	completion of an LRU touch (an error only: unsignaled)
+ * @touch_inline: touches go inline, unwaited (the device takes 8 inline
+ *		bytes); otherwise each is signaled and waited for
  * @addr:	remote address of block 0
  * @rkey:	remote key of the region
  * @nr_blocks:	blocks in the cache
@@ -184,6 +195,8 @@ struct nvme_kv_onesided {
 	struct ib_cqe			msg_cqe;
 	struct completion		msg_done;
 	enum ib_wc_status		msg_status;
+	struct ib_cqe			touch_cqe;
+	bool				touch_inline;
 	u64				addr;
 	u32				rkey;
 	u32				nr_blocks;
@@ -295,6 +308,18 @@ static void nvme_kv_onesided_read_done(struct ib_cq *cq, struct ib_wc *wc)
 	complete(&r->done);
 }
 
+/* Only a failed LRU touch completes: the session is broken. */
+static void nvme_kv_onesided_touch_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct nvme_kv_onesided *os = cq->cq_context;
+
+	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR &&
+	    nvme_kv_onesided_break(os))
+		dev_warn_ratelimited(os->ctrl->device,
+				     "nsid %u: one-sided LRU touch failed (%s); using Retrieve until connected again\n",
+				     os->nsid, ib_wc_status_msg(wc->status));
+}
+
 /* Log page C0h of the namespace */
 static int nvme_kv_onesided_log(struct nvme_kv_onesided *os,
 				struct nvme_kv_cache_log *log)
@@ -359,6 +384,7 @@ static int nvme_kv_onesided_create_qp(struct nvme_kv_onesided *os)
 {
 	struct ib_device *dev = os->cm_id->device;
 	struct ib_qp_init_attr qp_attr = { };
+	struct ib_qp_cap cap;
 	struct ib_recv_wr wr = { };
 	struct ib_sge sge;
 	int ret;
@@ -366,7 +392,8 @@ static int nvme_kv_onesided_create_qp(struct nvme_kv_onesided *os)
 	os->pd = ib_alloc_pd(dev, 0);
 	if (IS_ERR(os->pd))
 		return PTR_ERR(os->pd);
-	os->cq = ib_alloc_cq(dev, os, NVME_KV_ONESIDED_DEPTH + 4, 0,
+	/* a flushed queue completes every WR, signaled or not */
+	os->cq = ib_alloc_cq(dev, os, NVME_KV_ONESIDED_SEND_WRS + 2, 0,
 			     IB_POLL_SOFTIRQ);
 	if (IS_ERR(os->cq)) {
 		ret = PTR_ERR(os->cq);
@@ -389,16 +416,24 @@ static int nvme_kv_onesided_create_qp(struct nvme_kv_onesided *os)
 
 	qp_attr.send_cq = os->cq;
 	qp_attr.recv_cq = os->cq;
-	/* the reads and ib_drain_qp()'s marker */
-	qp_attr.cap.max_send_wr = NVME_KV_ONESIDED_DEPTH + 1;
+	qp_attr.cap.max_send_wr = NVME_KV_ONESIDED_SEND_WRS;
 	qp_attr.cap.max_recv_wr = 1;
 	qp_attr.cap.max_send_sge = 1;
 	qp_attr.cap.max_recv_sge = 1;
 	qp_attr.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qp_attr.qp_type = IB_QPT_RC;
+	cap = qp_attr.cap;
+	qp_attr.cap.max_inline_data = sizeof(u64);
 	ret = rdma_create_qp(os->cm_id, os->pd, &qp_attr);
+	os->touch_inline = !ret;
+	if (ret) {
+		/* no inline data on this device: LRU touches are waited for */
+		qp_attr.cap = cap;
+		ret = rdma_create_qp(os->cm_id, os->pd, &qp_attr);
+	}
 	if (ret)
 		goto out_free_reads;
+	os->touch_cqe.done = nvme_kv_onesided_touch_done;
 
 	os->msg_cqe.done = nvme_kv_onesided_msg_done;
 	sge.addr = os->msg_dma;
@@ -636,7 +671,9 @@ static void nvme_kv_onesided_setup_work(struct work_struct *work)
 		 "nsid %u: reading the cache one-sided: %u blocks of %u slots, longer values %s, misses filled by %s\n",
 		 os->nsid, os->nr_blocks, os->block_slots,
 		 os->block_ns ? "from the block namespace" : "by Retrieve",
-		 os->host_fills ? "this host" : "the target");
+		 !os->host_fills ? "the target" : os->touch_inline ?
+		 "this host (LRU touches inline)" :
+		 "this host (LRU touches waited for)");
 	/*
 	 * Pairs with nvme_kv_onesided_ready(): the session is set up.  Fails
 	 * when the connection broke while it was set up: start over.
@@ -1164,10 +1201,13 @@ out:
  * again, as the target's own hits do, or the keys read most, whose hits
  * the target never sees, would be evicted first.  Once per
  * NVME_KV_ONESIDED_TOUCH_NS of the slot's time at most, with one RDMA
- * WRITE of its LRU time.  The WRITE does not hold the slot: one refilled
- * meanwhile gets a time it did not earn, which makes eviction less exact
- * and nothing else (the time is outside the slot's sum, and no reader
- * trusts it).  0, or why the session broke.
+ * WRITE of its LRU time.  The WRITE goes inline (its 8 bytes are copied
+ * when it is posted) and unsignaled, so the GET does not wait for it; on
+ * a device without inline data it is signaled and waited for.  The WRITE
+ * does not hold the slot: one refilled meanwhile gets a time it did not
+ * earn, which makes eviction less exact and nothing else (the time is
+ * outside the slot's sum, and no reader trusts it).  0, or why the
+ * session broke.
  */
 static int nvme_kv_onesided_touch(struct nvme_kv_onesided *os,
 				  struct nvme_kv_onesided_read *r,
@@ -1184,9 +1224,17 @@ static int nvme_kv_onesided_touch(struct nvme_kv_onesided *os,
 	nvme_kv_onesided_write_wr(os, r, &wr, &sge,
 				  offsetof(struct kv_cache_slot, lru),
 				  sizeof(img->lru));
-	wr.wr.send_flags = IB_SEND_SIGNALED;
 	atomic64_inc(&os->stats[NVME_KV_ONESIDED_TOUCHES]);
-	return nvme_kv_onesided_post(os, r, &wr.wr);
+	if (!os->touch_inline) {
+		wr.wr.send_flags = IB_SEND_SIGNALED;
+		return nvme_kv_onesided_post(os, r, &wr.wr);
+	}
+	/* inline: the device takes a CPU address, not a DMA one */
+	sge.addr = (uintptr_t)&img->lru;
+	sge.lkey = 0;
+	wr.wr.send_flags = IB_SEND_INLINE;
+	wr.wr.wr_cqe = &os->touch_cqe;
+	return ib_post_send(os->cm_id->qp, &wr.wr, NULL);
 }
 
 static int nvme_kv_onesided_hit(const struct kv_cache_slot *s, u8 *value,

@@ -724,6 +724,9 @@ host_fill_lru() {
 	nvme disconnect -n "$NQN" > /dev/null
 	echo 1 > /sys/class/nvme-kv/rescan
 	port_down rdma
+	# soft-RoCE takes inline data: the touch is posted and not waited for
+	dmesg | grep -q "misses filled by this host (LRU touches inline)" ||
+		{ echo "LRU touches are not inline"; return 1; }
 	[ $_st = 0 ] && [ $((_h2 - _h)) = 1 ] && [ $((_t2 - _t)) = 1 ] &&
 		[ $((_f2 - _f)) = 1 ] && [ $((_h3 - _h2)) = 1 ] &&
 		[ "$_f3" = "$_f2" ] && [ $((_f4 - _f3)) = 1 ]
