@@ -636,6 +636,21 @@ t "target: cache: 6 clients on loop, tcp and rdma controllers (rdma ones reading
 grep '^LIN ' /tmp/tap.out | sed 's/^/# /'
 
 # ---- the cache filled by hosts over RDMA (csi_params cache_host_fills=1) ----
+# onesided_bind: connect over rdma, bind namespace 1, wait for its one-sided
+# session, print its kvXnY; onesided_unbind undoes it
+onesided_bind() {
+	port_up rdma && connect rdma > /dev/null || return 1
+	_c=$(ctrl_of rdma) || return 1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "kv${_c#nvme}n1" &&
+	wait_for 10 onesided_ready "kv${_c#nvme}n1" || return 1
+	echo "kv${_c#nvme}n1"
+}
+onesided_unbind() {
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	port_down rdma
+}
 # host_fill_roundtrip <retrieve|device>: over rdma a miss is filled by
 # nvme-kv itself (CAS of a victim's lock word, key, double read, the value,
 # CAS complete): by Retrieve, or with a block namespace by Locate and a
@@ -643,12 +658,7 @@ grep '^LIN ' /tmp/tap.out | sed 's/^/# /'
 # all.  Later GETs hit one-sided, the target fills nothing, and a Store
 # still invalidates the host's slot.
 host_fill_roundtrip() {
-	port_up rdma && connect rdma > /dev/null || return 1
-	_c=$(ctrl_of rdma) || return 1
-	_kv=kv${_c#nvme}n1
-	echo 1 > /sys/class/nvme-kv/rescan
-	wait_for 10 kv_dev_exists "$_kv" && wait_for 10 onesided_ready "$_kv" ||
-		return 1
+	_kv=$(onesided_bind) || return 1
 	_tf=$(target_stat cache_fills)
 	_f=$(onesided_stat "$_kv" fills)
 	_h=$(onesided_stat "$_kv" hits)
@@ -673,9 +683,7 @@ host_fill_roundtrip() {
 	_h2=$(onesided_stat "$_kv" hits)
 	_d2=$(onesided_stat "$_kv" device_fills)
 	echo "host fills $_f -> $_f2 (from the device $_d -> $_d2), one-sided hits $_h -> $_h2, target Retrieves $_r -> $_r2, target fills $_tf -> $(target_stat cache_fills)"
-	nvme disconnect -n "$NQN" > /dev/null
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down rdma
+	onesided_unbind
 	[ $_st = 0 ] && [ $((_f2 - _f)) -ge 2 ] && [ $((_h2 - _h)) -ge 3 ] &&
 		[ "$(target_stat cache_fills)" = "$_tf" ] || return 1
 	if [ "$1" = device ]; then
@@ -691,12 +699,7 @@ host_fill_roundtrip() {
 # again, then the fill of K5 must evict K2, not K1 (which was filled
 # first); K1 hits after it, K2 is filled again.
 host_fill_lru() {
-	port_up rdma && connect rdma > /dev/null || return 1
-	_c=$(ctrl_of rdma) || return 1
-	_kv=kv${_c#nvme}n1
-	echo 1 > /sys/class/nvme-kv/rescan
-	wait_for 10 kv_dev_exists "$_kv" && wait_for 10 onesided_ready "$_kv" ||
-		return 1
+	_kv=$(onesided_bind) || return 1
 	set -- $(kv_cache_keys 16 "lru$$-" 6)
 	[ $# = 6 ] || return 1
 	for _k; do
@@ -721,9 +724,7 @@ host_fill_lru() {
 	[ "$(nvme-kv retrieve "/dev/$_kv" "$3")" = "v-$3" ] || _st=1
 	_f4=$(onesided_stat "$_kv" fills)
 	echo "keys $*; K1 read again: hit $_h -> $_h2, touches $_t -> $_t2; K5 filled: $_f -> $_f2; K1: hits -> $_h3, fills -> $_f3; K2: fills -> $_f4"
-	nvme disconnect -n "$NQN" > /dev/null
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down rdma
+	onesided_unbind
 	# soft-RoCE takes inline data: the touch is posted and not waited for
 	dmesg | grep -q "misses filled by this host (LRU touches inline)" ||
 		{ echo "LRU touches are not inline"; return 1; }
@@ -852,11 +853,7 @@ t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores,
 # until it has returned.  The last rdma test: the device stays gone.
 rdma_delete_done() { ! kill -0 "$1" 2> /dev/null; }
 rdma_device_removed() {
-	port_up rdma && connect rdma > /dev/null || return 1
-	_c=$(ctrl_of rdma) || return 1
-	echo 1 > /sys/class/nvme-kv/rescan
-	wait_for 10 kv_dev_exists "kv${_c#nvme}n1" &&
-	wait_for 10 onesided_ready "kv${_c#nvme}n1" || return 1
+	_kv=$(onesided_bind) || return 1
 	rdma link delete kvrxe0 &
 	_pid=$!
 	wait_for 30 rdma_delete_done $_pid
@@ -865,9 +862,9 @@ rdma_device_removed() {
 	echo 1 > /sys/class/nvme-kv/rescan
 	wait "$_pid"
 	echo "rdma link delete: exit $?"
-	wait_for 10 kv_dev_gone "kv${_c#nvme}n1"
+	wait_for 10 kv_dev_gone "$_kv"
 	port_down rdma
-	[ $_st = 0 ] && ! onesided_ready "kv${_c#nvme}n1" 2> /dev/null
+	[ $_st = 0 ] && ! onesided_ready "$_kv" 2> /dev/null
 }
 t "rdma: removing the RDMA device under a one-sided session does not wait for nvme-kv to unbind" \
 	rdma_device_removed
