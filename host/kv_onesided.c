@@ -143,7 +143,6 @@ struct nvme_kv_onesided_read {
  * @state:	NVME_KV_ONESIDED_*
  * @stopping:	nvme_kv_onesided_stop() has begun: no more setups
  * @retries:	setups failed in a row (the next waits 2^@retries seconds)
- * @sessions:	sessions set up so far
  * @session_lock: held for read by GETs, for write by the setup work
  * @cm_id:	the connection
  * @cm_done:	completed by the connection events setup waits for
@@ -183,7 +182,6 @@ struct nvme_kv_onesided {
 	int				state;
 	bool				stopping;
 	unsigned int			retries;
-	unsigned int			sessions;
 	struct rw_semaphore		session_lock;
 	struct rdma_cm_id		*cm_id;
 	struct completion		cm_done;
@@ -646,8 +644,9 @@ static void nvme_kv_onesided_setup_work(struct work_struct *work)
 	WRITE_ONCE(os->state, NVME_KV_ONESIDED_CONNECTING);
 	ret = nvme_kv_onesided_connect(os);
 	if (ret) {
-		nvme_kv_onesided_teardown(os);
-		if (!os->sessions && nvme_kv_onesided_no_service(ret)) {
+		/* the connect undid itself; the next run starts by tearing down */
+		if (!atomic64_read(&os->stats[NVME_KV_ONESIDED_SESSIONS]) &&
+		    nvme_kv_onesided_no_service(ret)) {
 			dev_info(os->ctrl->device,
 				 "nsid %u: cache not read one-sided: %d\n",
 				 os->nsid, ret);
@@ -665,7 +664,6 @@ static void nvme_kv_onesided_setup_work(struct work_struct *work)
 		goto out_unlock;
 	}
 	os->retries = 0;
-	os->sessions++;
 	atomic64_inc(&os->stats[NVME_KV_ONESIDED_SESSIONS]);
 	dev_info(os->ctrl->device,
 		 "nsid %u: reading the cache one-sided: %u blocks of %u slots, longer values %s, misses filled by %s\n",
