@@ -1240,8 +1240,13 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	ret = kv_store_open(&kns->store, &io, bdev_nr_bytes(ns->bdev),
 			    kns->params.max_value_len);
 	if (ret) {
-		pr_err("nsid %u: cannot open the store on %s: %d\n", ns->nsid,
-		       ns->device_path, ret);
+		if (kns->store.fail_reason)
+			pr_err("nsid %u: refusing the store on %s: %s; the device is left as it is\n",
+			       ns->nsid, ns->device_path,
+			       kns->store.fail_reason);
+		else
+			pr_err("nsid %u: cannot open the store on %s: %d\n",
+			       ns->nsid, ns->device_path, ret);
 		goto out_free;
 	}
 	if (kns->params.cache_slots) {

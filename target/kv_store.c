@@ -319,7 +319,9 @@ static int kv_rec_read(struct kv_store *s, u64 pos, u64 seq, u32 *size)
 	value_len = nvme_kv_get_le32(p + 20);
 	switch (type) {
 	case KV_REC_PUT:
-		if (value_len > s->max_value_len)
+		/* s->rec_buf holds a record of the largest value, no more */
+		if (value_len > s->max_value_len ||
+		    value_len > s->batch_cap - KV_REC_HDR)
 			return -EINVAL;
 		fallthrough;
 	case KV_REC_DEL:
@@ -330,7 +332,8 @@ static int kv_rec_read(struct kv_store *s, u64 pos, u64 seq, u32 *size)
 		len = kv_rec_size(value_len);
 		break;
 	case KV_REC_PAD:
-		if (key_len || value_len > s->log_size)
+		/* a PAD fills the gap before the region's end: < one record */
+		if (key_len || value_len > s->batch_cap)
 			return -EINVAL;
 		len = KV_REC_HDR + value_len;
 		break;
@@ -445,15 +448,48 @@ static int kv_replay(struct kv_store *s)
 }
 
 /*
- * Load the newest valid superblock into @s (log geometry, tail, value
- * limit); -ENOENT when there is none, -EINVAL when the newest one describes
- * a log larger than the device (it shrank) or has another format version:
- * that store is refused, never replaced by a new one.
+ * Why the superblock @sb (its magic and CRC already checked) cannot be
+ * used on a device of @dev_bytes, or NULL if it can.  Every field is
+ * checked before anything is derived from it: a host that can write the
+ * device can also compute a CRC.
+ */
+static const char *kv_sb_invalid(const u8 *sb, u64 dev_bytes)
+{
+	u64 log_size = get_le64(sb + 32), tail = get_le64(sb + 40);
+	u64 tail_seq = get_le64(sb + 48);
+	u32 max_value_len = nvme_kv_get_le32(sb + 56);
+
+	if (nvme_kv_get_le32(sb + 16) != KV_SB_VERSION)
+		return "unknown format version";
+	if (nvme_kv_get_le32(sb + 20) != KV_BLOCK_SIZE ||
+	    get_le64(sb + 24) != KV_LOG_START)
+		return "unknown block size or log start";
+	if (!log_size || log_size % KV_BLOCK_SIZE)
+		return "log size is not a whole number of blocks";
+	if (dev_bytes < KV_LOG_START || log_size > dev_bytes - KV_LOG_START)
+		return "log is larger than the device";
+	if (!max_value_len || max_value_len > KV_STORE_VALUE_MAX)
+		return "value limit out of range";
+	if (tail % 8 || tail >= KV_STORE_POS_MAX)
+		return "log tail out of range";
+	if (!tail_seq || tail_seq >= KV_STORE_POS_MAX)
+		return "tail sequence number out of range";
+	return NULL;
+}
+
+/*
+ * Load the newest superblock with a valid CRC into @s (log geometry, tail,
+ * value limit); -ENOENT when there is none, -EINVAL when the newest one
+ * cannot be used (kv_sb_invalid(): another format, a device that shrank,
+ * fields out of range), with s->fail_reason saying why: that store is
+ * refused, never replaced by a new one, and the older superblock is not
+ * used instead either, since it may describe space the log has reused.
  */
 static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 {
 	u8 sb[KV_SB_BYTES];
-	u64 best = 0, seq, log_size;
+	u64 best = 0, seq;
+	const char *why;
 	int i, ret, found = -ENOENT;
 
 	for (i = 0; i < 2; i++) {
@@ -466,24 +502,18 @@ static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 		    nvme_kv_get_le32(sb + 4))
 			continue;
 		seq = get_le64(sb + 8);
-		log_size = get_le64(sb + 32);
 		if (seq <= best)
 			continue;
-		if (nvme_kv_get_le32(sb + 16) != KV_SB_VERSION ||
-		    nvme_kv_get_le32(sb + 20) != KV_BLOCK_SIZE ||
-		    get_le64(sb + 24) != KV_LOG_START ||
-		    !log_size || log_size % KV_BLOCK_SIZE) {
-			best = seq;
-			found = -EINVAL;
-			continue;
-		}
 		best = seq;
-		if (KV_LOG_START + log_size > dev_bytes) {
+		why = kv_sb_invalid(sb, dev_bytes);
+		if (why) {
+			s->fail_reason = why;
 			found = -EINVAL;
 			continue;
 		}
+		s->fail_reason = NULL;
 		s->sb_seq = seq;
-		s->log_size = log_size;
+		s->log_size = get_le64(sb + 32);
 		s->tail = get_le64(sb + 40);
 		s->tail_seq = get_le64(sb + 48);
 		if (nvme_kv_get_le32(sb + 56) > s->max_value_len)
@@ -500,9 +530,12 @@ static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
  * @dev_bytes: size of the device
  * @max_value_len: largest value a Store may carry
  *
- * A device without a valid superblock gets a new, empty store.
+ * A device without a valid superblock gets a new, empty store.  A device
+ * whose superblock cannot be used is refused with -EINVAL and
+ * s->fail_reason set; it is left as it is.
  *
- * Return: 0, -ENOSPC if the device is too small, -ENOMEM, or an I/O error.
+ * Return: 0, -EINVAL, -ENOSPC if the device is too small, -ENOMEM, or an
+ * I/O error.
  */
 int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 		  u64 dev_bytes, u32 max_value_len)
@@ -513,6 +546,8 @@ int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 
 	memset(s, 0, sizeof(*s));
 	s->io = *io;
+	if (!max_value_len || max_value_len > KV_STORE_VALUE_MAX)
+		return -EINVAL;
 	s->max_value_len = max_value_len;
 	if (dev_bytes < KV_LOG_START + KV_BLOCK_SIZE)
 		return -ENOSPC;
@@ -529,10 +564,9 @@ int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 		return ret;
 	}
 
+	/* max_value_len <= KV_STORE_VALUE_MAX, so neither of these wraps */
 	cap = round_up_u64(kv_rec_size(s->max_value_len) + KV_BLOCK_SIZE,
 			   KV_BLOCK_SIZE);
-	if (cap > 0x40000000ULL)
-		return -EINVAL;
 	s->batch_cap = cap < KV_BATCH_MIN ? KV_BATCH_MIN : (u32)cap;
 	if (s->log_size < 8ULL * s->batch_cap)
 		return -ENOSPC;

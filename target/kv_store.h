@@ -29,6 +29,14 @@
 #define KV_SB_VERSION		2
 #define KV_REC_HDR		40
 #define KV_LOG_START		(2 * KV_BLOCK_SIZE)
+/*
+ * The largest value limit a store may have.  The superblock records the
+ * limit; one that names more, or anything else the engine cannot use, is
+ * refused (the device is input like any other, Documentation/security.md).
+ */
+#define KV_STORE_VALUE_MAX	(32U << 20)
+/* Log positions and sequence numbers a superblock may name: far from wrap */
+#define KV_STORE_POS_MAX	0x4000000000000000ULL
 
 enum kv_rec_type {
 	KV_REC_PUT	= 1,

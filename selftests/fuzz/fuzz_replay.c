@@ -4,6 +4,11 @@
  * superblocks and first log blocks are the fuzzer's bytes.  Whatever the
  * device holds, opening must not crash, read out of bounds or leak; a store
  * that opens must have a consistent index and take a Store and a List.
+ *
+ * Three shapes of input: raw bytes; a real store whose log the input
+ * corrupts; and a real store whose superblock fields the input rewrites
+ * with a valid CRC, as a host that can write the device would (a CRC is
+ * no protection against anyone who can compute one).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -73,9 +78,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		kv_store_close(&s);
-		at = KV_LOG_START + (size_t)data[1] * 64;
-		for (i = half; i < size && at + i - half < DEV_SIZE; i++)
-			dev[at + i - half] ^= data[i];
+		if (data[0] & 2) {
+			/* superblock fields after magic, CRC and sequence */
+			uint8_t *sb = dev + (s.sb_seq % 2) * KV_BLOCK_SIZE;
+			u32 crc;
+
+			for (i = half; i < size && i - half < 48; i++)
+				sb[16 + i - half] ^= data[i];
+			crc = ~kv_rec_crc(~0U, sb + 8, 64 - 8);
+			nvme_kv_put_le32(sb + 4, crc);
+		} else {
+			at = KV_LOG_START + (size_t)data[1] * 64;
+			for (i = half; i < size && at + i - half < DEV_SIZE; i++)
+				dev[at + i - half] ^= data[i];
+		}
 	} else {
 		/* raw: the bytes are the superblocks and the start of the log */
 		memcpy(dev, data, size < DEV_SIZE ? size : DEV_SIZE);

@@ -793,6 +793,104 @@ static void test_list(void)
 	md_free(&m);
 }
 
+/* ---- hostile media: superblocks with a valid CRC and fields out of range ---- */
+
+static void put_le64_at(uint8_t *p, uint64_t v)
+{
+	nvme_kv_put_le32(p, (uint32_t)v);
+	nvme_kv_put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+/*
+ * What a host that can write the device (a block namespace on it) does:
+ * copy the newest superblock (sequence number @seq) to the other copy with
+ * sequence number @seq + 1, one field changed and a valid CRC.  Fields as
+ * kv_sb_write() lays them out.
+ */
+static void forge_sb(struct memdev *m, uint64_t seq, unsigned int field_off,
+		     uint64_t value, int width)
+{
+	uint8_t *sb = m->durable + ((seq + 1) % 2) * KV_BLOCK_SIZE;
+
+	memcpy(sb, m->durable + (seq % 2) * KV_BLOCK_SIZE, KV_BLOCK_SIZE);
+	put_le64_at(sb + 8, seq + 1);
+	if (width == 4)
+		nvme_kv_put_le32(sb + field_off, (uint32_t)value);
+	else if (width == 8)
+		put_le64_at(sb + field_off, value);
+	nvme_kv_put_le32(sb + 4, ~kv_rec_crc(~0U, sb + 8, 64 - 8));
+}
+
+static void test_hostile_superblock(void)
+{
+	static const struct {
+		const char	*what;
+		unsigned int	off;
+		int		width;
+		uint64_t	value;
+	} cases[] = {
+		{ "a value limit of 0xfffffff0 (kv_rec_size() wraps)", 56, 4, 0xfffffff0u },
+		{ "a value limit of 33 MiB", 56, 4, 33u << 20 },
+		{ "a value limit of 0", 56, 4, 0 },
+		{ "a log larger than the device", 32, 8, 1ull << 40 },
+		{ "a log size near 2^64", 32, 8, ~0ull << 12 },
+		{ "a log size that is not whole blocks", 32, 8, 4096 * 100 + 8 },
+		{ "an unaligned tail", 40, 8, 12 },
+		{ "a tail near 2^64", 40, 8, ~7ull },
+		{ "a tail sequence number of 0", 48, 8, 0 },
+		{ "a tail sequence number near 2^64", 48, 8, ~0ull },
+		{ "another format version", 16, 4, KV_SB_VERSION + 1 },
+	};
+	const uint64_t size = 16 << 20;
+	struct kv_op op = { .opcode = NVME_KV_CMD_STORE, .key_len = 3,
+			    .key = "abc", .value_len = 5, .value = "hello" };
+	struct kv_store s;
+	struct memdev m;
+	uint8_t *orig, *expect, *rec;
+	unsigned int i;
+	uint64_t seq;
+	int ret;
+
+	md_init(&m, size);
+	if (open_store(&s, &m) || kv_store_commit(&s, &op, 1) != 1 ||
+	    op.status) {
+		tap_ok(0, "store: hostile superblocks (setup failed)");
+		md_free(&m);
+		return;
+	}
+	seq = s.sb_seq;
+	kv_store_close(&s);
+
+	/*
+	 * The log's first record claims a value of 4186072 bytes, which fits
+	 * the log but not a record buffer sized for a limit of 4096: only the
+	 * superblock's value limit stands between it and the buffer.
+	 */
+	rec = m.durable + KV_LOG_START;
+	nvme_kv_put_le32(rec + 20, 4186072);
+	orig = malloc(size);
+	expect = malloc(size);
+	memcpy(orig, m.durable, size);
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memcpy(m.durable, orig, size);
+		/* the newer copy: the engine takes the newest valid CRC */
+		forge_sb(&m, seq, cases[i].off, cases[i].value,
+			 cases[i].width);
+		memcpy(expect, m.durable, size);
+		ret = open_store(&s, &m);
+		tap_ok(ret == -EINVAL && s.fail_reason && m.ncache == 0 &&
+		       !memcmp(m.durable, expect, size),
+		       "store: a superblock with %s and a valid CRC is refused (%d, \"%s\"), the device unchanged",
+		       cases[i].what, ret, s.fail_reason ? s.fail_reason : "no reason");
+		if (!ret)
+			kv_store_close(&s);
+	}
+	free(expect);
+	free(orig);
+	md_free(&m);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 3000;
@@ -813,6 +911,7 @@ int main(int argc, char **argv)
 	test_live_tail(16 << 20, 200);
 	test_live_tail(16 << 20, 8);
 	test_list();
+	test_hostile_superblock();
 	acked = crash_model_test(rounds, 3 << 20, &ok, why, sizeof(why));
 	tap_ok(ok, "store: random groups with power losses match the model (%ld acknowledged ops; %s)",
 	       acked, why);
