@@ -4,15 +4,23 @@
 
 #define KV_INDEX_MIN_BUCKETS	1024
 
-/* FNV-1a over the key bytes and the length */
-static u64 kv_hash(const u8 *key, u8 key_len)
+/* SipHash-2-4 under the index's own key (the length is hashed too) */
+static u64 kv_hash(const struct kv_index *idx, const u8 *key, u8 key_len)
 {
-	u64 h = 0xcbf29ce484222325ULL;
-	unsigned int i;
+	return kv_siphash(key, key_len, &idx->hash_key);
+}
 
-	for (i = 0; i < key_len; i++)
-		h = (h ^ key[i]) * 0x100000001b3ULL;
-	return (h ^ key_len) * 0x100000001b3ULL;
+/**
+ * kv_index_bucket() - the bucket a key's entry is in
+ * @idx: the index
+ * @key: key bytes
+ * @key_len: its length
+ *
+ * Return: the bucket number, for tests of the chain lengths.
+ */
+u64 kv_index_bucket(const struct kv_index *idx, const u8 *key, u8 key_len)
+{
+	return kv_hash(idx, key, key_len) & idx->mask;
 }
 
 /**
@@ -44,6 +52,7 @@ int kv_index_init(struct kv_index *idx)
 		return -ENOMEM;
 	idx->mask = KV_INDEX_MIN_BUCKETS - 1;
 	idx->nr_keys = 0;
+	kv_hash_key_init(&idx->hash_key);
 	return 0;
 }
 
@@ -69,7 +78,7 @@ struct kv_index_entry *kv_index_find(const struct kv_index *idx,
 {
 	struct kv_index_entry *e;
 
-	for (e = idx->buckets[kv_hash(key, key_len) & idx->mask]; e; e = e->next)
+	for (e = idx->buckets[kv_index_bucket(idx, key, key_len)]; e; e = e->next)
 		if (e->key_len == key_len && !memcmp(e->key, key, key_len))
 			return e;
 	return NULL;
@@ -88,7 +97,7 @@ static void kv_index_grow(struct kv_index *idx)
 		return;
 	for (i = 0; i <= idx->mask; i++) {
 		for (e = idx->buckets[i]; e; e = n) {
-			u64 b = kv_hash(e->key, e->key_len) & nmask;
+			u64 b = kv_hash(idx, e->key, e->key_len) & nmask;
 
 			n = e->next;
 			e->next = nb[b];
@@ -133,7 +142,7 @@ int kv_index_set(struct kv_index *idx, const u8 *key, u8 key_len,
 			return -ENOMEM;
 		e->key_len = key_len;
 		memcpy(e->key, key, key_len);
-		b = kv_hash(key, key_len) & idx->mask;
+		b = kv_index_bucket(idx, key, key_len);
 		e->next = idx->buckets[b];
 		idx->buckets[b] = e;
 		idx->nr_keys++;
@@ -160,7 +169,7 @@ bool kv_index_remove(struct kv_index *idx, const u8 *key, u8 key_len,
 {
 	struct kv_index_entry **pp, *e;
 
-	pp = &idx->buckets[kv_hash(key, key_len) & idx->mask];
+	pp = &idx->buckets[kv_index_bucket(idx, key, key_len)];
 	for (; (e = *pp); pp = &e->next) {
 		if (e->key_len == key_len && !memcmp(e->key, key, key_len)) {
 			*pp = e->next;

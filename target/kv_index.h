@@ -8,6 +8,7 @@
 #define NVMET_KV_INDEX_H
 
 #include "kv_types.h"
+#include "kv_siphash.h"
 
 /**
  * struct kv_index_entry - where the live record of a key is
@@ -34,11 +35,14 @@ struct kv_index_entry {
  * @buckets:	chains; the number of buckets is a power of two
  * @mask:	number of buckets - 1
  * @nr_keys:	entries
+ * @hash_key:	SipHash key, random per index, so that no host can choose
+ *		keys that share a chain
  */
 struct kv_index {
 	struct kv_index_entry	**buckets;
 	u64			mask;
 	u64			nr_keys;
+	struct kv_hash_key	hash_key;
 };
 
 int kv_index_init(struct kv_index *idx);
@@ -51,6 +55,7 @@ int kv_index_set(struct kv_index *idx, const u8 *key, u8 key_len,
 bool kv_index_remove(struct kv_index *idx, const u8 *key, u8 key_len,
 		     struct kv_index_entry *old);
 int kv_key_cmp(const u8 *a, u8 alen, const u8 *b, u8 blen);
+u64 kv_index_bucket(const struct kv_index *idx, const u8 *key, u8 key_len);
 
 /* Call @fn for every entry; stops early when @fn returns non-zero. */
 int kv_index_for_each(const struct kv_index *idx,

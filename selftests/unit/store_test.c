@@ -891,6 +891,86 @@ static void test_hostile_superblock(void)
 	md_free(&m);
 }
 
+/* ---- the index's hash: keyed, so chosen keys do not share a chain ---- */
+
+static void test_siphash_vectors(void)
+{
+	/* SipHash-2-4 reference vectors: key 00..0f, message 00..len-1 */
+	static const struct { size_t len; uint64_t want; } v[] = {
+		{ 0, 0x726fdb47dd0e0e31ULL },
+		{ 8, 0x93f5f5799a932462ULL },
+		{ 15, 0xa129ca6149be45e5ULL },
+	};
+	struct kv_hash_key key;
+	uint8_t msg[16], kb[16];
+	unsigned int i, good = 0;
+
+	for (i = 0; i < 16; i++)
+		msg[i] = kb[i] = (uint8_t)i;
+	key.key[0] = nvme_kv_get_le32(kb) | (uint64_t)nvme_kv_get_le32(kb + 4) << 32;
+	key.key[1] = nvme_kv_get_le32(kb + 8) | (uint64_t)nvme_kv_get_le32(kb + 12) << 32;
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		good += kv_siphash(msg, v[i].len, &key) == v[i].want;
+	tap_ok(good == ARRAY_SIZE(v),
+	       "index: the user-space SipHash-2-4 gives the reference vectors (%u of %zu)",
+	       good, ARRAY_SIZE(v));
+}
+
+/* The unkeyed FNV-1a the index used to hash with: what an attacker knows */
+static uint64_t fnv1a_len(const uint8_t *key, uint8_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ key[i]) * 0x100000001b3ULL;
+	return (h ^ len) * 0x100000001b3ULL;
+}
+
+static void test_index_collisions(void)
+{
+	enum { NR = 512, BUCKETS = 1024 };
+	struct kv_index idx, idx2;
+	const struct kv_index_entry *e;
+	unsigned int made = 0, longest = 0, same = 0, chain;
+	uint8_t key[16];
+	uint64_t i, b;
+
+	/*
+	 * A host that knows the hash picks 16-byte keys that all fall in
+	 * bucket 0 of the index's first 1024 buckets (it grows past a load
+	 * of 2, so 512 keys stay in one table size).
+	 */
+	if (kv_index_init(&idx) || kv_index_init(&idx2)) {
+		tap_ok(0, "index: chosen keys (init failed)");
+		return;
+	}
+	memset(key, 'k', sizeof(key));
+	for (i = 0; made < NR; i++) {
+		memcpy(key, &i, sizeof(i));
+		if (fnv1a_len(key, 16) % BUCKETS)
+			continue;
+		kv_index_set(&idx, key, 16, 1, made * 64, made + 1, 48, NULL);
+		kv_index_set(&idx2, key, 16, 1, made * 64, made + 1, 48, NULL);
+		same += kv_index_bucket(&idx, key, 16) ==
+			kv_index_bucket(&idx2, key, 16);
+		made++;
+	}
+	for (b = 0; b <= idx.mask; b++) {
+		chain = 0;
+		for (e = idx.buckets[b]; e; e = e->next)
+			chain++;
+		if (chain > longest)
+			longest = chain;
+	}
+	/* 512 keys in 1024 random buckets: the longest chain is about 5 */
+	tap_ok(idx.nr_keys == NR && longest <= 16 && same < NR / 8,
+	       "index: %u keys chosen to collide under an unkeyed hash spread out (longest chain %u; %u of them in the same bucket of two indexes)",
+	       NR, longest, same);
+	kv_index_destroy(&idx2);
+	kv_index_destroy(&idx);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 3000;
@@ -912,6 +992,8 @@ int main(int argc, char **argv)
 	test_live_tail(16 << 20, 8);
 	test_list();
 	test_hostile_superblock();
+	test_siphash_vectors();
+	test_index_collisions();
 	acked = crash_model_test(rounds, 3 << 20, &ok, why, sizeof(why));
 	tap_ok(ok, "store: random groups with power losses match the model (%ld acknowledged ops; %s)",
 	       acked, why);
