@@ -107,7 +107,10 @@ static const char *const nvme_kv_xfer_names[] = {
  * @inflight:		commands started and not yet finished
  * @idle:		unbind waits here for @inflight to reach 0
  * @stats:		counters, enum nvme_kv_stat
- * @onesided:		one-sided reads of the target's cache, or NULL
+ * @onesided:		one-sided reads of the target's cache, or NULL; used
+ *			only by commands counted in (nvme_kv_cmd_begin()) and
+ *			by sysfs attributes of @cdev_device, both over before
+ *			unbind stops it and sets it to NULL
  * @cdev:		char device /dev/kv<ctrl>n<nsid>
  * @cdev_device:	its device; the last put frees the structure
  */
@@ -686,8 +689,17 @@ static bool nvme_kv_uop_onesided(struct nvme_kv_ns *kvns,
 	u32 len;
 	int ret;
 
-	if (!nvme_kv_onesided_ready(kvns->onesided) || nvme_kv_cmd_begin(kvns))
+	/*
+	 * Counted in first: unbind stops (frees) the session only once no
+	 * command is in flight, so kvns->onesided stays valid until the
+	 * matching nvme_kv_cmd_end().
+	 */
+	if (nvme_kv_cmd_begin(kvns))
 		return false;
+	if (!nvme_kv_onesided_ready(kvns->onesided)) {
+		nvme_kv_cmd_end(kvns);
+		return false;
+	}
 	ret = nvme_kv_onesided_get(kvns->onesided, u->op.key, u->op.key_len,
 				   u64_to_user_ptr(u->op.value),
 				   u->op.value_len, &len, &u->fill);
@@ -1697,7 +1709,9 @@ static void nvme_kv_unbind(struct nvme_kv_ns *kvns)
 	kvns->dead = true;
 	spin_unlock_irq(&kvns->lock);
 	wait_event(kvns->idle, nvme_kv_idle(kvns));
+	/* no command is in flight and none starts: nobody uses the session */
 	nvme_kv_onesided_stop(kvns->onesided);
+	kvns->onesided = NULL;
 
 	nvme_put_ns(kvns->ns);
 	fput(kvns->ctrl_file);
