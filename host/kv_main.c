@@ -615,6 +615,8 @@ static int nvme_kv_store_piggyback(struct nvme_kv_ns *kvns, const u8 *key,
  * @method:	Store: the transfer method it goes by
  * @started:	its request was sent, or it ran at once (PIGGYBACK)
  * @bio:	the user mapping, unmapped after completion
+ * @bounce:	a Retrieve that fills a cache slot: the kernel buffer it
+ *		reads into, copied to the user's buffer after completion
  * @pending:	the batch's count of operations still in flight
  * @done:	completed when @pending reaches 0
  */
@@ -626,6 +628,7 @@ struct nvme_kv_uop {
 	bool			onesided;
 	struct nvme_kv_onesided_fill *fill;
 	struct bio		*bio;
+	void			*bounce;
 	atomic_t		*pending;
 	struct completion	*done;
 };
@@ -720,20 +723,44 @@ static bool nvme_kv_uop_onesided(struct nvme_kv_ns *kvns,
 }
 
 /*
+ * A Retrieve that fills a cache slot reads into kernel memory, so that the
+ * bytes every host then reads from the slot are the ones the target
+ * returned, never what another thread of the caller wrote into its buffer
+ * in the meantime.  False when no bounce buffer can be had (then the fill
+ * is given up and the Retrieve goes to the user's buffer).
+ */
+static bool nvme_kv_uop_bounce(struct nvme_kv_ns *kvns, struct nvme_kv_uop *u)
+{
+	u32 max = queue_max_hw_sectors(kvns->ns->queue) << SECTOR_SHIFT;
+
+	if (!u->op.value_len || u->op.value_len > max)
+		return false;
+	u->bounce = kvzalloc(u->op.value_len, GFP_KERNEL);
+	return u->bounce;
+}
+
+/*
  * The Retrieve of a one-sided miss this host locked a slot for is done:
- * fill the slot with what it returned (a value that fits the slot).
+ * hand the caller its value, and fill the slot with the same bytes (a
+ * value that fits the slot).
  */
 static void nvme_kv_uop_fill(struct nvme_kv_ns *kvns, struct nvme_kv_uop *u)
 {
-	u8 value[NVME_KV_ONESIDED_VALUE_MAX];
 	u32 len = u->op.result;
 	bool ok;
 
-	ok = u->started && !u->op.error && !u->op.status &&
-	     len <= sizeof(value) && len <= u->op.value_len &&
-	     !copy_from_user(value, u64_to_user_ptr(u->op.value), len);
-	nvme_kv_onesided_fill(kvns->onesided, u->fill, value, len, ok);
+	ok = u->bounce && u->started && !u->op.error && !u->op.status &&
+	     len <= NVME_KV_ONESIDED_VALUE_MAX && len <= u->op.value_len;
+	if (u->bounce && u->started && !u->op.error &&
+	    copy_to_user(u64_to_user_ptr(u->op.value), u->bounce,
+			 u->op.value_len)) {
+		u->op.error = -EFAULT;
+		ok = false;
+	}
+	nvme_kv_onesided_fill(kvns->onesided, u->fill, u->bounce, len, ok);
 	u->fill = NULL;
+	kvfree(u->bounce);
+	u->bounce = NULL;
 	nvme_kv_cmd_end(kvns);
 }
 
@@ -785,11 +812,13 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 		}
 		nvme_kv_build_cmd(kvns, &cmd, u->op.opcode, u->op.key,
 				  u->op.key_len, options, u->op.value_len);
+		if (u->fill)
+			nvme_kv_uop_bounce(kvns, u);
 		atomic_inc(&pending);
-		rq = nvme_kv_start(kvns, &cmd, true,
-				   u64_to_user_ptr(u->op.value), NULL,
+		rq = nvme_kv_start(kvns, &cmd, !u->bounce,
+				   u64_to_user_ptr(u->op.value), u->bounce,
 				   u->op.value_len, nvme_kv_uop_end_io, u,
-				   &u->bio);
+				   u->bounce ? NULL : &u->bio);
 		if (IS_ERR(rq)) {
 			u->op.error = PTR_ERR(rq);
 			atomic_dec(&pending);
@@ -817,7 +846,7 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 			nvme_kv_account(kvns, u->op.opcode, u->op.error,
 					u->op.value_len, u->op.result);
 		}
-		/* after the unmap: a bounced value reaches the buffer there */
+		/* copies a bounced value to the user's buffer, then fills */
 		if (u->fill)
 			nvme_kv_uop_fill(kvns, u);
 	}
