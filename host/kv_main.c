@@ -28,7 +28,16 @@
  *    in @inflight like a command, and a host fill stays counted from its
  *    lock until nvme_kv_uop_fill() completes it after the Retrieve; unbind
  *    stops the session after the wait for @inflight, so no read or fill
- *    uses it any more.
+ *    uses it any more.  A GET counts itself in before it even looks at
+ *    kvns->onesided.
+ *
+ * What an opener of /dev/kvXnY may make the driver send: only the KV
+ * commands the driver builds itself from checked ioctl arguments (Store,
+ * Retrieve, Delete, Exist, List, and the Transfer commands of a PIGGYBACK
+ * Store), never a command the caller composes.  Store, Delete and batches
+ * with either need a file opened for writing, as nvme-core's
+ * nvme_cmd_allowed() asks of passthrough writes; the node is 0600 unless a
+ * udev rule widens it (Documentation/security.md).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
@@ -901,8 +910,9 @@ static int nvme_kv_ioctl_cmd(struct nvme_kv_ns *kvns, u8 opcode,
 	return uop.op.error;
 }
 
-/* NVME_KV_IOCTL_BATCH */
-static int nvme_kv_ioctl_batch(struct nvme_kv_ns *kvns, void __user *argp)
+/* NVME_KV_IOCTL_BATCH; @write: the file was opened for writing */
+static int nvme_kv_ioctl_batch(struct nvme_kv_ns *kvns, void __user *argp,
+			       bool write)
 {
 	struct nvme_kv_batch __user *ubatch = argp;
 	struct nvme_kv_batch_op __user *uop;
@@ -943,6 +953,12 @@ static int nvme_kv_ioctl_batch(struct nvme_kv_ns *kvns, void __user *argp)
 		ret = nvme_kv_check_uop(&uops[i].op);
 		if (ret)
 			goto out_free;
+		/* as for the single ioctls: nothing of the batch is sent */
+		if (!write && (uops[i].op.opcode == NVME_KV_CMD_STORE ||
+			       uops[i].op.opcode == NVME_KV_CMD_DELETE)) {
+			ret = -EACCES;
+			goto out_free;
+		}
 	}
 
 	nvme_kv_run_uops(kvns, uops, batch.nr_ops);
@@ -1027,6 +1043,7 @@ static long nvme_kv_ioctl(struct file *file, unsigned int cmd,
 {
 	struct nvme_kv_ns *kvns = file->private_data;
 	void __user *argp = (void __user *)arg;
+	bool write = file->f_mode & FMODE_WRITE;
 
 	/* the size in @cmd is not checked: the argsz field of the struct is */
 	if (_IOC_TYPE(cmd) != NVME_KV_IOCTL_TYPE ||
@@ -1035,10 +1052,14 @@ static long nvme_kv_ioctl(struct file *file, unsigned int cmd,
 
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(NVME_KV_IOCTL_STORE):
+		if (!write)
+			return -EACCES;
 		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_STORE, argp);
 	case _IOC_NR(NVME_KV_IOCTL_RETRIEVE):
 		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_RETRIEVE, argp);
 	case _IOC_NR(NVME_KV_IOCTL_DELETE):
+		if (!write)
+			return -EACCES;
 		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_DELETE, argp);
 	case _IOC_NR(NVME_KV_IOCTL_EXIST):
 		return nvme_kv_ioctl_cmd(kvns, NVME_KV_CMD_EXIST, argp);
@@ -1047,7 +1068,7 @@ static long nvme_kv_ioctl(struct file *file, unsigned int cmd,
 	case _IOC_NR(NVME_KV_IOCTL_IDENTIFY):
 		return nvme_kv_ioctl_identify(kvns, argp);
 	case _IOC_NR(NVME_KV_IOCTL_BATCH):
-		return nvme_kv_ioctl_batch(kvns, argp);
+		return nvme_kv_ioctl_batch(kvns, argp, write);
 	default:
 		return -ENOTTY;
 	}

@@ -8,10 +8,16 @@
 #include <sys/ioctl.h>
 #include "nvmekv.h"
 
+/*
+ * Read and write if the caller may; read-only otherwise, so that a reader
+ * of a node it can only read still retrieves (writes then fail, EACCES).
+ */
 int nvmekv_open(const char *path)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 
+	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 

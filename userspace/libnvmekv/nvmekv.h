@@ -18,6 +18,10 @@
 extern "C" {
 #endif
 
+/*
+ * Open /dev/kvXnY read-write, or read-only when the caller may only read
+ * it: Store and Delete (and batches with them) then fail with -EACCES.
+ */
 int nvmekv_open(const char *path);
 int nvmekv_close(int fd);
 
