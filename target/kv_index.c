@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* In-memory hash index of a KV store (see kv_index.h). */
+/*
+ * In-memory index of a KV store (see kv_index.h): a hash table finds a
+ * key's entry; a skip list through the same entries keeps them in key
+ * order, so that List starts at its key in O(log n) and walks only the
+ * entries it returns.  An entry's skip list levels come from its key's
+ * keyed hash (a quarter of the entries reach each next level), so nobody
+ * who does not know the hash key can make the list degenerate.
+ */
 #include "kv_index.h"
 
 #define KV_INDEX_MIN_BUCKETS	1024
@@ -45,6 +52,87 @@ int kv_key_cmp(const u8 *a, u8 alen, const u8 *b, u8 blen)
 	return (int)alen - (int)blen;
 }
 
+/* Levels of a new entry: 1 + the number of zero bit pairs atop the hash */
+static u8 kv_index_levels(u64 hash)
+{
+	u32 bits = (u32)(hash >> 32);
+	u8 levels = 1;
+
+	while (levels < KV_INDEX_LEVELS && !(bits & 3)) {
+		levels++;
+		bits >>= 2;
+	}
+	return levels;
+}
+
+/*
+ * At each level from the top, the link that points at the first entry
+ * not before @key (@key_len 0: at the first entry), into @link.  "fwd" is
+ * the array of links being followed: the list heads, then an entry's
+ * @order.
+ */
+static void kv_order_find(struct kv_index *idx, const u8 *key, u8 key_len,
+			  struct kv_index_entry ***link)
+{
+	struct kv_index_entry **fwd = idx->first;
+	int l;
+
+	for (l = KV_INDEX_LEVELS - 1; l >= 0; l--) {
+		while (fwd[l] && kv_key_cmp(fwd[l]->key, fwd[l]->key_len, key,
+					    key_len) < 0)
+			fwd = fwd[l]->order;
+		link[l] = &fwd[l];
+	}
+}
+
+/* Link a new entry (not in the list) in at its levels */
+static void kv_order_insert(struct kv_index *idx, struct kv_index_entry *e)
+{
+	struct kv_index_entry **link[KV_INDEX_LEVELS];
+	int l;
+
+	kv_order_find(idx, e->key, e->key_len, link);
+	for (l = 0; l < e->levels; l++) {
+		e->order[l] = *link[l];
+		*link[l] = e;
+	}
+}
+
+/* Unlink an entry of the list: at each of its levels, its link points at it */
+static void kv_order_remove(struct kv_index *idx, struct kv_index_entry *e)
+{
+	struct kv_index_entry **link[KV_INDEX_LEVELS];
+	int l;
+
+	kv_order_find(idx, e->key, e->key_len, link);
+	for (l = 0; l < e->levels; l++)
+		*link[l] = e->order[l];
+}
+
+/**
+ * kv_index_seek() - where List starts
+ * @idx: the index
+ * @key: start key
+ * @key_len: its length, 0 for the first key
+ *
+ * Walks O(log n) entries (expected).
+ *
+ * Return: the first entry whose key is not before @key in kv_key_cmp()
+ * order, or NULL; kv_index_next() gives the ones after it.
+ */
+const struct kv_index_entry *kv_index_seek(const struct kv_index *idx,
+					   const u8 *key, u8 key_len)
+{
+	struct kv_index_entry *const *fwd = idx->first;
+	int l;
+
+	for (l = KV_INDEX_LEVELS - 1; l >= 0; l--)
+		while (fwd[l] && kv_key_cmp(fwd[l]->key, fwd[l]->key_len, key,
+					    key_len) < 0)
+			fwd = fwd[l]->order;
+	return fwd[0];
+}
+
 int kv_index_init(struct kv_index *idx)
 {
 	idx->buckets = kv_alloc(KV_INDEX_MIN_BUCKETS * sizeof(*idx->buckets));
@@ -52,6 +140,7 @@ int kv_index_init(struct kv_index *idx)
 		return -ENOMEM;
 	idx->mask = KV_INDEX_MIN_BUCKETS - 1;
 	idx->nr_keys = 0;
+	memset(idx->first, 0, sizeof(idx->first));
 	kv_hash_key_init(&idx->hash_key);
 	return 0;
 }
@@ -71,6 +160,7 @@ void kv_index_destroy(struct kv_index *idx)
 	}
 	kv_free(idx->buckets);
 	idx->buckets = NULL;
+	memset(idx->first, 0, sizeof(idx->first));
 }
 
 struct kv_index_entry *kv_index_find(const struct kv_index *idx,
@@ -137,14 +227,19 @@ int kv_index_set(struct kv_index *idx, const u8 *key, u8 key_len,
 			old->key_len = 0;
 	}
 	if (!e) {
-		e = kv_alloc(sizeof(*e));
+		u64 h = kv_hash(idx, key, key_len);
+		u8 levels = kv_index_levels(h);
+
+		e = kv_alloc(sizeof(*e) + levels * sizeof(e->order[0]));
 		if (!e)
 			return -ENOMEM;
 		e->key_len = key_len;
 		memcpy(e->key, key, key_len);
-		b = kv_index_bucket(idx, key, key_len);
+		e->levels = levels;
+		b = h & idx->mask;
 		e->next = idx->buckets[b];
 		idx->buckets[b] = e;
+		kv_order_insert(idx, e);
 		idx->nr_keys++;
 		kv_index_grow(idx);
 	}
@@ -173,6 +268,7 @@ bool kv_index_remove(struct kv_index *idx, const u8 *key, u8 key_len,
 	for (; (e = *pp); pp = &e->next) {
 		if (e->key_len == key_len && !memcmp(e->key, key, key_len)) {
 			*pp = e->next;
+			kv_order_remove(idx, e);
 			if (old)
 				*old = *e;
 			kv_free(e);
@@ -181,21 +277,4 @@ bool kv_index_remove(struct kv_index *idx, const u8 *key, u8 key_len,
 		}
 	}
 	return false;
-}
-
-int kv_index_for_each(const struct kv_index *idx,
-		      int (*fn)(const struct kv_index_entry *e, void *arg),
-		      void *arg)
-{
-	struct kv_index_entry *e;
-	u64 i;
-	int r;
-
-	for (i = 0; i <= idx->mask; i++)
-		for (e = idx->buckets[i]; e; e = e->next) {
-			r = fn(e, arg);
-			if (r)
-				return r;
-		}
-	return 0;
 }

@@ -24,12 +24,6 @@
  */
 #include "kv_store.h"
 
-#ifdef __KERNEL__
-#include <linux/sort.h>
-#else
-#include <stdlib.h>
-#endif
-
 #define KV_SB_BYTES		64
 #define KV_BATCH_MIN		(256 * 1024)
 
@@ -888,30 +882,6 @@ int kv_store_read_at(struct kv_store *s, u64 pos, void *buf, u32 len)
 	return s->io.read(s->io.dev, kv_phys(s, pos) + KV_REC_HDR, buf, len);
 }
 
-struct kv_list_ctx {
-	const u8	*start;
-	u8		start_len;
-	const struct kv_index_entry **keys;
-	u64		n;
-};
-
-static int kv_list_collect(const struct kv_index_entry *e, void *arg)
-{
-	struct kv_list_ctx *c = arg;
-
-	if (kv_key_cmp(e->key, e->key_len, c->start, c->start_len) >= 0)
-		c->keys[c->n++] = e;
-	return 0;
-}
-
-static int kv_list_cmp(const void *a, const void *b)
-{
-	const struct kv_index_entry *x = *(const struct kv_index_entry **)a;
-	const struct kv_index_entry *y = *(const struct kv_index_entry **)b;
-
-	return kv_key_cmp(x->key, x->key_len, y->key, y->key_len);
-}
-
 /**
  * kv_store_list() - the List command's data
  * @s: the store, under the readers' lock
@@ -924,37 +894,29 @@ static int kv_list_cmp(const void *a, const void *b)
  * Writes the number of returned keys (le32) and then, for each key in
  * kv_key_cmp() order, its length (le16), its bytes and zero padding to a
  * 4-byte boundary, stopping before the first entry that would not fit.
+ * The work is bounded by what is returned: a seek in the index's skip
+ * list, then one step per key listed, whatever the number of keys.
  *
- * Return: 0 or KV_STATUS_INTERNAL when memory runs out.
+ * Return: 0.
  */
 u16 kv_store_list(struct kv_store *s, const u8 *start, u8 start_len,
 		  u8 *buf, u32 buf_len, u32 *used)
 {
-	struct kv_list_ctx c = { .start = start, .start_len = start_len };
+	const struct kv_index_entry *e;
 	u32 off = 4, nr = 0, len;
-	u64 i;
 
-	c.keys = kv_alloc((s->index.nr_keys + 1) * sizeof(*c.keys));
-	if (!c.keys)
-		return KV_STATUS_INTERNAL;
-	kv_index_for_each(&s->index, kv_list_collect, &c);
-#ifdef __KERNEL__
-	sort(c.keys, c.n, sizeof(*c.keys), kv_list_cmp, NULL);
-#else
-	qsort(c.keys, c.n, sizeof(*c.keys), kv_list_cmp);
-#endif
-	for (i = 0; i < c.n; i++) {
-		len = (2 + c.keys[i]->key_len + 3) & ~3U;
+	for (e = kv_index_seek(&s->index, start, start_len); e;
+	     e = kv_index_next(e)) {
+		len = (2 + e->key_len + 3) & ~3U;
 		if (off + len > buf_len)
 			break;
 		memset(buf + off, 0, len);
-		buf[off] = c.keys[i]->key_len;
-		memcpy(buf + off + 2, c.keys[i]->key, c.keys[i]->key_len);
+		buf[off] = e->key_len;
+		memcpy(buf + off + 2, e->key, e->key_len);
 		off += len;
 		nr++;
 	}
 	nvme_kv_put_le32(buf, nr);
 	*used = off;
-	kv_free(c.keys);
 	return 0;
 }
