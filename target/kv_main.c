@@ -45,7 +45,13 @@
  *    both and is never held with kns->lock or across device I/O.
  *    kns->expire_work frees transfers whose deadline passed.
  *  - Everything here runs in process context (nvmet's execute path or the
- *    workqueue) and may sleep.
+ *    workqueue) and may sleep, but the execute path is the transport's
+ *    receive or completion work, shared by every command of a queue (the
+ *    CQ work on nvmet-rdma): a Retrieve there reads values without waiting
+ *    for the device (IOCB_NOWAIT), and one that would wait goes on
+ *    nvmet_kv_wq, as io-cmd-file does with buffered reads.  Only the lock
+ *    waits stay, and no holder of kns->lock waits for I/O it started
+ *    except the Retrieves that already run on the workqueue.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
@@ -153,6 +159,7 @@ enum nvmet_kv_stat {
 	NVMET_KV_STAT_CACHE_ABANDONED,
 	NVMET_KV_STAT_RETRIEVES,
 	NVMET_KV_STAT_RETRIEVE_NS,
+	NVMET_KV_STAT_RETRIEVES_DEFERRED,
 	NVMET_KV_NR_STATS,
 };
 
@@ -160,7 +167,7 @@ static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
 	"stores_dptr", "stores_append", "stores_inline", "transfers",
 	"transfer_bytes", "inline_bytes", "transfers_expired",
 	"transfers_over_cap", "transfers_malformed", "cache_fills_abandoned",
-	"retrieves", "retrieve_ns",
+	"retrieves", "retrieve_ns", "retrieves_deferred",
 };
 
 /**
@@ -233,6 +240,28 @@ static int nvmet_kv_dev_read(void *dev, u64 off, void *buf, u32 len)
 	if (ret < 0)
 		return ret;
 	return ret == len ? 0 : -EIO;
+}
+
+/* A read from the page cache only: -EAGAIN if it would wait for the device */
+static int nvmet_kv_dev_read_nowait(void *dev, u64 off, void *buf, u32 len)
+{
+	struct nvmet_kv_ns *kns = dev;
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	struct kiocb iocb;
+	ssize_t ret;
+
+	if (!(kns->file->f_mode & FMODE_NOWAIT))
+		return -EAGAIN;
+	init_sync_kiocb(&iocb, kns->file);
+	iocb.ki_pos = off;
+	iocb.ki_flags |= IOCB_NOWAIT;
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	ret = vfs_iocb_iter_read(kns->file, &iocb, &iter);
+	if (ret < 0)
+		return ret;
+	/* a short read stopped at a page that is not cached */
+	return ret == len ? 0 : -EAGAIN;
 }
 
 static int nvmet_kv_dev_write(void *dev, u64 off, const void *buf, u32 len)
@@ -642,13 +671,28 @@ static void nvmet_kv_execute_delete(struct nvmet_req *req)
 }
 
 /*
+ * Not a status: the Retrieve would have waited for the device and must be
+ * run again from nvmet_kv_wq (nvmet_kv_execute_retrieve()).
+ */
+#define NVMET_KV_WOULD_BLOCK	0xffff
+
+/* The status of a Retrieve whose value read returned @ret */
+static u16 nvmet_kv_read_status(int ret)
+{
+	if (ret == -EAGAIN)
+		return NVMET_KV_WOULD_BLOCK;
+	return ret ? NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR : 0;
+}
+
+/*
  * Read the first *n = min(@cmd->size, value size) bytes of the value of
  * @cmd's key into *buf (kvmalloc()ed when *n is not 0), with kns->lock
- * held for read, straight from the store.
+ * held for read, straight from the store.  *buf is the caller's to free,
+ * whatever the status.
  */
 static u16 nvmet_kv_read_store(struct nvmet_kv_ns *kns,
-			       const struct kv_cmd *cmd, u32 *value_len,
-			       void **buf, u32 *n)
+			       const struct kv_cmd *cmd, unsigned int flags,
+			       u32 *value_len, void **buf, u32 *n)
 {
 	const struct kv_index_entry *e;
 	int ret;
@@ -663,8 +707,8 @@ static u16 nvmet_kv_read_store(struct nvmet_kv_ns *kns,
 	*buf = kvmalloc(*n, GFP_KERNEL);
 	if (!*buf)
 		return NVME_SC_INTERNAL;
-	ret = kv_store_read_value(&kns->store, e, 0, *buf, *n);
-	return ret ? NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR : 0;
+	ret = kv_store_read_value(&kns->store, e, 0, *buf, *n, flags);
+	return nvmet_kv_read_status(ret);
 }
 
 /*
@@ -716,8 +760,8 @@ static int nvmet_kv_peek_host_filled(struct nvmet_kv_ns *kns, u32 block,
 }
 
 static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
-				const struct kv_cmd *cmd, u32 *value_len,
-				void **buf, u32 *n)
+				const struct kv_cmd *cmd, unsigned int flags,
+				u32 *value_len, void **buf, u32 *n)
 {
 	struct kv_cache *c = &kns->cache;
 	u32 block = kv_cache_block(c, cmd->key, cmd->key_len);
@@ -735,7 +779,7 @@ static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 		if (!nvmet_kv_peek_host_filled(kns, block, cmd, data,
 					       value_len))
 			goto copy;
-		return nvmet_kv_read_store(kns, cmd, value_len, buf, n);
+		return nvmet_kv_read_store(kns, cmd, flags, value_len, buf, n);
 	}
 
 	spin_lock(lock);
@@ -751,7 +795,7 @@ static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 	spin_unlock(lock);
 
 	if (r == KV_CACHE_BUSY || r == KV_CACHE_NO_SLOT)
-		return nvmet_kv_read_store(kns, cmd, value_len, buf, n);
+		return nvmet_kv_read_store(kns, cmd, flags, value_len, buf, n);
 
 	if (r == KV_CACHE_FILL) {
 		e = kv_store_lookup(&kns->store, cmd->key, cmd->key_len);
@@ -766,7 +810,7 @@ static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 		ret = 0;
 		if (e->value_len <= KV_CACHE_INLINE_MAX)
 			ret = kv_store_read_value(&kns->store, e, 0, data,
-						  e->value_len);
+						  e->value_len, flags);
 		if (!ret && atomic_dec_if_positive(&kns->abandon_fills) >= 0) {
 			/* the filler "dies": its lease frees the slot */
 			atomic64_inc(&kns->stats[NVMET_KV_STAT_CACHE_ABANDONED]);
@@ -779,8 +823,9 @@ static u16 nvmet_kv_read_cached(struct nvmet_kv_ns *kns,
 			kv_cache_fill(c, slot, id, e->value_len, e->pos, e->seq, data,
 				      ktime_get_ns());
 		spin_unlock(lock);
+		/* a fill that would wait is given up, and redone on the wq */
 		if (ret)
-			return NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR;
+			return nvmet_kv_read_status(ret);
 	}
 
 copy:
@@ -796,16 +841,10 @@ copy:
 		return 0;
 	}
 	/* the record stays put: the cleaner invalidates a key it moves */
-	ret = kv_store_read_at(&kns->store, pos, *buf, *n);
-	return ret ? NVME_KV_SC_UNRECOVERED_ERROR | NVME_STATUS_DNR : 0;
+	ret = kv_store_read_at(&kns->store, pos, *buf, *n, flags);
+	return nvmet_kv_read_status(ret);
 }
 
-/*
- * retrieve_ns in debugfs sums the time spent here (ktime), from decoding
- * the command to handing the value to the transport: the target's work per
- * GET without the transport's.  It is CPU time whenever nothing waits: no
- * writer holds kns->lock and the values are in the page cache.
- */
 /*
  * Locate (82h): the log position, sequence and size of a key's record, so
  * that a host filling the cache reads the value from the block namespace.
@@ -844,7 +883,18 @@ out:
 	nvmet_req_complete(req, status);
 }
 
-static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
+/*
+ * Run a Retrieve; with KV_READ_NOWAIT only as long as its reads need not
+ * wait for the device.  False when it would have: nothing was sent to the
+ * host and a slot it had taken for a fill is given back, so it can run
+ * again.
+ *
+ * retrieve_ns in debugfs sums the time of the run that answered (ktime),
+ * from the lookup to handing the value to the transport: the target's work
+ * per GET without the transport's.  It is CPU time whenever nothing waits:
+ * no writer holds kns->lock and the values are in the page cache.
+ */
+static bool nvmet_kv_retrieve(struct nvmet_req *req, unsigned int flags)
 {
 	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
 	u32 n = 0, value_len = 0;
@@ -854,15 +904,18 @@ static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
 	u16 status;
 
 	nvmet_kv_decode(req, &cmd);
-	if (!nvmet_check_transfer_len(req, cmd.size))
-		return;
-
 	down_read(&kns->lock);
 	if (kns->cache.slots)
-		status = nvmet_kv_read_cached(kns, &cmd, &value_len, &buf, &n);
+		status = nvmet_kv_read_cached(kns, &cmd, flags, &value_len,
+					      &buf, &n);
 	else
-		status = nvmet_kv_read_store(kns, &cmd, &value_len, &buf, &n);
+		status = nvmet_kv_read_store(kns, &cmd, flags, &value_len,
+					     &buf, &n);
 	up_read(&kns->lock);
+	if (status == NVMET_KV_WOULD_BLOCK) {
+		kvfree(buf);
+		return false;
+	}
 	if (status == (NVME_KV_SC_KEY_NOT_EXISTS | NVME_STATUS_DNR))
 		req->error_loc = NVME_KV_SQE_KEY_LO;
 	else
@@ -878,6 +931,33 @@ static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
 	atomic64_add(ktime_get_ns() - start,
 		     &kns->stats[NVMET_KV_STAT_RETRIEVE_NS]);
 	nvmet_req_complete(req, status);
+	return true;
+}
+
+static void nvmet_kv_retrieve_work(struct work_struct *work)
+{
+	struct nvmet_req *req = container_of(work, struct nvmet_req, f.work);
+
+	nvmet_kv_retrieve(req, 0);
+}
+
+static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
+{
+	struct kv_cmd cmd;
+
+	nvmet_kv_decode(req, &cmd);
+	if (!nvmet_check_transfer_len(req, cmd.size))
+		return;
+	if (nvmet_kv_retrieve(req, KV_READ_NOWAIT))
+		return;
+	/*
+	 * A KV request uses none of the other members of the request's
+	 * union (no bio, no kiocb of its own), so it borrows the work item
+	 * io-cmd-file uses for the same purpose.
+	 */
+	atomic64_inc(&nvmet_kv_ns(req->ns)->stats[NVMET_KV_STAT_RETRIEVES_DEFERRED]);
+	INIT_WORK(&req->f.work, nvmet_kv_retrieve_work);
+	queue_work(nvmet_kv_wq, &req->f.work);
 }
 
 static void nvmet_kv_execute_exist(struct nvmet_req *req)
@@ -1197,6 +1277,7 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 {
 	struct kv_store_io io = {
 		.read	= nvmet_kv_dev_read,
+		.read_nowait = nvmet_kv_dev_read_nowait,
 		.write	= nvmet_kv_dev_write,
 		.flush	= nvmet_kv_dev_flush,
 		.lock	= nvmet_kv_dev_lock,

@@ -842,6 +842,15 @@ const struct kv_index_entry *kv_store_lookup(struct kv_store *s,
 	return kv_index_find(&s->index, key, key_len);
 }
 
+/* A read of value bytes, without waiting if @flags says so and it can */
+static int kv_value_read(struct kv_store *s, u64 off, void *buf, u32 len,
+			 unsigned int flags)
+{
+	if ((flags & KV_READ_NOWAIT) && s->io.read_nowait)
+		return s->io.read_nowait(s->io.dev, off, buf, len);
+	return s->io.read(s->io.dev, off, buf, len);
+}
+
 /**
  * kv_store_read_value() - read part of the value of an index entry
  * @s: the store
@@ -849,18 +858,19 @@ const struct kv_index_entry *kv_store_lookup(struct kv_store *s,
  * @off: offset in the value
  * @buf: destination
  * @len: bytes; @off + @len must not exceed the value size
+ * @flags: KV_READ_NOWAIT, or 0
  *
- * Return: 0 or an I/O error.
+ * Return: 0, -EAGAIN (KV_READ_NOWAIT only) or an I/O error.
  */
 int kv_store_read_value(struct kv_store *s, const struct kv_index_entry *e,
-			u32 off, void *buf, u32 len)
+			u32 off, void *buf, u32 len, unsigned int flags)
 {
 	if ((u64)off + len > e->value_len)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	return s->io.read(s->io.dev, kv_phys(s, e->pos) + KV_REC_HDR + off,
-			  buf, len);
+	return kv_value_read(s, kv_phys(s, e->pos) + KV_REC_HDR + off, buf,
+			     len, flags);
 }
 
 /**
@@ -870,16 +880,18 @@ int kv_store_read_value(struct kv_store *s, const struct kv_index_entry *e,
  *	 pointed at under the readers' lock the caller still holds
  * @buf: destination
  * @len: bytes, at most the record's value size
+ * @flags: KV_READ_NOWAIT, or 0
  *
- * Return: 0 or an I/O error.
+ * Return: 0, -EAGAIN (KV_READ_NOWAIT only) or an I/O error.
  */
-int kv_store_read_at(struct kv_store *s, u64 pos, void *buf, u32 len)
+int kv_store_read_at(struct kv_store *s, u64 pos, void *buf, u32 len,
+		     unsigned int flags)
 {
 	if (!len)
 		return 0;
 	if (len > s->max_value_len)
 		return -EINVAL;
-	return s->io.read(s->io.dev, kv_phys(s, pos) + KV_REC_HDR, buf, len);
+	return kv_value_read(s, kv_phys(s, pos) + KV_REC_HDR, buf, len, flags);
 }
 
 /**

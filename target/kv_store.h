@@ -100,6 +100,10 @@ static inline bool kv_rec_check_put(const u8 *p, const u8 *key, u8 key_len,
  * struct kv_store_io - device access for the engine
  * @dev:	passed to every callback
  * @read:	read @len bytes at byte offset @off of the device
+ * @read_nowait: optional; the same, or -EAGAIN where it would have to wait
+ *		for the device (the bytes are not cached): for callers that
+ *		must not block, which then retry with @read from a context
+ *		that may (kv_store_read_value(), kv_store_read_at())
  * @write:	write @len bytes at byte offset @off; need not be durable
  * @flush:	make every completed write durable
  * @lock:	optional; take the writer side of the readers' lock
@@ -114,6 +118,7 @@ static inline bool kv_rec_check_put(const u8 *p, const u8 *key, u8 key_len,
 struct kv_store_io {
 	void	*dev;
 	int	(*read)(void *dev, u64 off, void *buf, u32 len);
+	int	(*read_nowait)(void *dev, u64 off, void *buf, u32 len);
 	int	(*write)(void *dev, u64 off, const void *buf, u32 len);
 	int	(*flush)(void *dev);
 	void	(*lock)(void *dev);
@@ -227,9 +232,13 @@ void kv_store_close(struct kv_store *s);
 int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n);
 const struct kv_index_entry *kv_store_lookup(struct kv_store *s,
 					     const u8 *key, u8 key_len);
+/* Reads of values: fail with -EAGAIN instead of waiting for the device */
+#define KV_READ_NOWAIT		1U
+
 int kv_store_read_value(struct kv_store *s, const struct kv_index_entry *e,
-			u32 off, void *buf, u32 len);
-int kv_store_read_at(struct kv_store *s, u64 pos, void *buf, u32 len);
+			u32 off, void *buf, u32 len, unsigned int flags);
+int kv_store_read_at(struct kv_store *s, u64 pos, void *buf, u32 len,
+		     unsigned int flags);
 u16 kv_store_list(struct kv_store *s, const u8 *start, u8 start_len,
 		  u8 *buf, u32 buf_len, u32 *used);
 u64 kv_store_capacity(const struct kv_store *s);

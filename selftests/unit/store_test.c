@@ -207,7 +207,7 @@ static int store_matches(struct kv_store *s, const struct kstate *st,
 			continue;
 		n++;
 		if (e->value_len != st[k].len ||
-		    kv_store_read_value(s, e, 0, got, e->value_len)) {
+		    kv_store_read_value(s, e, 0, got, e->value_len, 0)) {
 			snprintf(why, whylen, "key %d length %u, want %u", k,
 				 e->value_len, st[k].len);
 			return 0;
@@ -405,7 +405,7 @@ static void test_basic(void)
 	md_crash(&m);
 	tap_ok(open_store(&s, &m) == 0 &&
 	       (e = kv_store_lookup(&s, (const u8 *)"abc", 3)) &&
-	       e->value_len == 5 && !kv_store_read_value(&s, e, 0, buf, 5) &&
+	       e->value_len == 5 && !kv_store_read_value(&s, e, 0, buf, 5, 0) &&
 	       !memcmp(buf, "hello", 5),
 	       "store: a committed Store survives a power loss");
 
@@ -942,6 +942,50 @@ static void test_index_order(void)
 	}
 }
 
+/* ---- reads that must not wait: KV_READ_NOWAIT uses io->read_nowait ---- */
+
+static int nowait_calls;
+
+static int md_read_nowait(void *d, u64 off, void *buf, u32 len)
+{
+	(void)d; (void)off; (void)buf; (void)len;
+	nowait_calls++;
+	return -EAGAIN;	/* nothing is cached: it would wait */
+}
+
+static void test_read_nowait(void)
+{
+	struct kv_op op = { .opcode = NVME_KV_CMD_STORE, .key_len = 2,
+			    .key = "nw", .value_len = 5, .value = "hello" };
+	struct kv_store_io io = md_io;
+	const struct kv_index_entry *e;
+	struct kv_store s;
+	struct memdev m;
+	char buf[8] = "";
+	int r1, r2, r3, r4;
+
+	md_init(&m, 4 << 20);
+	io.dev = &m;
+	io.read_nowait = md_read_nowait;
+	if (kv_store_open(&s, &io, m.size, MAXV) ||
+	    kv_store_commit(&s, &op, 1) != 1 ||
+	    !(e = kv_store_lookup(&s, (const u8 *)"nw", 2))) {
+		tap_ok(0, "store: reads that must not wait (setup failed)");
+		md_free(&m);
+		return;
+	}
+	r1 = kv_store_read_value(&s, e, 0, buf, 5, KV_READ_NOWAIT);
+	r2 = kv_store_read_at(&s, e->pos, buf, 5, KV_READ_NOWAIT);
+	r3 = kv_store_read_value(&s, e, 0, buf, 5, 0);
+	r4 = kv_store_read_at(&s, e->pos, buf, 5, 0);
+	tap_ok(r1 == -EAGAIN && r2 == -EAGAIN && nowait_calls == 2 && !r3 &&
+	       !r4 && !memcmp(buf, "hello", 5),
+	       "store: value reads with KV_READ_NOWAIT go to read_nowait (-EAGAIN), without it to read (%d %d %d %d)",
+	       r1, r2, r3, r4);
+	kv_store_close(&s);
+	md_free(&m);
+}
+
 /* ---- hostile media: superblocks with a valid CRC and fields out of range ---- */
 
 static void put_le64_at(uint8_t *p, uint64_t v)
@@ -1141,6 +1185,7 @@ int main(int argc, char **argv)
 	test_live_tail(16 << 20, 8);
 	test_list();
 	test_index_order();
+	test_read_nowait();
 	test_hostile_superblock();
 	test_siphash_vectors();
 	test_index_collisions();
