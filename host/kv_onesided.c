@@ -559,8 +559,11 @@ static int nvme_kv_onesided_connect(struct nvme_kv_onesided *os)
 	if (ret)
 		goto out_destroy_id;
 
+	/* the token this controller was handed over its admin queue */
 	conn.version = cpu_to_le16(NVME_KV_CACHE_VERSION);
+	conn.cntlid = log->cntlid;
 	conn.cache_id = log->cache_id;
+	memcpy(conn.token, log->token, sizeof(conn.token));
 	param.private_data = &conn;
 	param.private_data_len = sizeof(conn);
 	param.initiator_depth = min_t(u32, NVME_KV_ONESIDED_DEPTH,
@@ -582,6 +585,7 @@ static int nvme_kv_onesided_connect(struct nvme_kv_onesided *os)
 	if (log->block_nsid && os->log_size)
 		os->block_ns = nvme_find_get_ns(os->ctrl,
 						le32_to_cpu(log->block_nsid));
+	memzero_explicit(log, sizeof(*log));
 	kfree(log);
 	return 0;
 
@@ -592,6 +596,7 @@ out_destroy_id:
 	rdma_destroy_id(os->cm_id);
 	os->cm_id = NULL;
 out_free_log:
+	memzero_explicit(log, sizeof(*log));
 	kfree(log);
 	return ret;
 }

@@ -1185,12 +1185,24 @@ static u16 nvmet_kv_get_log_page(struct nvmet_req *req)
 		log.block_nsid = cpu_to_le32(kns->params.cache_block_nsid);
 		log.log_start = cpu_to_le64(KV_LOG_START);
 		log.log_size = cpu_to_le64(kns->store.log_size);
+		log.cntlid = cpu_to_le16(req->sq->ctrl->cntlid);
+		/* only a controller's own admin queue hands out its token */
+		if (port && nvmet_kv_rdma_grant(kns->rdma_export, req->sq->ctrl,
+						req->sq->ctrl->cntlid,
+						log.token))
+			return NVME_SC_INTERNAL;
 	}
 	n = min_t(u64, len, sizeof(log) - off);
 	status = nvmet_copy_to_sgl(req, 0, (u8 *)&log + off, n);
 	if (!status && len > n)
 		status = nvmet_zero_sgl(req, n, len - n);
 	return status;
+}
+
+/* nvmet's ctrl_free callback: what the controller was handed goes */
+static void nvmet_kv_ctrl_free(struct nvmet_ctrl *ctrl)
+{
+	nvmet_kv_rdma_ctrl_gone(ctrl, ctrl->cntlid);
 }
 
 static int nvmet_kv_stats_show(struct seq_file *m, void *v)
@@ -1202,6 +1214,9 @@ static int nvmet_kv_stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < NVMET_KV_NR_STATS; i++)
 		seq_printf(m, "%s %lld\n", nvmet_kv_stat_names[i],
 			   atomic64_read(&kns->stats[i]));
+	/* of the whole service, not of this namespace */
+	seq_printf(m, "cache_service_refused %llu\ncache_service_connections %u\n",
+		   nvmet_kv_rdma_refused_count(), nvmet_kv_rdma_conns_count());
 	if (!kns->cache.slots)
 		return 0;
 	/* a snapshot without the block locks: each counter may lag */
@@ -1407,6 +1422,7 @@ static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.set_features	= nvmet_kv_set_features,
 	.get_features	= nvmet_kv_get_features,
 	.get_log_page	= nvmet_kv_get_log_page,
+	.ctrl_free	= nvmet_kv_ctrl_free,
 };
 
 static int __init nvmet_kv_init(void)
@@ -1415,7 +1431,7 @@ static int __init nvmet_kv_init(void)
 
 	BUILD_BUG_ON(sizeof(struct nvme_kv_id_ns) != NVME_IDENTIFY_DATA_SIZE);
 	BUILD_BUG_ON(sizeof(struct nvme_command) != NVME_KV_SQE_BYTES);
-	BUILD_BUG_ON(sizeof(struct nvme_kv_cache_log) != 64);
+	BUILD_BUG_ON(sizeof(struct nvme_kv_cache_log) != 80);
 
 	nvmet_kv_wq = alloc_workqueue("nvmet-kv", WQ_MEM_RECLAIM | WQ_UNBOUND,
 				      0);

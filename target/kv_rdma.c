@@ -5,7 +5,20 @@
  * A namespace with a cache is exported under a cache id, which log page
  * C0h reports together with the geometry and the service's port.  A host
  * connects an RC queue pair to that port with rdma_cm, naming the cache id
- * in the private data (struct nvme_kv_cache_conn).  For each connection the
+ * in the private data (struct nvme_kv_cache_conn).
+ *
+ * Access control: the log page is read over a controller's admin queue,
+ * so only by a host the subsystem admitted (allowed hosts, DH-CHAP), and
+ * it hands that controller a grant: a random 128-bit token for the
+ * export, kept per controller ID.  A connection must name a controller ID
+ * with a grant and present its token (compared in constant time), or it
+ * is rejected before anything is allocated for it.  A grant allows
+ * NVMET_KV_RDMA_CTRL_CONNS connections, and the service cache_rdma_max_conns
+ * in all.  When the controller is freed (nvmet's ctrl_free callback) its
+ * grants are revoked and their connections ended, before its controller
+ * ID can be reused.  Cache ids are not secret; tokens are.
+ *
+ * For each connection the
  * target registers the cache's slots as a memory region that the peer may
  * only read (a fast-registration MR on the connection's own PD), and sends
  * the region's address and rkey as the first message on the queue pair
@@ -22,10 +35,12 @@
  *    destroying the listener waits for the handlers of its connection
  *    requests.  It is taken before nvmet_kv_rdma_lock (a port change ends
  *    every connection under both).
- *  - nvmet_kv_rdma_lock (mutex) protects the export table and every
- *    export's connection list; the connection request handler holds it
- *    while it sets a connection up, so an export being removed never gets
- *    a new connection.  Nothing sleeps on the network under it.
+ *  - nvmet_kv_rdma_lock (mutex) protects the export table, every
+ *    export's connection list and grants, and the connection counts; the
+ *    connection request handler holds it while it checks the grant and
+ *    sets a connection up, so an export being removed or a grant being
+ *    revoked never gets a new connection.  Nothing sleeps on the network
+ *    under it.
  *  - conn->lock (mutex) orders posting on the queue pair (the established
  *    handler) against its teardown: once @dead is set nothing is posted.
  *  - A connection is torn down by its release work (on nvmet_kv_rdma_wq),
@@ -43,11 +58,29 @@
 #include <linux/xarray.h>
 #include <linux/scatterlist.h>
 #include <linux/inet.h>
+#include <linux/random.h>
+#include <crypto/utils.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/ib_cm.h>
 #include <rdma/rdma_cm.h>
 #include <linux/nvme_kv.h>
 #include "kv_rdma.h"
+
+/* Connections one controller's grant allows (a host uses one per binding) */
+#define NVMET_KV_RDMA_CTRL_CONNS	4
+
+/**
+ * struct nvmet_kv_rdma_grant - a controller's right to connect to an export
+ * @ctrl:	the controller, only compared, never dereferenced: the grant
+ *		is revoked before the controller is freed
+ * @token:	what a connection must present
+ * @nr_conns:	connections accepted under it and not yet released
+ */
+struct nvmet_kv_rdma_grant {
+	const void	*ctrl;
+	u8		token[NVME_KV_CACHE_TOKEN_BYTES];
+	unsigned int	nr_conns;
+};
 
 /**
  * struct nvmet_kv_rdma_export - a cache open to one-sided readers
@@ -56,6 +89,7 @@
  * @host_fills:	hosts fill it: their regions may be written and CASed
  * @conns:	connections to it (nvmet_kv_rdma_lock)
  * @nr_conns:	entries of @conns
+ * @grants:	controller ID -> struct nvmet_kv_rdma_grant
  * @dying:	set by nvmet_kv_rdma_unexport(); no new connections
  * @wait:	nvmet_kv_rdma_unexport() waits here for @nr_conns to reach 0
  */
@@ -65,6 +99,7 @@ struct nvmet_kv_rdma_export {
 	bool			host_fills;
 	struct list_head	conns;
 	unsigned int		nr_conns;
+	struct xarray		grants;
 	bool			dying;
 	wait_queue_head_t	wait;
 };
@@ -73,6 +108,7 @@ struct nvmet_kv_rdma_export {
  * struct nvmet_kv_rdma_conn - one host's queue pair to one cache
  * @entry:	in @exp->conns
  * @exp:	the export
+ * @grant:	the grant it was accepted under, NULL once revoked
  * @cm_id:	its rdma_cm id, which owns the queue pair
  * @pd:		protection domain of the queue pair and the region
  * @cq:		completion queue of both queues
@@ -90,6 +126,7 @@ struct nvmet_kv_rdma_export {
 struct nvmet_kv_rdma_conn {
 	struct list_head		entry;
 	struct nvmet_kv_rdma_export	*exp;
+	struct nvmet_kv_rdma_grant	*grant;
 	struct rdma_cm_id		*cm_id;
 	struct ib_pd			*pd;
 	struct ib_cq			*cq;
@@ -106,6 +143,12 @@ struct nvmet_kv_rdma_conn {
 };
 
 static unsigned short cache_rdma_port;
+static unsigned int cache_rdma_max_conns = 256;
+module_param(cache_rdma_max_conns, uint, 0644);
+MODULE_PARM_DESC(cache_rdma_max_conns,
+		 "connections the one-sided cache service accepts in all (default 256)");
+static unsigned int nvmet_kv_rdma_nr_conns;	/* nvmet_kv_rdma_lock */
+static atomic64_t nvmet_kv_rdma_refused;
 static DEFINE_MUTEX(nvmet_kv_rdma_listen_lock);
 static struct rdma_cm_id *nvmet_kv_rdma_listener;
 static DEFINE_MUTEX(nvmet_kv_rdma_lock);
@@ -168,6 +211,9 @@ static void nvmet_kv_rdma_release_work(struct work_struct *work)
 	/* nvmet_kv_rdma_unexport() frees @exp only after taking the lock */
 	mutex_lock(&nvmet_kv_rdma_lock);
 	list_del(&conn->entry);
+	if (conn->grant)
+		conn->grant->nr_conns--;
+	nvmet_kv_rdma_nr_conns--;
 	exp->nr_conns--;
 	wake_up(&exp->wait);
 	mutex_unlock(&nvmet_kv_rdma_lock);
@@ -298,6 +344,7 @@ static int nvmet_kv_rdma_connect(struct rdma_cm_id *cm_id,
 {
 	const struct nvme_kv_cache_conn *req = event->param.conn.private_data;
 	struct rdma_conn_param param = { };
+	struct nvmet_kv_rdma_grant *grant;
 	struct nvmet_kv_rdma_export *exp;
 	struct nvmet_kv_rdma_conn *conn;
 	int ret = -EINVAL;
@@ -306,16 +353,27 @@ static int nvmet_kv_rdma_connect(struct rdma_cm_id *cm_id,
 	    le16_to_cpu(req->version) != NVME_KV_CACHE_VERSION)
 		goto out_reject;
 
+	/* nothing is allocated for a peer before its token is checked */
 	mutex_lock(&nvmet_kv_rdma_lock);
 	exp = xa_load(&nvmet_kv_rdma_exports, le32_to_cpu(req->cache_id));
 	ret = -ENOENT;
 	if (!exp || exp->dying)
+		goto out_unlock;
+	grant = xa_load(&exp->grants, le16_to_cpu(req->cntlid));
+	ret = -EACCES;
+	if (!grant || crypto_memneq(grant->token, req->token,
+				    sizeof(grant->token)))
+		goto out_unlock;
+	ret = -EBUSY;
+	if (grant->nr_conns >= NVMET_KV_RDMA_CTRL_CONNS ||
+	    nvmet_kv_rdma_nr_conns >= READ_ONCE(cache_rdma_max_conns))
 		goto out_unlock;
 	ret = -ENOMEM;
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)
 		goto out_unlock;
 	conn->exp = exp;
+	conn->grant = grant;
 	conn->cm_id = cm_id;
 	mutex_init(&conn->lock);
 	INIT_WORK(&conn->release_work, nvmet_kv_rdma_release_work);
@@ -337,6 +395,8 @@ static int nvmet_kv_rdma_connect(struct rdma_cm_id *cm_id,
 		goto out_free_qp;
 	list_add_tail(&conn->entry, &exp->conns);
 	exp->nr_conns++;
+	grant->nr_conns++;
+	nvmet_kv_rdma_nr_conns++;
 	mutex_unlock(&nvmet_kv_rdma_lock);
 	return 0;
 
@@ -349,6 +409,7 @@ out_unlock:
 	mutex_unlock(&nvmet_kv_rdma_lock);
 out_reject:
 	pr_debug("cache service: connection refused: %d\n", ret);
+	atomic64_inc(&nvmet_kv_rdma_refused);
 	rdma_reject(cm_id, NULL, 0, IB_CM_REJ_CONSUMER_DEFINED);
 	return ret;
 }
@@ -461,6 +522,27 @@ static int nvmet_kv_rdma_listen(u16 port)
 }
 
 /*
+ * Drop the grant of controller ID @cntlid of @exp and end the connections
+ * accepted under it.  nvmet_kv_rdma_lock is held.
+ */
+static void nvmet_kv_rdma_revoke(struct nvmet_kv_rdma_export *exp,
+				 u16 cntlid)
+{
+	struct nvmet_kv_rdma_grant *g = xa_erase(&exp->grants, cntlid);
+	struct nvmet_kv_rdma_conn *conn;
+
+	if (!g)
+		return;
+	list_for_each_entry(conn, &exp->conns, entry) {
+		if (conn->grant != g)
+			continue;
+		conn->grant = NULL;
+		nvmet_kv_rdma_release(conn);
+	}
+	kfree(g);
+}
+
+/*
  * End every connection to every cache: the service moved to another port,
  * or stopped.  Hosts read log page C0h again and connect to the new port.
  */
@@ -542,6 +624,7 @@ int nvmet_kv_rdma_export(struct kv_cache *cache, bool host_fills,
 	e->cache = cache;
 	e->host_fills = host_fills;
 	INIT_LIST_HEAD(&e->conns);
+	xa_init(&e->grants);
 	init_waitqueue_head(&e->wait);
 	mutex_lock(&nvmet_kv_rdma_lock);
 	ret = xa_alloc(&nvmet_kv_rdma_exports, &e->id, e, xa_limit_31b,
@@ -578,7 +661,9 @@ u32 nvmet_kv_rdma_cache_id(const struct nvmet_kv_rdma_export *exp)
  */
 void nvmet_kv_rdma_unexport(struct nvmet_kv_rdma_export *exp)
 {
+	struct nvmet_kv_rdma_grant *grant;
 	struct nvmet_kv_rdma_conn *conn;
+	unsigned long id;
 
 	mutex_lock(&nvmet_kv_rdma_lock);
 	exp->dying = true;
@@ -590,7 +675,106 @@ void nvmet_kv_rdma_unexport(struct nvmet_kv_rdma_export *exp)
 	/* the last release work may still be waking us: let it finish */
 	mutex_lock(&nvmet_kv_rdma_lock);
 	mutex_unlock(&nvmet_kv_rdma_lock);
+	xa_for_each(&exp->grants, id, grant)
+		kfree(grant);
+	xa_destroy(&exp->grants);
 	kfree(exp);
+}
+
+/**
+ * nvmet_kv_rdma_grant() - the token a controller's host connects with
+ * @exp: the export
+ * @ctrl: the controller reading log page C0h (compared, never dereferenced)
+ * @cntlid: its controller ID
+ * @token: out: NVME_KV_CACHE_TOKEN_BYTES bytes
+ *
+ * Makes a grant for @ctrl on its first call, the same token after that.
+ * A grant a gone controller of the same ID left cannot exist, since
+ * nvmet_kv_rdma_ctrl_gone() revokes it first; one found anyway is replaced.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int nvmet_kv_rdma_grant(struct nvmet_kv_rdma_export *exp, const void *ctrl,
+			u16 cntlid, u8 *token)
+{
+	struct nvmet_kv_rdma_grant *g, *old;
+	int ret = 0;
+
+	mutex_lock(&nvmet_kv_rdma_lock);
+	g = xa_load(&exp->grants, cntlid);
+	if (g && g->ctrl == ctrl)
+		goto out_copy;
+	if (g)
+		nvmet_kv_rdma_revoke(exp, cntlid);
+	ret = -ENOMEM;
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		goto out_unlock;
+	g->ctrl = ctrl;
+	get_random_bytes(g->token, sizeof(g->token));
+	old = xa_store(&exp->grants, cntlid, g, GFP_KERNEL);
+	if (xa_is_err(old)) {
+		ret = xa_err(old);
+		kfree(g);
+		goto out_unlock;
+	}
+	ret = 0;
+out_copy:
+	memcpy(token, g->token, sizeof(g->token));
+out_unlock:
+	mutex_unlock(&nvmet_kv_rdma_lock);
+	return ret;
+}
+
+/**
+ * nvmet_kv_rdma_ctrl_gone() - revoke what a controller was granted
+ * @ctrl: the controller being freed
+ * @cntlid: its controller ID
+ *
+ * Every export's grant for @ctrl goes, and the connections accepted under
+ * it are ended (their teardown runs on the service's workqueue).
+ *
+ * Context: process context; may sleep.
+ */
+void nvmet_kv_rdma_ctrl_gone(const void *ctrl, u16 cntlid)
+{
+	struct nvmet_kv_rdma_export *exp;
+	struct nvmet_kv_rdma_grant *g;
+	unsigned long id;
+
+	mutex_lock(&nvmet_kv_rdma_lock);
+	xa_for_each(&nvmet_kv_rdma_exports, id, exp) {
+		g = xa_load(&exp->grants, cntlid);
+		if (g && g->ctrl == ctrl)
+			nvmet_kv_rdma_revoke(exp, cntlid);
+	}
+	mutex_unlock(&nvmet_kv_rdma_lock);
+}
+
+/**
+ * nvmet_kv_rdma_refused_count() - connection requests refused since loading
+ *
+ * Return: the count.
+ */
+u64 nvmet_kv_rdma_refused_count(void)
+{
+	return atomic64_read(&nvmet_kv_rdma_refused);
+}
+
+/**
+ * nvmet_kv_rdma_conns_count() - connections accepted and not yet released
+ *
+ * Return: the count, of every export.
+ */
+unsigned int nvmet_kv_rdma_conns_count(void)
+{
+	unsigned int n;
+
+	mutex_lock(&nvmet_kv_rdma_lock);
+	n = nvmet_kv_rdma_nr_conns;
+	mutex_unlock(&nvmet_kv_rdma_lock);
+	return n;
 }
 
 /**

@@ -14,6 +14,11 @@ int nvmet_kv_rdma_export(struct kv_cache *cache, bool host_fills,
 			 struct nvmet_kv_rdma_export **exp);
 void nvmet_kv_rdma_unexport(struct nvmet_kv_rdma_export *exp);
 u32 nvmet_kv_rdma_cache_id(const struct nvmet_kv_rdma_export *exp);
+int nvmet_kv_rdma_grant(struct nvmet_kv_rdma_export *exp, const void *ctrl,
+			u16 cntlid, u8 *token);
+void nvmet_kv_rdma_ctrl_gone(const void *ctrl, u16 cntlid);
+u64 nvmet_kv_rdma_refused_count(void);
+unsigned int nvmet_kv_rdma_conns_count(void);
 u16 nvmet_kv_rdma_port(void);
 int nvmet_kv_rdma_init(void);
 void nvmet_kv_rdma_exit(void);

@@ -178,16 +178,27 @@ enum nvme_kv_status {
  * reads it over RDMA connects an RC queue pair with rdma_cm to the target's
  * address and @rdma_port, sending struct nvme_kv_cache_conn as private
  * data, and receives struct nvme_kv_cache_region as the first message.
+ *
+ * The log page hands the controller that reads it a token, random and
+ * unguessable (NVME_KV_CACHE_TOKEN_BYTES), which its host presents when it
+ * connects: the target accepts only connections that name a live
+ * controller of the cache's subsystem and its token, so the cache is open
+ * only to hosts the subsystem admitted (Documentation/security.md).  The
+ * token is the controller's until the controller goes away, then revoked.
  */
 #define NVME_KV_LOG_CACHE		0xc0
-/* 2: a key's block is hashed with a final mix (kv_cache_block_of()) */
-#define NVME_KV_CACHE_VERSION		2
+/*
+ * 2: a key's block is hashed with a final mix (kv_cache_block_of())
+ * 3: connections present the controller's token
+ */
+#define NVME_KV_CACHE_VERSION		3
+#define NVME_KV_CACHE_TOKEN_BYTES	16
 #define NVME_KV_CACHE_LOG_CACHED	_BITUL(0) /* the namespace has a cache */
 #define NVME_KV_CACHE_LOG_RDMA		_BITUL(1) /* ...served over RDMA */
 #define NVME_KV_CACHE_LOG_HOST_FILLS	_BITUL(2) /* ...filled by hosts */
 
 /**
- * struct nvme_kv_cache_log - log page C0h (64 bytes)
+ * struct nvme_kv_cache_log - log page C0h (80 bytes)
  * @version:	NVME_KV_CACHE_VERSION
  * @flags:	NVME_KV_CACHE_LOG_*
  * @rdma_port:	rdma_cm port (TCP port space) of the one-sided service
@@ -199,11 +210,14 @@ enum nvme_kv_status {
  * @lease_ns:	how long a fill may hold a slot
  * @block_nsid:	namespace exposing the backing device for plain reads of
  *		values the cache holds by location (0: none)
- * @rsvd36:	reserved
+ * @cntlid:	controller ID of the controller that read the page
+ * @rsvd38:	reserved
  * @log_start:	byte offset of the store's log on that device
  * @log_size:	bytes in the log: a record at log position P starts at
  *		@log_start + P % @log_size
  * @rsvd56:	reserved
+ * @token:	the reading controller's token for struct nvme_kv_cache_conn
+ *		(zeros when the cache is not served over RDMA)
  */
 struct nvme_kv_cache_log {
 	__le16	version;
@@ -216,22 +230,26 @@ struct nvme_kv_cache_log {
 	__le32	inline_max;
 	__le64	lease_ns;
 	__le32	block_nsid;
-	__le32	rsvd36;
+	__le16	cntlid;
+	__le16	rsvd38;
 	__le64	log_start;
 	__le64	log_size;
 	__u8	rsvd56[8];
+	__u8	token[NVME_KV_CACHE_TOKEN_BYTES];
 };
 
 /**
  * struct nvme_kv_cache_conn - rdma_cm private data of a host's connection
  * @version:	NVME_KV_CACHE_VERSION
- * @rsvd2:	reserved, 0
+ * @cntlid:	from the log page: the controller whose token this is
  * @cache_id:	from the log page
+ * @token:	from the log page
  */
 struct nvme_kv_cache_conn {
 	__le16	version;
-	__le16	rsvd2;
+	__le16	cntlid;
 	__le32	cache_id;
+	__u8	token[NVME_KV_CACHE_TOKEN_BYTES];
 };
 
 /**
