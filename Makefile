@@ -52,7 +52,7 @@ modules: nvmet
 	@mkdir -p $(MODDIR)
 	@mkdir -p $(MODDIR)/selftests/kv
 	@cp -a --update Kbuild host target uapi include $(MODDIR)/
-	@cp -a --update selftests/kv/api $(MODDIR)/selftests/kv/
+	@cp -a --update selftests/kv/api selftests/kv/peer $(MODDIR)/selftests/kv/
 	@$(MAKE) -s -C $(KDIR) M=$(MODDIR) -j$(JOBS) NVME_KV_KSRC=$(KSRC) \
 		KBUILD_EXTRA_SYMBOLS=$(NVMET)/Module.symvers modules
 

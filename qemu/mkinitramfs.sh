@@ -85,7 +85,8 @@ find "$moddir/kernel" -name '*.ko.xz' -exec xz -d {} +
 rm -f "$moddir"/kernel/drivers/nvme/target/*.ko
 for f in "$top"/build/ksrc/drivers/nvme/target/*.ko \
 	 "$top"/build/mod/host/nvme-kv.ko "$top"/build/mod/target/nvmet-kv.ko \
-	 "$top"/build/mod/selftests/kv/api/nvme-kv-api-test.ko; do
+	 "$top"/build/mod/selftests/kv/api/nvme-kv-api-test.ko \
+	 "$top"/build/mod/selftests/kv/peer/nvme-kv-peer-test.ko; do
 	cp "$f" "$moddir/updates/"
 done
 for f in modules.builtin modules.builtin.modinfo modules.order; do

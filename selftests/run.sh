@@ -202,6 +202,30 @@ ednek_bad() {
 	! nvme get-feature "/dev/$1" -n 1 -f 0x21 > /dev/null 2>&1 &&
 	[ "$(feat20 "$1" 0)" = 1 ] && [ "$(feat20 "$1" 3)" = 6 ]
 }
+# retrieve_deferred <kv>: a Retrieve that would wait for the device (its
+# value dropped from the target's page cache) runs on nvmet-kv's workqueue
+# instead of the transport's receive path, and returns the value
+retrieve_deferred() {
+	head -c 3000 /dev/urandom > /tmp/dv
+	nvme-kv store "$1" deferred -f /tmp/dv || return 1
+	_d=$(sed -n 's/^retrieves_deferred //p' "/sys/kernel/debug/nvmet_kv/1@$NQN")
+	sync && echo 3 > /proc/sys/vm/drop_caches
+	nvme-kv retrieve "$1" deferred -f /tmp/dv2 && cmp /tmp/dv /tmp/dv2 || return 1
+	nvme-kv retrieve "$1" deferred -f /tmp/dv2 && cmp /tmp/dv /tmp/dv2 || return 1
+	_d2=$(sed -n 's/^retrieves_deferred //p' "/sys/kernel/debug/nvmet_kv/1@$NQN")
+	echo "deferred Retrieves $_d -> $_d2"
+	# the first one waited for the device, the second found the page cached
+	[ $((_d2 - _d)) = 1 ]
+}
+# rejects_logged <ng> <count> <max lines>: commands nvmet_req_init()
+# refuses are answered, and what a host sends cannot flood the log
+rejects_logged() {
+	_before=$(dmesg | grep -c 'failed cmd')
+	kv_ioctl_test rejects "$1" 1 "$2" || return 1
+	_lines=$(($(dmesg | grep -c 'failed cmd') - _before))
+	echo "$2 rejected commands, $_lines 'failed cmd' lines"
+	[ "$_lines" -le "$3" ]
+}
 kv_dev_gone() {
 	[ ! -e "/dev/$1" ] && [ ! -e "/sys/class/nvme-kv/$1" ]
 }
@@ -323,6 +347,8 @@ for tr in loop tcp; do
 		t "$tr: cache: a $_s-byte value is served from the cache, a Store invalidates it, the next Retrieve sees the new value" \
 			cache_hits_and_invalidates "/dev/$kv" "$_s"
 	done
+	t "$tr: a Retrieve whose value is not in the target's page cache runs on nvmet-kv's workqueue, not in the transport's receive path" \
+		retrieve_deferred "/dev/$kv"
 	t "$tr: feature 20h: EDNEK is 1 by default; set to 0 a Delete of a missing key succeeds, set to 1 it gets Key Does Not Exist again" \
 		ednek "$ctrl" "$kv"
 	t "$tr: feature 20h: reserved bits get Invalid Field, Save gets Not Saveable, capabilities say changeable and per namespace" \
@@ -341,6 +367,8 @@ for tr in loop tcp; do
 		tap_lines "$tr: ioctl " < /tmp/fuzz.out
 		t "tcp: the namespace still works after the ioctl fuzz run" \
 			roundtrip "/dev/$kv" after-fuzz 4096
+		t "tcp: 3000 rejected commands log at most 50 lines on the target (nvmet-tcp's message is rate limited)" \
+			rejects_logged "/dev/$ng" 3000 50
 	fi
 
 	t "$tr: nvme disconnect" nvme disconnect -n "$NQN"
@@ -472,21 +500,77 @@ rdma_bind() {
 onesided_stat() {
 	cat "/sys/class/nvme-kv/$1/stats/onesided_$2"
 }
-# cache_log <ctrl>: log page C0h of namespace 1 (64 bytes) describes its
-# 16 x 4 cache and the one-sided service on port $ONESIDED_PORT; an
-# unknown vendor log page is Invalid Field
+# cache_log <ctrl>: log page C0h of namespace 1 (80 bytes) describes its
+# 16 x 4 cache and the one-sided service on port $ONESIDED_PORT, and hands
+# the controller reading it its token; an unknown vendor log page is
+# Invalid Field
 cache_log() {
 	_c=$1
-	nvme get-log "/dev/$_c" --log-id=0xc0 --log-len=64 --namespace-id=1 -b \
+	nvme get-log "/dev/$_c" --log-id=0xc0 --log-len=80 --namespace-id=1 -b \
 		> /tmp/log.bin || return 1
-	# version 2, flags 3 (cached, rdma), port, slot bytes 128, then the
+	# version 3, flags 3 (cached, rdma), port, slot bytes 128, then the
 	# cache id, blocks 16, slots 4, inline 64, and the block namespace 2
 	set -- $(od -An -tu2 -N8 /tmp/log.bin) $(od -An -tu4 -j8 -N16 /tmp/log.bin) \
 		$(od -An -tu4 -j32 -N4 /tmp/log.bin)
-	echo "log: $*"
-	[ "$1 $2 $3 $4 $6 $7 $8 $9" = "2 3 $ONESIDED_PORT 128 16 4 64 2" ] || return 1
+	echo "log: $* cntlid $(log_cntlid) token $(log_token)"
+	[ "$1 $2 $3 $4 $6 $7 $8 $9" = "3 3 $ONESIDED_PORT 128 16 4 64 2" ] || return 1
+	[ "$(log_cntlid)" = "$(cat "/sys/class/nvme/$_c/cntlid")" ] || return 1
+	[ "$(log_token)" != 00000000000000000000000000000000 ] || return 1
 	! nvme get-log "/dev/$_c" --log-id=0xc1 --log-len=64 \
 		--namespace-id=1 -b > /dev/null 2>&1
+}
+# fields of the log page cache_log read into /tmp/log.bin
+log_cache_id() { od -An -tu4 -j8 -N4 /tmp/log.bin | tr -d ' '; }
+log_cntlid() { od -An -tu2 -j36 -N2 /tmp/log.bin | tr -d ' '; }
+log_token() { od -An -tx1 -j64 -N16 /tmp/log.bin | tr -d ' \n'; }
+# peer <expected summary> <module parameters...>: a hostile RDMA peer
+# (selftests/kv/peer) connects to the cache service; its summary line,
+# "accepted A refused R errors E reads N", must be the one expected
+peer() {
+	_want=$1
+	shift
+	modprobe nvme-kv-peer-test addr="$RDMA_ADDR" port="$ONESIDED_PORT" \
+		"$@" > /dev/null 2>&1
+	_got=$(dmesg | sed -n 's/.*peer: \(accepted .*\)/\1/p' | tail -n 1)
+	echo "peer $*: $_got"
+	[ "$_got" = "$_want" ]
+}
+# cache_access <ctrl> <kv>: who may connect to the cache service
+cache_access() {
+	nvme get-log "/dev/$1" --log-id=0xc0 --log-len=80 --namespace-id=1 -b \
+		> /tmp/log.bin || return 1
+	_id=$(log_cache_id)
+	_cn=$(log_cntlid)
+	_tok=$(log_token)
+	_bad=$(echo "$_tok" | sed 's/^0/X/;s/^[1-9a-f]/0/;s/^X/1/')
+	_r=$(target_stat cache_service_refused)
+	peer "accepted 0 refused 1 errors 0 reads 0" cache_id="$_id" cntlid="$_cn" &&
+	peer "accepted 0 refused 1 errors 0 reads 0" cache_id="$_id" cntlid="$_cn" token="$_bad" &&
+	peer "accepted 0 refused 1 errors 0 reads 0" cache_id="$_id" cntlid=$((_cn + 1)) token="$_tok" &&
+	peer "accepted 0 refused 64 errors 0 reads 0" cache_id=1 cntlid="$_cn" scan_ids=1 count=64 &&
+	peer "accepted 1 refused 0 errors 0 reads 1" cache_id="$_id" cntlid="$_cn" token="$_tok" || return 1
+	# nvme-kv's own session holds one of the controller's 4 connections,
+	# once the target has released the peer's
+	wait_for 10 service_conns 1 || return 1
+	peer "accepted 3 refused 3 errors 0 reads 3" cache_id="$_id" cntlid="$_cn" token="$_tok" count=6 &&
+	peer "accepted 0 refused 300 errors 0 reads 0" cache_id="$_id" cntlid="$_cn" count=300 || return 1
+	echo "refused $_r -> $(target_stat cache_service_refused)"
+	[ $(($(target_stat cache_service_refused) - _r)) = 370 ] &&
+		onesided_hits "$2" 8
+}
+service_conns() { [ "$(target_stat cache_service_connections)" = "$1" ]; }
+# token_valid <ctrl>: the controller's token, read again, still opens the
+# service (so that token_revoked tests the revocation, not a stale id)
+token_valid() {
+	nvme get-log "/dev/$1" --log-id=0xc0 --log-len=80 --namespace-id=1 -b \
+		> /tmp/log.bin &&
+	peer "accepted 1 refused 0 errors 0 reads 1" cache_id="$(log_cache_id)" \
+		cntlid="$(log_cntlid)" token="$(log_token)"
+}
+# token_revoked: the token of a controller that went is refused
+token_revoked() {
+	peer "accepted 0 refused 1 errors 0 reads 0" cache_id="$(log_cache_id)" \
+		cntlid="$(log_cntlid)" token="$(log_token)"
 }
 # onesided_hits <kv> <size>: a value in the cache is read one-sided,
 # without a Retrieve reaching the target (a value longer than a slot holds
@@ -604,6 +688,8 @@ if ctrl=$(ctrl_of rdma); then
 		cache_log "$ctrl"
 	t "rdma: nvme-kv connects its own queue pair and reads the cache one-sided" \
 		wait_for 10 onesided_ready "$kv"
+	t "rdma: the cache service refuses peers with no token, a wrong one, another controller's ID, guessed cache ids, more than 4 connections of one controller, and a flood of 300; the controller's token reads the region; one-sided GETs keep working" \
+		cache_access "$ctrl" "$kv"
 	t "rdma: the block namespace is write-protected for every host" \
 		block_ns_write_protected "$ctrl"
 	for _s in 1 8 64 65 4096 65536; do
@@ -624,8 +710,12 @@ if ctrl=$(ctrl_of rdma); then
 		onesided_reconnects "$kv"
 	t "rdma: disabling the namespace disconnects its one-sided readers; GETs fall back to Retrieve" \
 		onesided_unexport "$kv"
+	t "rdma: the controller's token, read again, still opens the cache service" \
+		token_valid "$ctrl"
 	t "rdma: nvme disconnect" nvme disconnect -n "$NQN"
 	echo 1 > /sys/class/nvme-kv/rescan
+	t "rdma: the token of the controller that disconnected is refused (revoked when the controller went)" \
+		token_revoked
 fi
 t "rdma: port goes down" port_down rdma
 t "rdma: the block namespace goes, namespace 1 runs without it again" \
@@ -732,6 +822,20 @@ host_fill_lru() {
 		[ $((_f2 - _f)) = 1 ] && [ $((_h3 - _h2)) = 1 ] &&
 		[ "$_f3" = "$_f2" ] && [ $((_f4 - _f3)) = 1 ]
 }
+# unbound_held_open: a descriptor of an rdma binding with a one-sided
+# session stays open across the unbind (disconnect, rescan); its GETs must
+# get ENODEV without touching the freed session
+unbound_held_open() {
+	_kv=$(onesided_bind) || return 1
+	kv_ioctl_test unbound "/dev/$_kv" 30 > /tmp/unb.out 2>&1 &
+	_unbound_pid=$!
+	wait_for 20 grep -q READY /tmp/unb.out
+	_st=$?
+	onesided_unbind
+	wait "$_unbound_pid" || _st=1
+	cat /tmp/unb.out
+	return $_st
+}
 host_fill_device_setup() {
 	block_ns_up 2 /dev/ram0 &&
 	ns_params 1 "$NS1_PARAMS cache_host_fills=1 cache_block_nsid=2"
@@ -750,6 +854,12 @@ if [ -d /sys/class/infiniband/kvrxe0 ]; then
 		host_fill_roundtrip retrieve
 	t "host fills: a one-sided hit refreshes its slot's LRU time: the key read last stays when its block fills, the oldest goes" \
 		host_fill_lru
+	_kv=$(onesided_bind) && kv_ioctl_test fillrace "/dev/$_kv" 200 > /tmp/fr.out 2>&1
+	[ -n "$_kv" ] || echo "FAIL host fills: rdma binding for the fill race" > /tmp/fr.out
+	onesided_unbind
+	tap_lines "" < /tmp/fr.out
+	t "rdma: a descriptor held open across the unbind gets ENODEV; its GETs do not touch the freed one-sided session" \
+		unbound_held_open
 	t "host fills: with a block namespace, csi_params cache_block_nsid=2" \
 		host_fill_device_setup
 	t "host fills: nvme-kv fills a miss from the device (Locate, NVMe Read of the record) with no Retrieve at all, 4096-byte values by location, a Store invalidates" \

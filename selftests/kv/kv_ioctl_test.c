@@ -7,6 +7,9 @@
  *   kv_ioctl_test fuzz <kv-device> <iterations> <seed>
  *   kv_ioctl_test hammer <kv-device> <seconds> <threads> <name> recover|end
  *   kv_ioctl_test xfer <kv-device> <max-size>
+ *   kv_ioctl_test fillrace <kv-device> <rounds>
+ *   kv_ioctl_test unbound <kv-device> <seconds>
+ *   kv_ioctl_test rejects <ng-device> <nsid> <count>
  *
  * The fuzz mode sends random ioctls (random numbers, sizes, pointers,
  * reserved bits and batches) and only checks that each one returns; the
@@ -31,6 +34,7 @@
 #include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <linux/nvme_ioctl.h>
 #include "nvmekv.h"
@@ -440,6 +444,104 @@ static void test_eacces(const char *dev)
 	check(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "EACCES: an unprivileged user cannot open the device",
 	      "child status 0x%x", status);
+}
+
+/*
+ * A descriptor opened read-only may retrieve, test and list, never write:
+ * Store, Delete and a batch with a Store get EACCES and change nothing.
+ * Checked as root on an O_RDONLY descriptor and as an unprivileged reader
+ * of the node made 0644 for the test (what a udev rule could do).
+ */
+static int readonly_checks(const char *dev, char *why, size_t whylen)
+{
+	struct nvme_kv_batch_op op = { 0 };
+	struct nvme_kv_batch b = { 0 };
+	char buf[16];
+	size_t len;
+	uint16_t st;
+	int fd, ret;
+
+	fd = open(dev, O_RDONLY);
+	if (fd < 0)
+		return snprintf(why, whylen, "open: %s", strerror(errno));
+	ret = nvmekv_store(fd, "ro-key", 6, "w", 1, 0, &st);
+	if (ret != -EACCES) {
+		snprintf(why, whylen, "store returned %d", ret);
+		goto out;
+	}
+	ret = nvmekv_delete(fd, "ro-seed", 7, &st);
+	if (ret != -EACCES) {
+		snprintf(why, whylen, "delete returned %d", ret);
+		goto out;
+	}
+	op.opcode = NVME_KV_CMD_STORE;
+	op.key_len = 6;
+	memcpy(op.key, "ro-key", 6);
+	op.value = (uintptr_t)"w";
+	op.value_len = 1;
+	b.argsz = sizeof(b);
+	b.nr_ops = 1;
+	b.op_size = sizeof(op);
+	b.ops = (uintptr_t)&op;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
+	if (ret != -EACCES) {
+		snprintf(why, whylen, "batch with a store returned %d", ret);
+		goto out;
+	}
+	ret = nvmekv_retrieve(fd, "ro-seed", 7, buf, sizeof(buf), &len, 0, &st);
+	if (ret || len != 4 || memcmp(buf, "seed", 4)) {
+		snprintf(why, whylen, "retrieve returned %d, %zu bytes", ret, len);
+		goto out;
+	}
+	ret = nvmekv_exist(fd, "ro-key", 6, &st);
+	if (ret != -ENOENT) {
+		snprintf(why, whylen, "the refused store stored (exist %d)", ret);
+		goto out;
+	}
+	ret = 0;
+out:
+	close(fd);
+	return ret ? -1 : 0;
+}
+
+static void test_readonly(int rw, const char *dev)
+{
+	char why[128] = "";
+	int status = -1, ok;
+	uint16_t st;
+	pid_t pid;
+
+	if (nvmekv_store(rw, "ro-seed", 7, "seed", 4, 0, &st)) {
+		check(0, "EACCES: a read-only descriptor", "seed store failed");
+		return;
+	}
+	ok = !readonly_checks(dev, why, sizeof(why));
+	check(ok, "EACCES: a read-only descriptor retrieves and tests keys; store, delete and a batch with a store fail with EACCES and change nothing",
+	      "%s", why);
+
+	if (chmod(dev, 0644)) {
+		check(0, "EACCES: an unprivileged reader", "chmod: %s",
+		      strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		/* the library falls back to O_RDONLY for such a reader */
+		if (!readonly_checks(dev, why, sizeof(why)) &&
+		    nvmekv_open(dev) >= 0)
+			_exit(0);
+		printf("# unprivileged reader: %s\n", why);
+		_exit(1);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	chmod(dev, 0600);
+	check(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "EACCES: an unprivileged reader of a 0644 node retrieves but cannot store or delete",
+	      "child status 0x%x", status);
+	nvmekv_delete(rw, "ro-seed", 7, &st);
 }
 
 static unsigned long long rnd_state;
@@ -978,6 +1080,152 @@ static int xfer(const char *dev, uint32_t max)
 	return failures ? 1 : 0;
 }
 
+/*
+ * fillrace: a host fill must put in the cache the bytes the target
+ * returned, not what the caller's buffer holds afterwards.  Each round
+ * stores a new 48-byte value (which invalidates the key's slot), then
+ * retrieves it (a miss this host fills) while another thread keeps
+ * overwriting the retrieving buffer; a second Retrieve into a clean buffer
+ * (a one-sided hit on the slot just filled) must return the stored value.
+ */
+struct scribble {
+	volatile uint8_t	*buf;
+	volatile int		stop;
+};
+
+static void *scribble_fn(void *arg)
+{
+	struct scribble *sc = arg;
+	unsigned int i;
+
+	while (!sc->stop)
+		for (i = 0; i < 48; i++)
+			sc->buf[i] = 0xee;
+	return NULL;
+}
+
+static int fillrace(const char *dev, unsigned int rounds)
+{
+	static uint8_t buf[4096], want[48], back[48];
+	long long fills, hits;
+	unsigned int r, bad = 0, errs = 0;
+	struct scribble sc = { .buf = buf };
+	pthread_t tid;
+	size_t len;
+	uint16_t st;
+	int fd;
+
+	fd = nvmekv_open(dev);
+	if (fd < 0) {
+		printf("FAIL host fills: open %s: %s\n", dev, strerror(-fd));
+		return 1;
+	}
+	fills = sysfs_stat(dev, "onesided_fills");
+	hits = sysfs_stat(dev, "onesided_hits");
+	for (r = 0; r < rounds; r++) {
+		memset(want, 'a' + r % 26, sizeof(want));
+		snprintf((char *)want, sizeof(want), "round %u", r);
+		if (nvmekv_store(fd, "fillrace", 8, want, sizeof(want), 0, &st)) {
+			errs++;
+			continue;
+		}
+		sc.stop = 0;
+		if (pthread_create(&tid, NULL, scribble_fn, &sc)) {
+			errs++;
+			continue;
+		}
+		/* what this returns is the caller's own race: not checked */
+		nvmekv_retrieve(fd, "fillrace", 8, buf, 48, &len, 0, &st);
+		sc.stop = 1;
+		pthread_join(tid, NULL);
+		memset(back, 0, sizeof(back));
+		if (nvmekv_retrieve(fd, "fillrace", 8, back, sizeof(back), &len,
+				    0, &st) || len != sizeof(want))
+			errs++;
+		else if (memcmp(back, want, sizeof(want)))
+			bad++;
+	}
+	fills = sysfs_stat(dev, "onesided_fills") - fills;
+	hits = sysfs_stat(dev, "onesided_hits") - hits;
+	close(fd);
+	check(!bad && !errs && fills >= rounds / 2 && hits >= rounds / 2,
+	      "host fills: bytes another thread writes into the Retrieve's buffer during a fill never reach the cache",
+	      "%u of %u later hits returned another value, %u errors; %lld fills, %lld hits",
+	      bad, rounds, errs, fills, hits);
+	return failures ? 1 : 0;
+}
+
+/*
+ * unbound: a descriptor kept open across the unbind of its namespace.
+ * Every later command fails with ENODEV; over rdma the binding's one-sided
+ * session is freed by then, and a GET must not touch it (a use after free
+ * that KASAN reports, and that nothing else sees).  The caller unbinds
+ * once this prints READY.
+ */
+static int unbound(const char *dev, double seconds)
+{
+	char path[256], buf[64];
+	struct stat stb;
+	double end;
+	size_t len;
+	uint16_t st;
+	int fd, r1, r2, r3, gone = 0;
+
+	fd = nvmekv_open(dev);
+	if (fd < 0 || nvmekv_store(fd, "held", 4, "open", 4, 0, &st) ||
+	    nvmekv_retrieve(fd, "held", 4, buf, sizeof(buf), &len, 0, &st) ||
+	    nvmekv_retrieve(fd, "held", 4, buf, sizeof(buf), &len, 0, &st)) {
+		printf("FAIL unbound: %s does not work before the unbind\n", dev);
+		return 1;
+	}
+	printf("READY\n");
+	fflush(stdout);
+	snprintf(path, sizeof(path), "/sys/class/nvme-kv/%s",
+		 strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev);
+	for (end = now() + seconds; now() < end && !gone;) {
+		gone = stat(path, &stb) != 0;
+		usleep(20000);
+	}
+	r1 = nvmekv_retrieve(fd, "held", 4, buf, sizeof(buf), &len, 0, &st);
+	r2 = nvmekv_store(fd, "held", 4, "late", 4, 0, &st);
+	r3 = nvmekv_exist(fd, "held", 4, &st);
+	close(fd);
+	check(gone && r1 == -ENODEV && r2 == -ENODEV && r3 == -ENODEV,
+	      "unbind: a descriptor held open across the unbind gets ENODEV for every command",
+	      "unbound %d; retrieve %d, store %d, exist %d", gone, r1, r2, r3);
+	return failures ? 1 : 0;
+}
+
+/*
+ * rejects: send @n commands of an opcode no command set defines through
+ * the generic char device; each must fail with Invalid Opcode.  The
+ * caller counts what the target logged meanwhile.
+ */
+static int rejects(const char *ng_dev, unsigned int nsid, unsigned int n)
+{
+	struct nvme_passthru_cmd64 p;
+	unsigned int i, bad = 0;
+	int ng, ret = 0;
+
+	ng = open(ng_dev, O_RDWR);
+	if (ng < 0) {
+		printf("FAIL rejects: open %s: %s\n", ng_dev, strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&p, 0, sizeof(p));
+		p.opcode = 0xfd;	/* vendor specific, not KV's 81h */
+		p.nsid = nsid;
+		ret = ioctl(ng, NVME_IOCTL_IO64_CMD, &p);
+		if (ret <= 0 || (ret & 0x7ff) != NVME_KV_SC_INVALID_OPCODE)
+			bad++;
+	}
+	close(ng);
+	check(!bad, "target: commands of an unknown opcode fail with Invalid Opcode",
+	      "%u of %u did not (last ioctl %d)", bad, n, ret);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[256], big[100];
@@ -990,6 +1238,13 @@ int main(int argc, char **argv)
 	if (argc == 7 && !strcmp(argv[1], "hammer"))
 		return hammer(argv[2], atof(argv[3]), strtoul(argv[4], NULL, 0),
 			      argv[5], !strcmp(argv[6], "recover"));
+	if (argc == 5 && !strcmp(argv[1], "rejects"))
+		return rejects(argv[2], strtoul(argv[3], NULL, 0),
+			       strtoul(argv[4], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "unbound"))
+		return unbound(argv[2], atof(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "fillrace"))
+		return fillrace(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "xfer"))
 		return xfer(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc == 5 && !strcmp(argv[1], "fuzz"))
@@ -1093,6 +1348,7 @@ int main(int argc, char **argv)
 	test_identify(fd, nsid);
 	test_batch(fd);
 	test_eacces(argv[1]);
+	test_readonly(fd, argv[1]);
 	nvmekv_close(fd);
 
 	ng = open(argv[2], O_RDWR);
