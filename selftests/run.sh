@@ -956,6 +956,40 @@ exec 3>&1
 t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores, 4097 gets Invalid Value Size" \
 	value_limit_applied
 
+# reassembly_bounded: a controller holds fragments that no Store commits
+# on namespace 2 (reassembly_cap 3000, timeout 60 s), then on namespace 1
+# (its own cap 1 MiB) with reassembly_total_cap 4000: namespace 1 refuses
+# it (C4h) far below its own cap, the total stays under 4000, and all of
+# it goes the moment the controller disconnects, long before it would
+# expire (namespace 1 after 5 s, namespace 2 after 60)
+xfer_held() { sed -n "s/^transfer_bytes_held_all //p" "/sys/kernel/debug/nvmet_kv/2@$NQN"; }
+reassembly_bounded() {
+	echo 0 > "$NS2/enable" &&
+	echo "max_value_len=4096 group_commit=0 reassembly_cap=3000 reassembly_timeout_ms=60000" \
+		> "$NS2/csi_params" && echo 1 > "$NS2/enable" || return 1
+	echo 4000 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
+	port_up loop && connect loop > /dev/null || return 1
+	_ca=$(ctrl_of loop) || return 1
+	wait_for 10 ng_of "$_ca" 2 > /dev/null
+	set -- $(kv_xfer_test hold "/dev/$(ng_of "$_ca" 2)" 2 4660 1000) \
+	       $(kv_xfer_test hold "/dev/$(ng_of "$_ca" 1)" 1 4661 1000)
+	_h0=$(xfer_held)
+	nvme disconnect -d "$_ca" > /dev/null
+	wait_for 2 test "$(xfer_held)" = 0
+	_h1=$(xfer_held)
+	echo "namespace 2 kept $2 fragments ($3), namespace 1 kept $5 ($6); held $_h0, after the disconnect $_h1"
+	echo 67108864 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
+	echo 0 > "$NS2/enable" && echo "$NS2_PARAMS" > "$NS2/csi_params" &&
+		echo 1 > "$NS2/enable"
+	port_down loop
+	# 0xc4: Transfer Cap Exceeded
+	[ "$1 $4" = "HELD HELD" ] && [ "$3" = 0xc4 ] && [ "$6" = 0xc4 ] &&
+		[ "$5" -gt 0 ] && [ "$5" -lt 100 ] && [ "$_h0" -le 4000 ] &&
+		[ "$_h0" -gt 3000 ] && [ "$_h1" = 0 ]
+}
+t "target: inline-transfer fragments stay under reassembly_total_cap across namespaces, and go the moment their controller does" \
+	reassembly_bounded
+
 # rdma_device_removed: the soft-RoCE device removed under a one-sided
 # session.  nvme-rdma deletes its controller; nvme-kv's session lets the
 # device go by itself (its setup work destroys the cm_id), so the removal

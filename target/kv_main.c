@@ -40,10 +40,16 @@
  *    unexports the cache, which waits until no host's region covers it,
  *    before freeing it.
  *  - Inline transfers (BandSlim fragments) waiting for their Store live on
- *    kns->xfers, oldest deadline first, with the memory each controller's
- *    fragments hold on kns->xfer_mems; kns->xfer_lock (mutex) protects
- *    both and is never held with kns->lock or across device I/O.
- *    kns->expire_work frees transfers whose deadline passed.
+ *    kns->xfers, oldest deadline first, and in kns->xfer_table by
+ *    (controller, tag); kns->xfer_mems (by controller ID) counts the
+ *    memory each controller's transfers hold, struct and slots, against
+ *    the namespace's reassembly_cap, and nvmet_kv_xfer_held counts all of
+ *    them against reassembly_total_cap.  kns->xfer_lock (mutex) protects
+ *    the namespace's part and is never held with kns->lock or across
+ *    device I/O.  kns->expire_work frees transfers whose deadline passed;
+ *    nvmet's ctrl_free callback frees a controller's at once, before its
+ *    pointer or ID could be reused, walking nvmet_kv_namespaces under
+ *    nvmet_kv_ns_lock (taken inside subsys->lock, before kns->xfer_lock).
  *  - Everything here runs in process context (nvmet's execute path or the
  *    workqueue) and may sleep, but the execute path is the transport's
  *    receive or completion work, shared by every command of a queue (the
@@ -64,6 +70,8 @@
 #include <linux/string_choices.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/rhashtable.h>
+#include <linux/xarray.h>
 #include "nvmet.h"
 #include "kv_parse.h"
 #include "kv_store.h"
@@ -88,6 +96,11 @@ static unsigned int reassembly_cap = 1024 * 1024;
 module_param(reassembly_cap, uint, 0644);
 MODULE_PARM_DESC(reassembly_cap,
 		 "default for namespaces enabled from now on: memory the inline-transfer fragments of one controller may hold (default 1 MiB)");
+
+static unsigned int reassembly_total_cap = 64 * 1024 * 1024;
+module_param(reassembly_total_cap, uint, 0644);
+MODULE_PARM_DESC(reassembly_total_cap,
+		 "memory the inline-transfer fragments of all controllers of all namespaces may hold together (default 64 MiB)");
 
 static unsigned int cache_slots;
 module_param(cache_slots, uint, 0644);
@@ -125,25 +138,46 @@ struct nvmet_kv_pending {
 	bool			missing_ok;	/* Delete with EDNEK 0 */
 };
 
+/* What names a transfer: its controller and its tag (no padding) */
+struct nvmet_kv_xfer_key {
+	const struct nvmet_ctrl	*ctrl;
+	u32			tag;
+	u32			zero;
+};
+
 /*
- * A transfer being reassembled.  @ctrl only tells controllers apart; it is
- * never dereferenced, so a transfer may outlive its controller until it
- * expires.
+ * A transfer being reassembled.  @key.ctrl is never dereferenced; the
+ * transfer is freed by the ctrl_free callback before the controller is.
+ * @mem counts the struct and its slots.
  */
 struct nvmet_kv_xfer {
 	struct list_head	entry;
-	struct nvmet_ctrl	*ctrl;
+	struct rhash_head	node;
+	struct nvmet_kv_xfer_key key;
 	struct kv_xfer		x;
 	u32			mem;
 	unsigned long		expires;
 };
 
-/* Memory the fragments of one controller hold in one namespace */
+static const struct rhashtable_params nvmet_kv_xfer_params = {
+	.key_len		= sizeof(struct nvmet_kv_xfer_key),
+	.key_offset		= offsetof(struct nvmet_kv_xfer, key),
+	.head_offset		= offsetof(struct nvmet_kv_xfer, node),
+	.automatic_shrinking	= true,
+};
+
+/* Memory the transfers of one controller hold in one namespace */
 struct nvmet_kv_xfer_mem {
-	struct list_head	entry;
-	struct nvmet_ctrl	*ctrl;
+	const struct nvmet_ctrl	*ctrl;
 	u32			mem;
 };
+
+/* Memory every transfer of every namespace holds (reassembly_total_cap) */
+static atomic64_t nvmet_kv_xfer_held;
+
+/* Enabled namespaces, for the ctrl_free callback */
+static LIST_HEAD(nvmet_kv_namespaces);
+static DEFINE_MUTEX(nvmet_kv_ns_lock);
 
 /* Counters of a namespace, in debugfs nvmet_kv/<nsid>@<subsysnqn> */
 enum nvmet_kv_stat {
@@ -181,9 +215,12 @@ static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
  * @commit_work:	the committer
  * @batch:		the committer's operations of one batch
  * @ops:		the same, as the engine takes them
- * @xfer_lock:		protects @xfers and @xfer_mems
+ * @entry:		in nvmet_kv_namespaces (nvmet_kv_ns_lock)
+ * @xfer_lock:		protects @xfers, @xfer_table, @xfer_mems, @xfer_held
  * @xfers:		transfers waiting for their Store, oldest deadline first
- * @xfer_mems:		memory their fragments hold, per controller
+ * @xfer_table:		the same, by struct nvmet_kv_xfer_key
+ * @xfer_mems:		controller ID -> struct nvmet_kv_xfer_mem
+ * @xfer_held:		memory all of them hold
  * @expire_work:	frees transfers past their deadline
  * @stats:		enum nvmet_kv_stat
  * @debugfs:		the counters' file
@@ -207,9 +244,12 @@ struct nvmet_kv_ns {
 	struct work_struct	commit_work;
 	struct nvmet_kv_pending	*batch[NVMET_KV_BATCH_OPS];
 	struct kv_op		ops[NVMET_KV_BATCH_OPS];
-	struct mutex		xfer_lock;	/* protects @xfers, @xfer_mems */
+	struct list_head	entry;
+	struct mutex		xfer_lock;	/* see the kernel-doc */
 	struct list_head	xfers;
-	struct list_head	xfer_mems;
+	struct rhashtable	xfer_table;
+	struct xarray		xfer_mems;
+	u64			xfer_held;
 	struct delayed_work	expire_work;
 	atomic64_t		stats[NVMET_KV_NR_STATS];
 	struct dentry		*debugfs;
@@ -421,29 +461,60 @@ static struct nvmet_kv_pending *nvmet_kv_pending_alloc(struct nvmet_req *req,
 
 /* Called with kns->xfer_lock held. */
 static struct nvmet_kv_xfer_mem *nvmet_kv_xfer_mem(struct nvmet_kv_ns *kns,
-						   struct nvmet_ctrl *ctrl)
+						   const struct nvmet_ctrl *ctrl)
 {
-	struct nvmet_kv_xfer_mem *m;
+	struct nvmet_kv_xfer_mem *m = xa_load(&kns->xfer_mems, ctrl->cntlid);
 
-	list_for_each_entry(m, &kns->xfer_mems, entry)
-		if (m->ctrl == ctrl)
-			return m;
-	return NULL;
+	/* ctrl_free empties a controller's entry before its ID is reused */
+	return m && !WARN_ON_ONCE(m->ctrl != ctrl) ? m : NULL;
+}
+
+/* Memory @m's controller may still take, within both caps */
+static u32 nvmet_kv_xfer_room(struct nvmet_kv_ns *kns,
+			      const struct nvmet_kv_xfer_mem *m)
+{
+	u64 total = READ_ONCE(reassembly_total_cap);
+	u64 held = atomic64_read(&nvmet_kv_xfer_held);
+	u32 cap = kns->params.reassembly_cap;
+
+	return min_t(u64, cap - min(m->mem, cap), total - min(held, total));
+}
+
+/* Count @bytes more for @xf of @m's controller; xfer_lock held */
+static void nvmet_kv_xfer_charge(struct nvmet_kv_ns *kns,
+				 struct nvmet_kv_xfer_mem *m,
+				 struct nvmet_kv_xfer *xf, u32 bytes)
+{
+	m->mem += bytes;
+	xf->mem += bytes;
+	kns->xfer_held += bytes;
+	atomic64_add(bytes, &nvmet_kv_xfer_held);
+}
+
+/* Free @m if it counts nothing any more; xfer_lock held */
+static void nvmet_kv_xfer_mem_put(struct nvmet_kv_ns *kns,
+				  struct nvmet_kv_xfer_mem *m)
+{
+	if (m && !m->mem) {
+		xa_erase(&kns->xfer_mems, m->ctrl->cntlid);
+		kfree(m);
+	}
 }
 
 /* Called with kns->xfer_lock held; frees @xf and gives back its memory. */
 static void nvmet_kv_xfer_drop(struct nvmet_kv_ns *kns,
 			       struct nvmet_kv_xfer *xf)
 {
-	struct nvmet_kv_xfer_mem *m = nvmet_kv_xfer_mem(kns, xf->ctrl);
+	struct nvmet_kv_xfer_mem *m = nvmet_kv_xfer_mem(kns, xf->key.ctrl);
 
 	if (m) {
 		m->mem -= min(m->mem, xf->mem);
-		if (!m->mem) {
-			list_del(&m->entry);
-			kfree(m);
-		}
+		nvmet_kv_xfer_mem_put(kns, m);
 	}
+	kns->xfer_held -= min_t(u64, kns->xfer_held, xf->mem);
+	atomic64_sub(xf->mem, &nvmet_kv_xfer_held);
+	rhashtable_remove_fast(&kns->xfer_table, &xf->node,
+			       nvmet_kv_xfer_params);
 	list_del(&xf->entry);
 	kv_xfer_free(&xf->x);
 	kfree(xf);
@@ -451,15 +522,26 @@ static void nvmet_kv_xfer_drop(struct nvmet_kv_ns *kns,
 
 /* Called with kns->xfer_lock held. */
 static struct nvmet_kv_xfer *nvmet_kv_xfer_find(struct nvmet_kv_ns *kns,
-						struct nvmet_ctrl *ctrl,
+						const struct nvmet_ctrl *ctrl,
 						u32 tag)
 {
-	struct nvmet_kv_xfer *xf;
+	struct nvmet_kv_xfer_key key = { .ctrl = ctrl, .tag = tag };
 
-	list_for_each_entry(xf, &kns->xfers, entry)
-		if (xf->ctrl == ctrl && xf->x.tag == tag)
-			return xf;
-	return NULL;
+	return rhashtable_lookup_fast(&kns->xfer_table, &key,
+				      nvmet_kv_xfer_params);
+}
+
+/* Drop every transfer of @ctrl in @kns (the controller goes away) */
+static void nvmet_kv_xfer_ctrl_gone(struct nvmet_kv_ns *kns,
+				    const struct nvmet_ctrl *ctrl)
+{
+	struct nvmet_kv_xfer *xf, *tmp;
+
+	mutex_lock(&kns->xfer_lock);
+	list_for_each_entry_safe(xf, tmp, &kns->xfers, entry)
+		if (xf->key.ctrl == ctrl)
+			nvmet_kv_xfer_drop(kns, xf);
+	mutex_unlock(&kns->xfer_lock);
 }
 
 static void nvmet_kv_expire_work(struct work_struct *work)
@@ -512,26 +594,40 @@ static void nvmet_kv_execute_transfer(struct nvmet_req *req)
 		if (!m)
 			goto out_unlock;
 		m->ctrl = ctrl;
-		list_add(&m->entry, &kns->xfer_mems);
+		if (xa_err(xa_store(&kns->xfer_mems, ctrl->cntlid, m,
+				    GFP_KERNEL))) {
+			kfree(m);
+			goto out_unlock;
+		}
 	}
 	xf = nvmet_kv_xfer_find(kns, ctrl, f->tag);
 	if (!xf) {
+		/* a new transfer's struct counts too */
+		status = NVME_KV_SC_XFER_CAP;
+		if (nvmet_kv_xfer_room(kns, m) < sizeof(*xf))
+			goto out_put_mem;
+		status = KV_STATUS_INTERNAL;
 		xf = kzalloc(sizeof(*xf), GFP_KERNEL);
 		if (!xf)
 			goto out_put_mem;
-		xf->ctrl = ctrl;
+		xf->key.ctrl = ctrl;
+		xf->key.tag = f->tag;
 		xf->x.tag = f->tag;
+		if (rhashtable_insert_fast(&kns->xfer_table, &xf->node,
+					   nvmet_kv_xfer_params)) {
+			kfree(xf);
+			goto out_put_mem;
+		}
 		list_add_tail(&xf->entry, &kns->xfers);
+		nvmet_kv_xfer_charge(kns, m, xf, sizeof(*xf));
 	}
-	status = kv_xfer_add(&xf->x, f, kns->params.reassembly_cap -
-			     min(m->mem, kns->params.reassembly_cap), &added);
+	status = kv_xfer_add(&xf->x, f, nvmet_kv_xfer_room(kns, m), &added);
 	if (status) {
 		if (!xf->x.frags)
 			nvmet_kv_xfer_drop(kns, xf);
 		goto out_put_mem;
 	}
-	m->mem += added;
-	xf->mem += added;
+	nvmet_kv_xfer_charge(kns, m, xf, added);
 	/* every fragment renews the deadline; keep the list in its order */
 	xf->expires = jiffies +
 		      msecs_to_jiffies(kns->params.reassembly_timeout_ms);
@@ -543,11 +639,7 @@ static void nvmet_kv_execute_transfer(struct nvmet_req *req)
 	atomic64_add(f->len, &kns->stats[NVMET_KV_STAT_TRANSFER_BYTES]);
 out_put_mem:
 	/* an entry lives only while it counts memory; drop may have freed it */
-	m = nvmet_kv_xfer_mem(kns, ctrl);
-	if (m && !m->mem) {
-		list_del(&m->entry);
-		kfree(m);
-	}
+	nvmet_kv_xfer_mem_put(kns, nvmet_kv_xfer_mem(kns, ctrl));
 out_unlock:
 	mutex_unlock(&kns->xfer_lock);
 out:
@@ -1199,10 +1291,19 @@ static u16 nvmet_kv_get_log_page(struct nvmet_req *req)
 	return status;
 }
 
-/* nvmet's ctrl_free callback: what the controller was handed goes */
+/*
+ * nvmet's ctrl_free callback: what the controller was handed goes (its
+ * cache service tokens), and so does what it left (its transfers).
+ */
 static void nvmet_kv_ctrl_free(struct nvmet_ctrl *ctrl)
 {
+	struct nvmet_kv_ns *kns;
+
 	nvmet_kv_rdma_ctrl_gone(ctrl, ctrl->cntlid);
+	mutex_lock(&nvmet_kv_ns_lock);
+	list_for_each_entry(kns, &nvmet_kv_namespaces, entry)
+		nvmet_kv_xfer_ctrl_gone(kns, ctrl);
+	mutex_unlock(&nvmet_kv_ns_lock);
 }
 
 static int nvmet_kv_stats_show(struct seq_file *m, void *v)
@@ -1214,7 +1315,12 @@ static int nvmet_kv_stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < NVMET_KV_NR_STATS; i++)
 		seq_printf(m, "%s %lld\n", nvmet_kv_stat_names[i],
 			   atomic64_read(&kns->stats[i]));
-	/* of the whole service, not of this namespace */
+	mutex_lock(&kns->xfer_lock);
+	seq_printf(m, "transfer_bytes_held %llu\n", kns->xfer_held);
+	mutex_unlock(&kns->xfer_lock);
+	/* of every namespace, and of the whole cache service */
+	seq_printf(m, "transfer_bytes_held_all %lld\n",
+		   atomic64_read(&nvmet_kv_xfer_held));
 	seq_printf(m, "cache_service_refused %llu\ncache_service_connections %u\n",
 		   nvmet_kv_rdma_refused_count(), nvmet_kv_rdma_conns_count());
 	if (!kns->cache.slots)
@@ -1327,10 +1433,15 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	INIT_WORK(&kns->commit_work, nvmet_kv_commit_work);
 	mutex_init(&kns->xfer_lock);
 	INIT_LIST_HEAD(&kns->xfers);
-	INIT_LIST_HEAD(&kns->xfer_mems);
+	xa_init(&kns->xfer_mems);
 	INIT_DELAYED_WORK(&kns->expire_work, nvmet_kv_expire_work);
 	for (i = 0; i < NVMET_KV_CACHE_LOCKS; i++)
 		spin_lock_init(&kns->cache_locks[i]);
+	ret = rhashtable_init(&kns->xfer_table, &nvmet_kv_xfer_params);
+	if (ret) {
+		kfree(kns);
+		return ret;
+	}
 
 	io.dev = kns;
 	ret = kv_store_open(&kns->store, &io, bdev_nr_bytes(ns->bdev),
@@ -1363,6 +1474,9 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	}
 	ns->iocs_data = kns;
 	nvmet_kv_debugfs_add(kns);
+	mutex_lock(&nvmet_kv_ns_lock);
+	list_add(&kns->entry, &nvmet_kv_namespaces);
+	mutex_unlock(&nvmet_kv_ns_lock);
 	pr_info("nsid %u: KV store on %s: %llu keys replayed, %llu of %llu bytes used, values up to %u bytes, group commit %s, delay %u us, cache %u x %u slots\n",
 		ns->nsid, ns->device_path, kns->store.index.nr_keys,
 		kns->store.live_bytes, kv_store_capacity(&kns->store),
@@ -1377,6 +1491,7 @@ out_destroy_cache:
 out_close:
 	kv_store_close(&kns->store);
 out_free:
+	rhashtable_destroy(&kns->xfer_table);
 	kfree(kns);
 	return ret;
 }
@@ -1389,6 +1504,10 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 {
 	struct nvmet_kv_ns *kns = nvmet_kv_ns(ns);
 
+	/* ctrl_free finds the namespace no more */
+	mutex_lock(&nvmet_kv_ns_lock);
+	list_del(&kns->entry);
+	mutex_unlock(&nvmet_kv_ns_lock);
 	flush_work(&kns->commit_work);
 	WARN_ON_ONCE(!list_empty(&kns->pending));
 	/* no request runs any more, so nothing adds a transfer */
@@ -1397,7 +1516,9 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 		nvmet_kv_xfer_drop(kns, list_first_entry(&kns->xfers,
 							 struct nvmet_kv_xfer,
 							 entry));
-	WARN_ON_ONCE(!list_empty(&kns->xfer_mems));
+	WARN_ON_ONCE(!xa_empty(&kns->xfer_mems));
+	xa_destroy(&kns->xfer_mems);
+	rhashtable_destroy(&kns->xfer_table);
 	if (kns->abandon_name)
 		debugfs_lookup_and_remove(kns->abandon_name, nvmet_kv_debugfs);
 	kfree(kns->abandon_name);

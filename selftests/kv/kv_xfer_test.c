@@ -8,6 +8,7 @@
  * reassembly_timeout_ms in csi_params).
  *
  *   kv_xfer_test <ng-device> <nsid> <cap-bytes> <timeout-ms> <debugfs-file>
+ *   kv_xfer_test hold <ng-device> <nsid> <tag> <count>
  *
  * Prints "PASS <name>" or "FAIL <name>: <why>" per check.
  */
@@ -84,6 +85,25 @@ static long long stat_of(const char *file, const char *name)
 	return -1;
 }
 
+/*
+ * hold: send fragments 0, 1, ... of one tag that no Store commits, until
+ * @count are sent or one is refused; print how many were kept and the
+ * status that stopped them ("HELD <kept> <status>").
+ */
+static int hold(uint32_t tag, uint32_t count)
+{
+	uint32_t i;
+	int st = 0;
+
+	for (i = 0; i < count; i++) {
+		st = transfer(tag, 12 + 32 * i, 32);
+		if (st)
+			break;
+	}
+	printf("HELD %u 0x%x\n", i, st);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint8_t want[4096], got[4096];
@@ -92,6 +112,13 @@ int main(int argc, char **argv)
 	long long expired0;
 	int st, st2;
 
+	if (argc == 6 && !strcmp(argv[1], "hold")) {
+		ng = open(argv[2], O_RDWR);
+		nsid = strtoul(argv[3], NULL, 0);
+		if (ng < 0)
+			return 1;
+		return hold(strtoul(argv[4], NULL, 0), strtoul(argv[5], NULL, 0));
+	}
 	if (argc != 6) {
 		fprintf(stderr, "usage: %s <ng> <nsid> <cap> <timeout-ms> <debugfs-file>\n",
 			argv[0]);
