@@ -791,6 +791,16 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 	u8 options;
 	int ret;
 
+	/*
+	 * The whole run counts in once: choosing a Store's method reads the
+	 * controller (kvns->ctrl), which an unbind lets go of once nothing
+	 * is in flight.
+	 */
+	if (nvme_kv_cmd_begin(kvns)) {
+		for (i = 0; i < nr; i++)
+			uops[i].op.error = -ENODEV;
+		return;
+	}
 	for (i = 0; i < nr; i++) {
 		u = &uops[i];
 		u->kvns = kvns;
@@ -859,6 +869,7 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 		if (u->fill)
 			nvme_kv_uop_fill(kvns, u);
 	}
+	nvme_kv_cmd_end(kvns);
 }
 
 static int nvme_kv_check_uop(const struct nvme_kv_batch_op *op)
@@ -1125,6 +1136,10 @@ int nvme_kv_submit(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
 	req->status = 0;
 	req->result = 0;
 
+	/* held while the method is chosen: that reads kvns->ctrl */
+	ret = nvme_kv_cmd_begin(kvns);
+	if (ret)
+		return ret;
 	options = req->options;
 	method = NVME_KV_XFER_DPTR;
 	if (req->opcode == NVME_KV_CMD_STORE) {
@@ -1144,13 +1159,12 @@ int nvme_kv_submit(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
 						     method, &req->status,
 						     &req->result);
 		nvme_kv_account(kvns, req->opcode, req->error, req->buf_len, 0);
+		nvme_kv_cmd_end(kvns);
 		req->done(req);
 		return 0;
 	}
 
-	ret = nvme_kv_cmd_begin(kvns);
-	if (ret)
-		return ret;
+	/* this count now belongs to the request: its end_io drops it */
 	nvme_kv_build_cmd(kvns, &cmd, req->opcode, req->key, req->key_len,
 			  options, req->buf_len);
 	rq = nvme_kv_start(kvns, &cmd, false, NULL, req->buf, req->buf_len,
