@@ -53,8 +53,8 @@
  *  - Everything here runs in process context (nvmet's execute path or the
  *    workqueue) and may sleep, but the execute path is the transport's
  *    receive or completion work, shared by every command of a queue (the
- *    CQ work on nvmet-rdma): a Retrieve there reads values without waiting
- *    for the device (IOCB_NOWAIT), and one that would wait goes on
+ *    CQ work on nvmet-rdma): a Retrieve there reads values only from the
+ *    page cache (IOCB_NOWAIT | IOCB_NOIO), and one that would wait goes on
  *    nvmet_kv_wq, as io-cmd-file does with buffered reads.  Only the lock
  *    waits stay, and no holder of kns->lock waits for I/O it started
  *    except the Retrieves that already run on the workqueue.
@@ -282,7 +282,12 @@ static int nvmet_kv_dev_read(void *dev, u64 off, void *buf, u32 len)
 	return ret == len ? 0 : -EIO;
 }
 
-/* A read from the page cache only: -EAGAIN if it would wait for the device */
+/*
+ * A read from the page cache only: -EAGAIN if the bytes are not all
+ * cached.  IOCB_NOIO as well as IOCB_NOWAIT: no I/O is even started, so
+ * this never waits, not even for a device that completes reads while
+ * they are submitted (brd).
+ */
 static int nvmet_kv_dev_read_nowait(void *dev, u64 off, void *buf, u32 len)
 {
 	struct nvmet_kv_ns *kns = dev;
@@ -295,7 +300,7 @@ static int nvmet_kv_dev_read_nowait(void *dev, u64 off, void *buf, u32 len)
 		return -EAGAIN;
 	init_sync_kiocb(&iocb, kns->file);
 	iocb.ki_pos = off;
-	iocb.ki_flags |= IOCB_NOWAIT;
+	iocb.ki_flags |= IOCB_NOWAIT | IOCB_NOIO;
 	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
 	ret = vfs_iocb_iter_read(kns->file, &iocb, &iter);
 	if (ret < 0)
