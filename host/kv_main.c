@@ -1803,6 +1803,37 @@ static u32 nvme_kv_next_nsid(struct nvme_ctrl *ctrl, u32 after)
 	return nsid;
 }
 
+/* Drop bindings whose controller or namespace is going away; lock held */
+static void nvme_kv_reap(void)
+{
+	struct nvme_kv_ns *kvns, *tmp;
+
+	list_for_each_entry_safe(kvns, tmp, &nvme_kv_namespaces, entry)
+		if (nvme_kv_ns_gone(kvns))
+			nvme_kv_unbind(kvns);
+}
+
+/*
+ * A binding pins its controller (and so the transport module) until it is
+ * dropped, and nvme-core tells no one outside it that a controller or
+ * namespace goes.  Without a udev rule writing "rescan", this work drops
+ * such bindings within NVME_KV_REAP_INTERVAL; it runs while there are
+ * bindings and never binds anything.
+ */
+#define NVME_KV_REAP_INTERVAL	HZ
+static void nvme_kv_reap_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(nvme_kv_reap_work, nvme_kv_reap_work_fn);
+
+static void nvme_kv_reap_work_fn(struct work_struct *work)
+{
+	mutex_lock(&nvme_kv_lock);
+	nvme_kv_reap();
+	if (!list_empty(&nvme_kv_namespaces) && !nvme_kv_exiting)
+		queue_delayed_work(system_long_wq, &nvme_kv_reap_work,
+				   NVME_KV_REAP_INTERVAL);
+	mutex_unlock(&nvme_kv_lock);
+}
+
 /*
  * Drop bindings whose controller or namespace is going away, then bind
  * every KV namespace of every live controller not bound yet.  Returns the
@@ -1810,7 +1841,6 @@ static u32 nvme_kv_next_nsid(struct nvme_ctrl *ctrl, u32 after)
  */
 static int nvme_kv_scan(void)
 {
-	struct nvme_kv_ns *kvns, *tmp;
 	struct nvme_ctrl *ctrl;
 	struct file *f;
 	char path[32];
@@ -1819,9 +1849,7 @@ static int nvme_kv_scan(void)
 	u32 nsid;
 
 	mutex_lock(&nvme_kv_lock);
-	list_for_each_entry_safe(kvns, tmp, &nvme_kv_namespaces, entry)
-		if (nvme_kv_ns_gone(kvns))
-			nvme_kv_unbind(kvns);
+	nvme_kv_reap();
 
 	for (i = 0; i < max_ctrls && !nvme_kv_exiting; i++) {
 		snprintf(path, sizeof(path), "/dev/nvme%u", i);
@@ -1837,6 +1865,9 @@ static int nvme_kv_scan(void)
 		}
 		filp_close(f, NULL);
 	}
+	if (bound && !nvme_kv_exiting)
+		queue_delayed_work(system_long_wq, &nvme_kv_reap_work,
+				   NVME_KV_REAP_INTERVAL);
 	mutex_unlock(&nvme_kv_lock);
 	return bound;
 }
@@ -1879,6 +1910,10 @@ static void __exit nvme_kv_exit(void)
 
 	mutex_lock(&nvme_kv_lock);
 	nvme_kv_exiting = true;
+	mutex_unlock(&nvme_kv_lock);
+	/* it does not queue itself again once nvme_kv_exiting is set */
+	cancel_delayed_work_sync(&nvme_kv_reap_work);
+	mutex_lock(&nvme_kv_lock);
 	list_for_each_entry_safe(kvns, tmp, &nvme_kv_namespaces, entry)
 		nvme_kv_unbind(kvns);
 	mutex_unlock(&nvme_kv_lock);

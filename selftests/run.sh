@@ -449,6 +449,25 @@ nvme disconnect -n "$NQN" > /dev/null
 echo 1 > /sys/class/nvme-kv/rescan
 port_down tcp
 
+# reaped_without_udev: a disconnect and no rescan (no udevd runs yet):
+# nvme-kv drops the binding by itself within a few seconds, and nothing
+# of it pins the transport module any more
+reaped_without_udev() {
+	port_up tcp && connect tcp > /dev/null || return 1
+	_c=$(ctrl_of tcp) || return 1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "kv${_c#nvme}n1" || return 1
+	nvme disconnect -d "$_c" > /dev/null || return 1
+	wait_for 5 kv_dev_gone "kv${_c#nvme}n1"
+	_st=$?
+	_use=$(sed -n 's/^nvme_tcp [0-9]* \([0-9]*\) .*/\1/p' /proc/modules)
+	echo "nvme_tcp use count after the disconnect: $_use"
+	port_down tcp
+	[ $_st = 0 ] && [ "$_use" = 0 ]
+}
+t "tcp: without udev or a rescan, a disconnected controller's binding goes within seconds and no longer pins nvme-tcp" \
+	reaped_without_udev
+
 # ---- the shipped udev rule: binding follows connect and disconnect ----
 udev_up() {
 	mkdir -p /run/udev &&
