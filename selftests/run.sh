@@ -226,6 +226,24 @@ rejects_logged() {
 	echo "$2 rejected commands, $_lines 'failed cmd' lines"
 	[ "$_lines" -le "$3" ]
 }
+# write_protected <ctrl> <kv>: namespace 1 write-protected (Set Features
+# 84h): Retrieve, Exist and List work; Store and Delete get Namespace Is
+# Write Protected and change nothing; lifted, Store works again
+write_protected() {
+	nvme-kv store "/dev/$2" wp-key before || return 1
+	nvme set-feature "/dev/$1" -n 1 -f 0x84 -v 1 > /dev/null || return 1
+	[ "$(nvme-kv retrieve "/dev/$2" wp-key)" = before ] &&
+	nvme-kv exist "/dev/$2" wp-key &&
+	nvme-kv list "/dev/$2" > /dev/null &&
+	! nvme-kv store "/dev/$2" wp-key after 2> /tmp/wp.err &&
+	! nvme-kv delete "/dev/$2" wp-key 2>> /tmp/wp.err &&
+	[ "$(nvme-kv retrieve "/dev/$2" wp-key)" = before ]
+	_st=$?
+	cat /tmp/wp.err
+	nvme set-feature "/dev/$1" -n 1 -f 0x84 -v 0 > /dev/null || return 1
+	[ $_st = 0 ] && nvme-kv store "/dev/$2" wp-key after &&
+		[ "$(nvme-kv retrieve "/dev/$2" wp-key)" = after ]
+}
 kv_dev_gone() {
 	[ ! -e "/dev/$1" ] && [ ! -e "/sys/class/nvme-kv/$1" ]
 }
@@ -353,6 +371,8 @@ for tr in loop tcp; do
 		ednek "$ctrl" "$kv"
 	t "$tr: feature 20h: reserved bits get Invalid Field, Save gets Not Saveable, capabilities say changeable and per namespace" \
 		ednek_bad "$ctrl"
+	t "$tr: write-protected (feature 84h): Retrieve, Exist and List work, Store and Delete are refused and change nothing" \
+		write_protected "$ctrl" "$kv"
 	kv_workload concurrent "/dev/$ng" 1 8 300 > /tmp/conc.out 2>&1
 	tap_lines "$tr: concurrency: " < /tmp/conc.out
 	# loop fills the device; tcp frees half of it and stores anew

@@ -1297,6 +1297,23 @@ static u16 nvmet_kv_get_log_page(struct nvmet_req *req)
 }
 
 /*
+ * nvmet's cmd_modifies callback: on a write-protected namespace only these
+ * get Namespace Is Write Protected; Retrieve, Exist, List and Locate read.
+ * A Transfer counts: it only exists to be committed by a Store.
+ */
+static bool nvmet_kv_cmd_modifies(const struct nvme_command *cmd)
+{
+	switch (cmd->common.opcode) {
+	case NVME_KV_CMD_STORE:
+	case NVME_KV_CMD_DELETE:
+	case NVME_KV_CMD_TRANSFER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * nvmet's ctrl_free callback: what the controller was handed goes (its
  * cache service tokens), and so does what it left (its transfers).
  */
@@ -1548,6 +1565,7 @@ static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.set_features	= nvmet_kv_set_features,
 	.get_features	= nvmet_kv_get_features,
 	.get_log_page	= nvmet_kv_get_log_page,
+	.cmd_modifies	= nvmet_kv_cmd_modifies,
 	.ctrl_free	= nvmet_kv_ctrl_free,
 };
 
