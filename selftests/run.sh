@@ -654,12 +654,25 @@ block_ns_write_protected() {
 	_b=$(blk_of "$1" 2)
 	wait_for 10 block_ns_readable "$_b" ||
 		{ echo "cannot read $_b: $(cat /tmp/blk0.err)"; return 1; }
-	nvme set-feature "/dev/$1" --namespace-id=2 --feature-id=0x84 \
-		--value=1 || return 1
-	# the namespace change notice makes the host mark the disk read-only
+	# read-only on the target: permanently write protected, which no
+	# host can lift (Feature Not Changeable)
+	nvme get-feature "/dev/$1" --namespace-id=2 --feature-id=0x84 \
+		> /tmp/wp.out 2>&1
+	cat /tmp/wp.out
+	grep -qiE "value: *0x0*3" /tmp/wp.out || return 1
+	if nvme set-feature "/dev/$1" --namespace-id=2 --feature-id=0x84 \
+		--value=0 > /tmp/wp.err 2>&1; then
+		echo "a host lifted the write protection"
+		return 1
+	fi
+	cat /tmp/wp.err
+	grep -qi "changeable" /tmp/wp.err || return 1
 	wait_for 10 block_ns_ro "$_b" || { echo "$_b not read-only"; return 1; }
 	# the same bytes, so that a write that got through changes nothing
-	! dd if=/tmp/blk0 of="/dev/$_b" bs=4096 count=1 conv=fsync 2>&1
+	! dd if=/tmp/blk0 of="/dev/$_b" bs=4096 count=1 conv=fsync 2>&1 &&
+	# and the target opened the device read-only: not even the
+	# write-protect check stands between a write and it
+	[ "$(cat "$SUBSYS/namespaces/2/read_only")" = 1 ]
 }
 block_ns_setup() {
 	block_ns_up 2 /dev/ram0 && ns_params 1 "$NS1_PARAMS cache_block_nsid=2"

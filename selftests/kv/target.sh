@@ -35,10 +35,12 @@ target_up() {
 
 # block_ns_up <nsid> <backing device>: a plain NVM namespace on the device
 # a KV namespace uses, for one-sided readers of values the cache holds by
-# location; block_ns_down <nsid> removes it
+# location, read-only on the target (nvmet's read_only attribute, so no
+# host can write the store's device); block_ns_down <nsid> removes it
 block_ns_up() {
 	mkdir -p "$SUBSYS/namespaces/$1" &&
 	echo "$2" > "$SUBSYS/namespaces/$1/device_path" &&
+	echo 1 > "$SUBSYS/namespaces/$1/read_only" &&
 	echo 1 > "$SUBSYS/namespaces/$1/enable"
 }
 block_ns_down() {
