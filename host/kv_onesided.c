@@ -415,7 +415,8 @@ static int nvme_kv_onesided_create_qp(struct nvme_kv_onesided *os)
 	qp_attr.send_cq = os->cq;
 	qp_attr.recv_cq = os->cq;
 	qp_attr.cap.max_send_wr = NVME_KV_ONESIDED_SEND_WRS;
-	qp_attr.cap.max_recv_wr = 1;
+	/* the region message, and ib_drain_qp()'s marker if it never came */
+	qp_attr.cap.max_recv_wr = 2;
 	qp_attr.cap.max_send_sge = 1;
 	qp_attr.cap.max_recv_sge = 1;
 	qp_attr.sq_sig_type = IB_SIGNAL_REQ_WR;

@@ -166,8 +166,9 @@ static int peer_setup_qp(struct peer *p)
 					DMA_FROM_DEVICE);
 	qp_attr.send_cq = p->cq;
 	qp_attr.recv_cq = p->cq;
-	qp_attr.cap.max_send_wr = 2;
-	qp_attr.cap.max_recv_wr = 1;
+	/* room for ib_drain_qp()'s markers next to what stays posted */
+	qp_attr.cap.max_send_wr = 3;
+	qp_attr.cap.max_recv_wr = 2;
 	qp_attr.cap.max_send_sge = 1;
 	qp_attr.cap.max_recv_sge = 1;
 	qp_attr.sq_sig_type = IB_SIGNAL_REQ_WR;
