@@ -100,6 +100,11 @@ $(BIN)/kv_cache_keys: selftests/kv/kv_cache_keys.c target/kv_cache.h target/kv_c
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -I$(TOP)/target -static -o $@ selftests/kv/kv_cache_keys.c
 
+$(BIN)/kv_forge_sb: selftests/kv/kv_forge_sb.c target/kv_store.h target/kv_index.h \
+		target/kv_siphash.h target/kv_types.h uapi/linux/nvme_kv.h
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -I$(TOP)/target -static -o $@ selftests/kv/kv_forge_sb.c
+
 $(BIN)/lincheck: selftests/lin/lincheck.c selftests/lin/lincheck.h
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/lin/lincheck.c
@@ -147,7 +152,8 @@ install: lib $(BIN)/nvme-kv-dyn
 
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
-	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys
+	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys \
+	$(BIN)/kv_forge_sb
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps

@@ -1044,6 +1044,32 @@ reassembly_bounded() {
 t "target: inline-transfer fragments stay under reassembly_total_cap across namespaces, and go the moment their controller does" \
 	reassembly_bounded
 
+# media_refused: namespace 2's device (/dev/ram1) with a forged superblock,
+# its value limit near 4 GiB and a valid CRC, as a host that could write
+# the device would leave it: enable is refused with one log line naming
+# the field, the device is left as it was, and the store opens again with
+# its pairs once the superblock is put back
+media_refused() {
+	echo 0 > "$NS2/enable" || return 1
+	dd if=/dev/ram1 of=/tmp/sb.orig bs=4096 count=2 2> /dev/null &&
+	kv_forge_sb /dev/ram1 56 4 0xfffffff0 &&
+	dd if=/dev/ram1 of=/tmp/sb.forged bs=4096 count=2 2> /dev/null || return 1
+	_n=$(dmesg | grep -c "refusing the store")
+	if echo 1 > "$NS2/enable" 2> /dev/null; then
+		echo "namespace 2 enabled on a forged superblock"
+		return 1
+	fi
+	dmesg | grep "refusing the store" | tail -n 1
+	[ $(($(dmesg | grep -c "refusing the store") - _n)) = 1 ] &&
+	dmesg | grep -q "nsid 2: refusing the store on /dev/ram1: value limit out of range" || return 1
+	dd if=/dev/ram1 bs=4096 count=2 2> /dev/null | cmp - /tmp/sb.forged ||
+		{ echo "the device was rewritten"; return 1; }
+	dd if=/tmp/sb.orig of=/dev/ram1 bs=4096 count=2 conv=fsync 2> /dev/null &&
+	echo 1 > "$NS2/enable"
+}
+t "target: a superblock forged with a valid CRC (value limit 0xfffffff0) is refused with one log line and left as it is; put back, the store opens" \
+	media_refused
+
 # rdma_device_removed: the soft-RoCE device removed under a one-sided
 # session.  nvme-rdma deletes its controller; nvme-kv's session lets the
 # device go by itself (its setup work destroys the cm_id), so the removal
