@@ -44,9 +44,11 @@
  *    (controller, tag); kns->xfer_mems (by controller ID) counts the
  *    memory each controller's transfers hold, struct and slots, against
  *    the namespace's reassembly_cap, and nvmet_kv_xfer_held counts all of
- *    them against reassembly_total_cap.  kns->xfer_lock (mutex) protects
- *    the namespace's part and is never held with kns->lock or across
- *    device I/O.  kns->expire_work frees transfers whose deadline passed;
+ *    them against reassembly_total_cap (read and charged under each
+ *    namespace's own lock, so namespaces growing at once may pass it by
+ *    one growth each, at most their reassembly_cap).  kns->xfer_lock
+ *    (mutex) protects the namespace's part and is never held with
+ *    kns->lock or across device I/O.  kns->expire_work frees transfers whose deadline passed;
  *    nvmet's ctrl_free callback frees a controller's at once, before its
  *    pointer or ID could be reused, walking nvmet_kv_namespaces under
  *    nvmet_kv_ns_lock (taken inside subsys->lock, before kns->xfer_lock).
@@ -146,9 +148,10 @@ struct nvmet_kv_xfer_key {
 };
 
 /*
- * A transfer being reassembled.  @key.ctrl is never dereferenced; the
- * transfer is freed by the ctrl_free callback before the controller is.
- * @mem counts the struct and its slots.
+ * A transfer being reassembled.  @key.ctrl is valid for as long as the
+ * transfer exists: the ctrl_free callback frees it before nvmet frees the
+ * controller (its cntlid is read through it).  @mem counts the struct and
+ * its slots.
  */
 struct nvmet_kv_xfer {
 	struct list_head	entry;

@@ -184,7 +184,8 @@ enum nvme_kv_status {
  * connects: the target accepts only connections that name a live
  * controller of the cache's subsystem and its token, so the cache is open
  * only to hosts the subsystem admitted (Documentation/security.md).  The
- * token is the controller's until the controller goes away, then revoked.
+ * token is the controller's until the controller goes away or the namespace
+ * is disabled, then revoked.
  */
 #define NVME_KV_LOG_CACHE		0xc0
 /*
