@@ -407,6 +407,9 @@ static int kv_zero_ahead(struct kv_store *s)
 	return 0;
 }
 
+/* kv_replay() asks io->stopping() once per this many records */
+#define KV_REPLAY_POLL	256
+
 static int kv_replay(struct kv_store *s)
 {
 	u64 pos = s->tail, seq = s->tail_seq;
@@ -415,6 +418,10 @@ static int kv_replay(struct kv_store *s)
 	int ret;
 
 	for (;;) {
+		/* a namespace being disabled need not wait for a whole log */
+		if (s->io.stopping && !(seq % KV_REPLAY_POLL) &&
+		    s->io.stopping(s->io.dev))
+			return -ECANCELED;
 		pos = kv_next_start(s, pos);
 		if (pos - s->tail >= s->log_size)
 			break;
@@ -518,23 +525,24 @@ static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 }
 
 /**
- * kv_store_open() - recover the store on a device, or create one
+ * kv_store_attach() - the first, short part of opening a store
  * @s: the store
  * @io: device access
  * @dev_bytes: size of the device
  * @max_value_len: largest value a Store may carry
  *
- * A device without a valid superblock gets a new, empty store.  A device
- * whose superblock cannot be used is refused with -EINVAL and
- * s->fail_reason set; it is left as it is.
+ * Reads and validates the superblock and allocates the buffers; reads no
+ * record.  A device without a valid superblock is taken for a new, empty
+ * store (s->created).  A device whose superblock cannot be used is refused
+ * with -EINVAL and s->fail_reason set; it is left as it is.  After success,
+ * kv_store_recover() must run before any other call but kv_store_close().
  *
  * Return: 0, -EINVAL, -ENOSPC if the device is too small, -ENOMEM, or an
  * I/O error.
  */
-int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
-		  u64 dev_bytes, u32 max_value_len)
+int kv_store_attach(struct kv_store *s, const struct kv_store_io *io,
+		    u64 dev_bytes, u32 max_value_len)
 {
-	bool created = false;
 	u64 cap;
 	int ret;
 
@@ -553,7 +561,7 @@ int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 		s->tail = 0;
 		s->tail_seq = 1;
 		s->next_seq = 1;
-		created = true;
+		s->created = true;
 	} else if (ret) {
 		return ret;
 	}
@@ -574,23 +582,60 @@ int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 	ret = kv_index_init(&s->index);
 	if (ret)
 		goto out_free;
-
-	ret = created ? 0 : kv_replay(s);
-	if (!ret)
-		ret = kv_sb_write(s);	/* records the value limit */
-	if (ret)
-		goto out_index;
-	ret = kv_zero_ahead(s);
-	if (ret)
-		goto out_index;
 	return 0;
 
-out_index:
-	kv_index_destroy(&s->index);
 out_free:
 	kv_free(s->head_blk);
 	kv_free(s->rec_buf);
 	kv_free(s->batch);
+	return ret;
+}
+
+/**
+ * kv_store_recover() - the long part of opening a store: replay its log
+ * @s: a store kv_store_attach() returned 0 for
+ *
+ * Rebuilds the index from the log, then records the value limit in a new
+ * superblock and prepares the head of the log.  Gives up with -ECANCELED,
+ * having written nothing, when io->stopping() says so.  On any error the
+ * caller closes the store with kv_store_close().
+ *
+ * Return: 0, -ECANCELED, -ENOMEM, or an I/O error.
+ */
+int kv_store_recover(struct kv_store *s)
+{
+	int ret;
+
+	ret = s->created ? 0 : kv_replay(s);
+	if (!ret)
+		ret = kv_sb_write(s);	/* records the value limit */
+	if (!ret)
+		ret = kv_zero_ahead(s);
+	return ret;
+}
+
+/**
+ * kv_store_open() - recover the store on a device, or create one
+ * @s: the store
+ * @io: device access
+ * @dev_bytes: size of the device
+ * @max_value_len: largest value a Store may carry
+ *
+ * kv_store_attach() and kv_store_recover() in one call.
+ *
+ * Return: as kv_store_attach(), or an error of kv_store_recover().
+ */
+int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
+		  u64 dev_bytes, u32 max_value_len)
+{
+	int ret;
+
+	ret = kv_store_attach(s, io, dev_bytes, max_value_len);
+	if (ret)
+		return ret;
+	ret = kv_store_recover(s);
+	if (ret)
+		kv_store_close(s);
 	return ret;
 }
 

@@ -124,6 +124,7 @@ struct kv_store_io {
 	void	(*lock)(void *dev);
 	void	(*unlock)(void *dev);
 	void	(*changed)(void *dev, const u8 *key, u8 key_len);
+	bool	(*stopping)(void *dev);
 };
 
 /**
@@ -201,6 +202,7 @@ struct kv_moved {
  * @failed:	a device write or flush failed; every later commit fails
  * @fail_reason: what failed first, for the log
  * @fail_pos:	the log position (or device offset) it concerned
+ * @created:	kv_store_attach() found no superblock: a new, empty store
  */
 struct kv_store {
 	struct kv_store_io	io;
@@ -224,10 +226,14 @@ struct kv_store {
 	bool			failed;
 	const char		*fail_reason;
 	u64			fail_pos;
+	bool			created;
 };
 
 int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 		  u64 dev_bytes, u32 max_value_len);
+int kv_store_attach(struct kv_store *s, const struct kv_store_io *io,
+		    u64 dev_bytes, u32 max_value_len);
+int kv_store_recover(struct kv_store *s);
 void kv_store_close(struct kv_store *s);
 int kv_store_commit(struct kv_store *s, struct kv_op *ops, unsigned int n);
 const struct kv_index_entry *kv_store_lookup(struct kv_store *s,

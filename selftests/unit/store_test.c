@@ -39,6 +39,7 @@ struct memdev {
 	unsigned long		writes, flushes;
 };
 
+static unsigned long md_reads;	/* calls of md_read() */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rnd(void)
@@ -54,6 +55,7 @@ static int md_read(void *d, u64 off, void *buf, u32 len)
 	struct memdev *m = d;
 	unsigned int i;
 
+	md_reads++;
 	if (off + len > m->size)
 		return -EIO;
 	memcpy(buf, m->durable + off, len);
@@ -986,6 +988,77 @@ static void test_read_nowait(void)
 	md_free(&m);
 }
 
+/* ---- opening in two steps: attach, then recover (nvmet-kv's ns_start) ---- */
+
+static int stop_after;	/* io->stopping() says "stop" once called so often */
+static int stop_calls;
+
+static bool stop_counting(void *dev)
+{
+	(void)dev;
+	return ++stop_calls > stop_after;
+}
+
+/*
+ * A store of 3000 pairs: kv_store_attach() reads only the superblocks;
+ * kv_store_recover() with a stopping() that says "stop" on its second
+ * call gives up with -ECANCELED and writes nothing; a later attach and
+ * recover find every pair.
+ */
+static void test_attach_recover(void)
+{
+	struct kv_store_io io = md_io;
+	struct kv_op op = { .opcode = NVME_KV_CMD_STORE, .key_len = 8,
+			    .value_len = 4, .value = "abcd" };
+	unsigned long writes, reads_attach;
+	struct kv_store s;
+	struct memdev m;
+	int i, n = 3000, r_cancel, r_ok = -1, found = 0, polls;
+
+	md_init(&m, 8 << 20);
+	io.dev = &m;
+	if (kv_store_open(&s, &io, m.size, MAXV)) {
+		tap_ok(0, "store: attach, then a recover that is stopped (setup failed)");
+		md_free(&m);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf((char *)op.key, sizeof(op.key), "k%07d", i);
+		kv_store_commit(&s, &op, 1);
+	}
+	kv_store_close(&s);
+	md_drop_cache(&m, 2);
+
+	io.stopping = stop_counting;
+	stop_after = 1;
+	stop_calls = 0;
+	md_reads = 0;
+	r_cancel = kv_store_attach(&s, &io, m.size, MAXV);
+	reads_attach = md_reads;
+	writes = m.writes;
+	if (!r_cancel) {
+		r_cancel = kv_store_recover(&s);
+		kv_store_close(&s);
+	}
+	writes = m.writes - writes;
+	polls = stop_calls;
+
+	stop_after = 1 << 30;
+	if (!kv_store_attach(&s, &io, m.size, MAXV)) {
+		r_ok = kv_store_recover(&s);
+		for (i = 0; !r_ok && i < n; i++) {
+			snprintf((char *)op.key, sizeof(op.key), "k%07d", i);
+			found += !!kv_store_lookup(&s, op.key, 8);
+		}
+		kv_store_close(&s);
+	}
+	tap_ok(reads_attach == 2 && r_cancel == -ECANCELED && polls == 2 &&
+	       !writes && !r_ok && found == n,
+	       "store: attach reads only the superblocks (%lu reads); a recover told to stop returns -ECANCELED (%d) after %d polls and writes nothing (%lu writes); the next recover finds %d of %d pairs",
+	       reads_attach, r_cancel, polls, writes, found, n);
+	md_free(&m);
+}
+
 /* ---- hostile media: superblocks with a valid CRC and fields out of range ---- */
 
 static void put_le64_at(uint8_t *p, uint64_t v)
@@ -1186,6 +1259,7 @@ int main(int argc, char **argv)
 	test_list();
 	test_index_order();
 	test_read_nowait();
+	test_attach_recover();
 	test_hostile_superblock();
 	test_siphash_vectors();
 	test_index_collisions();
