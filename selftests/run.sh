@@ -719,7 +719,7 @@ onesided_unexport() {
 	echo 0 > "$SUBSYS/namespaces/1/enable" || return 1
 	wait_for 10 onesided_off "$1"
 	_st=$?
-	echo 1 > "$SUBSYS/namespaces/1/enable" || return 1
+	ns_enable "$SUBSYS/namespaces/1" || return 1
 	dmesg | grep -q "cache service: .*failed" && return 1
 	[ $_st = 0 ]
 }
@@ -928,7 +928,7 @@ fi
 # the store is on the RAM disk: a disabled and re-enabled namespace replays it
 replayed() {
 	echo 0 > "$SUBSYS/namespaces/1/enable" &&
-	echo 1 > "$SUBSYS/namespaces/1/enable" &&
+	ns_enable "$SUBSYS/namespaces/1" &&
 	port_up loop && connect loop || return 1
 	ctrl=$(ctrl_of loop)
 	echo 1 > /sys/class/nvme-kv/rescan
@@ -971,7 +971,7 @@ t "target: csi_params takes max_value_len and group_commit, reads back" \
 t "target: csi cannot change while csi_params are set" \
 	sh -c "! echo 0 > $NS2/csi"
 t "target: namespace 2 enables with its csi_params" \
-	sh -c "echo 1 > $NS2/enable &&
+	sh -c ". /selftests/kv/target.sh && ns_enable $NS2 &&
 	       dmesg | grep -q 'nsid 2: KV store on /dev/ram1: .*values up to 4096 bytes, group commit off'"
 t "target: csi_params cannot change while the namespace is enabled" \
 	sh -c "! echo group_commit=1 > $NS2/csi_params"
@@ -1020,7 +1020,7 @@ xfer_held() { sed -n "s/^transfer_bytes_held_all //p" "/sys/kernel/debug/nvmet_k
 reassembly_bounded() {
 	echo 0 > "$NS2/enable" &&
 	echo "max_value_len=4096 group_commit=0 reassembly_cap=3000 reassembly_timeout_ms=60000" \
-		> "$NS2/csi_params" && echo 1 > "$NS2/enable" || return 1
+		> "$NS2/csi_params" && ns_enable "$NS2" || return 1
 	echo 4000 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
 	port_up loop && connect loop > /dev/null || return 1
 	_ca=$(ctrl_of loop) || return 1
@@ -1034,7 +1034,7 @@ reassembly_bounded() {
 	echo "namespace 2 kept $2 fragments ($3), namespace 1 kept $5 ($6); held $_h0, after the disconnect $_h1"
 	echo 67108864 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
 	echo 0 > "$NS2/enable" && echo "$NS2_PARAMS" > "$NS2/csi_params" &&
-		echo 1 > "$NS2/enable"
+		ns_enable "$NS2"
 	port_down loop
 	# 0xc4: Transfer Cap Exceeded
 	[ "$1 $4" = "HELD HELD" ] && [ "$3" = 0xc4 ] && [ "$6" = 0xc4 ] &&
@@ -1065,10 +1065,121 @@ media_refused() {
 	dd if=/dev/ram1 bs=4096 count=2 2> /dev/null | cmp - /tmp/sb.forged ||
 		{ echo "the device was rewritten"; return 1; }
 	dd if=/tmp/sb.orig of=/dev/ram1 bs=4096 count=2 conv=fsync 2> /dev/null &&
-	echo 1 > "$NS2/enable"
+	ns_enable "$NS2"
 }
 t "target: a superblock forged with a valid CRC (value limit 0xfffffff0) is refused with one log line and left as it is; put back, the store opens" \
 	media_refused
+
+# replay_async: a KV namespace replays its log in the background.  Its
+# device is a memory-backed null_blk that completes every I/O after 20 ms
+# (readahead 4 KiB, so the replay reads page by page): "enable" returns at
+# once with the namespace not ready (NSTAT bit 0 clear; the KV Identify
+# CNS 05h gets Namespace Not Ready 0x82: the host has no namespace to send
+# I/O through), another subsystem takes a connect meanwhile, and the
+# namespace then becomes ready with every pair.  A disable during the
+# replay stops it early, having written nothing.
+RP_NQN=nqn.2026-11.io.nvme-kv:replay
+RP_SUBSYS=$NVMET/subsystems/$RP_NQN
+RP_NS=$RP_SUBSYS/namespaces/1
+RP_NB=/sys/kernel/config/nullb/kvreplay
+uptime_cs() { read -r _up _rest < /proc/uptime; echo "${_up%.*}${_up#*.}"; }
+# rp_device <completion ns>: power the null_blk off and on with that latency
+rp_device() {
+	echo 0 > "$RP_NB/power" && echo "$1" > "$RP_NB/completion_nsec" &&
+	echo 1 > "$RP_NB/power" || return 1
+	echo 4 > "/sys/block/nullb$(cat "$RP_NB/index")/queue/read_ahead_kb"
+}
+rp_ctrl() {
+	for _rc in /sys/class/nvme/nvme*; do
+		[ "$(cat "$_rc/subsysnqn" 2> /dev/null)" = "$RP_NQN" ] &&
+			basename "$_rc" && return 0
+	done
+	return 1
+}
+rp_not_ready() { [ "$(cat "$RP_NS/ready")" = 0 ]; }
+rp_setup() {
+	modprobe null_blk nr_devices=0 &&
+	mkdir "$RP_NB" && echo 64 > "$RP_NB/size" &&
+	echo 4096 > "$RP_NB/blocksize" && echo 1 > "$RP_NB/memory_backed" &&
+	echo 2 > "$RP_NB/irqmode" && echo 0 > "$RP_NB/completion_nsec" &&
+	echo 1 > "$RP_NB/power" || return 1
+	mkdir -p "$RP_NS" && echo 1 > "$RP_SUBSYS/attr_allow_any_host" &&
+	echo "/dev/nullb$(cat "$RP_NB/index")" > "$RP_NS/device_path" &&
+	echo 1 > "$RP_NS/csi" && ns_enable "$RP_NS" &&
+	port_up loop && ln -s "$RP_SUBSYS" "$NVMET/ports/1/subsystems/$RP_NQN" &&
+	nvme connect -t loop -n "$RP_NQN" > /dev/null || return 1
+	_rpc=$(rp_ctrl) || return 1
+	wait_for 10 ng_of "$_rpc" > /dev/null
+	_rpng=$(ng_of "$_rpc") || return 1
+	kv_workload bench "/dev/$_rpng" 1 4 2000 1024 || return 1
+	nvme kv store "/dev/$_rpng" -k replay-sentinel -v survived || return 1
+	nvme disconnect -d "$_rpc" > /dev/null && echo 0 > "$RP_NS/enable"
+}
+replay_async() {
+	rp_setup || { echo "setup failed"; return 1; }
+	rp_device 20000000 || return 1
+	_n=$(dmesg | grep -c "KV store on /dev/nullb")
+	_t0=$(uptime_cs)
+	echo 1 > "$RP_NS/enable" || return 1
+	_t1=$(uptime_cs)
+	_ready0=$(cat "$RP_NS/ready")
+	# the replaying subsystem takes a connect, and tells it "not ready"
+	nvme connect -t loop -n "$RP_NQN" > /dev/null || return 1
+	_rpc=$(rp_ctrl) || return 1
+	_nstat=$(nvme cmdset-ind-id-ns "/dev/$_rpc" -n 1 | sed -n 's/^nstat *: //p')
+	_io=$(nvme admin-passthru "/dev/$_rpc" --opcode=0x06 --namespace-id=1 \
+		--cdw10=5 --cdw11=0x01000000 --data-len=4096 -r 2>&1 | head -n 1)
+	# and so does another subsystem, while the replay goes on
+	_t2=$(uptime_cs)
+	connect loop > /dev/null || return 1
+	_t3=$(uptime_cs)
+	_ready1=$(cat "$RP_NS/ready")
+	nvme disconnect -d "$(ctrl_of loop)" > /dev/null
+	wait_for 120 test "$(cat "$RP_NS/ready")" = 1 || return 1
+	_t4=$(uptime_cs)
+	_line=$(dmesg | grep "KV store on /dev/nullb" | tail -n 1)
+	echo "enable returned in $(( (_t1 - _t0) * 10 )) ms; ready $_ready0, after the connects $_ready1; nstat $_nstat; Identify CNS 05h: $_io"
+	echo "connect to $NQN during the replay: $(( (_t3 - _t2) * 10 )) ms; ready after $(( (_t4 - _t0) * 10 )) ms"
+	echo "$_line"
+	# the host rescans when it becomes ready: the pairs are there
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "kv${_rpc#nvme}n1" || return 1
+	_v=$(nvme-kv retrieve "/dev/kv${_rpc#nvme}n1" replay-sentinel)
+	nvme disconnect -d "$_rpc" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	[ "$_ready0" = 0 ] && [ "$_ready1" = 0 ] && [ "$_nstat" = 0 ] &&
+	echo "$_io" | grep -q "0x82" &&
+	[ $((_t1 - _t0)) -lt 100 ] &&
+	[ $(($(dmesg | grep -c "KV store on /dev/nullb") - _n)) = 1 ] &&
+	echo "$_line" | grep -q ": 2001 keys replayed" && [ "$_v" = survived ]
+}
+replay_stopped() {
+	echo 0 > "$RP_NS/enable" && rp_device 20000000 || return 1
+	_n=$(dmesg | grep -c "KV store on /dev/nullb")
+	echo 1 > "$RP_NS/enable" || return 1
+	sleep 1
+	_t0=$(uptime_cs)
+	echo 0 > "$RP_NS/enable" || return 1
+	_t1=$(uptime_cs)
+	dmesg | grep "replay of /dev/nullb" | tail -n 1
+	echo "disable during the replay took $(( (_t1 - _t0) * 10 )) ms"
+	dmesg | grep -q "nsid 1: replay of /dev/nullb.* stopped" &&
+	[ $((_t1 - _t0)) -lt 800 ] &&
+	[ $(($(dmesg | grep -c "KV store on /dev/nullb") - _n)) = 0 ] || return 1
+	rp_device 0 && ns_enable "$RP_NS" &&
+	dmesg | grep "KV store on /dev/nullb" | tail -n 1 | grep -q ": 2001 keys replayed"
+}
+rp_teardown() {
+	echo 0 > "$RP_NS/enable"
+	rmdir "$RP_NS" && rm "$NVMET/ports/1/subsystems/$RP_NQN" &&
+	rmdir "$RP_SUBSYS" && port_down loop &&
+	echo 0 > "$RP_NB/power" && rmdir "$RP_NB" && rmmod null_blk
+}
+t "target: a KV namespace replays in the background: not ready (NSTAT, Identify CNS 05h gets 0x82) meanwhile, another subsystem connects, then ready with every pair" \
+	replay_async
+t "target: a disable during the replay stops it early; nothing was written, the next enable replays every pair" \
+	replay_stopped
+t "target: the replay test's subsystem, port and null_blk go away" rp_teardown
 
 # rdma_device_removed: the soft-RoCE device removed under a one-sided
 # session.  nvme-rdma deletes its controller; nvme-kv's session lets the

@@ -235,6 +235,10 @@ static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
  * @abandon_fills:	fault injection (debugfs): so many next fills are left
  *			in state B, as by a one-sided filler that died
  * @abandon_name:	its file's name, in the nvmet_kv directory
+ * @started:		nvmet_kv_ns_start() succeeded: the store is recovered
+ *			and everything below @store is set up.  Written by the
+ *			start work only, read by nvmet_kv_ns_disable() after
+ *			nvmet waited for that work.
  */
 struct nvmet_kv_ns {
 	struct nvmet_ns		*ns;
@@ -262,6 +266,7 @@ struct nvmet_kv_ns {
 	struct nvmet_kv_rdma_export *rdma_export;
 	atomic_t		abandon_fills;
 	char			*abandon_name;
+	bool			started;
 };
 
 static struct dentry *nvmet_kv_debugfs;
@@ -348,6 +353,14 @@ static spinlock_t *nvmet_kv_cache_lock(struct nvmet_kv_ns *kns, u32 block)
 }
 
 /* Called by the engine with kns->lock held for write. */
+/* Replay gives up when the namespace is being disabled. */
+static bool nvmet_kv_dev_stopping(void *dev)
+{
+	struct nvmet_kv_ns *kns = dev;
+
+	return nvmet_ns_stopping(kns->ns);
+}
+
 static void nvmet_kv_dev_changed(void *dev, const u8 *key, u8 key_len)
 {
 	struct nvmet_kv_ns *kns = dev;
@@ -1418,7 +1431,12 @@ static int nvmet_kv_check_params(const char *str)
 	return nvmet_kv_params(str, &params);
 }
 
-/* Called by nvmet with subsys->lock held; may sleep. */
+/*
+ * Called by nvmet with subsys->lock held; may sleep, but only briefly: it
+ * reads the superblock (a store nvme-kv cannot use is refused here, and the
+ * write to "enable" fails) and allocates.  The replay of the log and the
+ * cache are left to nvmet_kv_ns_start().
+ */
 static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 {
 	struct kv_store_io io = {
@@ -1429,6 +1447,7 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		.lock	= nvmet_kv_dev_lock,
 		.unlock	= nvmet_kv_dev_unlock,
 		.changed = nvmet_kv_dev_changed,
+		.stopping = nvmet_kv_dev_stopping,
 	};
 	struct nvmet_kv_ns *kns;
 	int ret, i;
@@ -1469,8 +1488,8 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	}
 
 	io.dev = kns;
-	ret = kv_store_open(&kns->store, &io, bdev_nr_bytes(ns->bdev),
-			    kns->params.max_value_len);
+	ret = kv_store_attach(&kns->store, &io, bdev_nr_bytes(ns->bdev),
+			      kns->params.max_value_len);
 	if (ret) {
 		if (kns->store.fail_reason)
 			pr_err("nsid %u: refusing the store on %s: %s; the device is left as it is\n",
@@ -1479,7 +1498,36 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		else
 			pr_err("nsid %u: cannot open the store on %s: %d\n",
 			       ns->nsid, ns->device_path, ret);
-		goto out_free;
+		rhashtable_destroy(&kns->xfer_table);
+		kfree(kns);
+		return ret;
+	}
+	ns->iocs_data = kns;
+	return 0;
+}
+
+/*
+ * Called by nvmet from a workqueue with no nvmet lock held, while the
+ * namespace is enabled but not ready, so no command of it runs and no
+ * controller has state in it: replays the log (polling
+ * nvmet_ns_stopping()), then sets up the cache and its RDMA export.  On
+ * failure it undoes its own part; nvmet_kv_ns_disable() frees the rest.
+ */
+static int nvmet_kv_ns_start(struct nvmet_ns *ns)
+{
+	struct nvmet_kv_ns *kns = nvmet_kv_ns(ns);
+	int ret;
+
+	ret = kv_store_recover(&kns->store);
+	if (ret == -ECANCELED) {
+		pr_info("nsid %u: replay of %s stopped: the namespace is being disabled\n",
+			ns->nsid, ns->device_path);
+		return ret;
+	}
+	if (ret) {
+		pr_err("nsid %u: cannot recover the store on %s: %d\n",
+		       ns->nsid, ns->device_path, ret);
+		return ret;
 	}
 	if (kns->params.cache_slots) {
 		ret = kv_cache_init(&kns->cache, kns->params.cache_slots,
@@ -1489,7 +1537,7 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		if (ret) {
 			pr_err("nsid %u: cannot set up a cache of %u slots: %d\n",
 			       ns->nsid, kns->params.cache_slots, ret);
-			goto out_close;
+			return ret;
 		}
 		ret = nvmet_kv_rdma_export(&kns->cache,
 					   kns->params.cache_host_fills,
@@ -1497,11 +1545,11 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		if (ret)
 			goto out_destroy_cache;
 	}
-	ns->iocs_data = kns;
 	nvmet_kv_debugfs_add(kns);
 	mutex_lock(&nvmet_kv_ns_lock);
 	list_add(&kns->entry, &nvmet_kv_namespaces);
 	mutex_unlock(&nvmet_kv_ns_lock);
+	kns->started = true;
 	pr_info("nsid %u: KV store on %s: %llu keys replayed, %llu of %llu bytes used, values up to %u bytes, group commit %s, delay %u us, cache %u x %u slots\n",
 		ns->nsid, ns->device_path, kns->store.index.nr_keys,
 		kns->store.live_bytes, kv_store_capacity(&kns->store),
@@ -1513,22 +1561,20 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 
 out_destroy_cache:
 	kv_cache_destroy(&kns->cache);
-out_close:
-	kv_store_close(&kns->store);
-out_free:
-	rhashtable_destroy(&kns->xfer_table);
-	kfree(kns);
 	return ret;
 }
 
 /*
  * Called by nvmet with subsys->lock held, after every request of the
- * namespace has completed, so nothing is queued any more.
+ * namespace has completed, so nothing is queued any more, and after
+ * nvmet_kv_ns_start() returned.
  */
 static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 {
 	struct nvmet_kv_ns *kns = nvmet_kv_ns(ns);
 
+	if (!kns->started)
+		goto out_close;
 	/* ctrl_free finds the namespace no more */
 	mutex_lock(&nvmet_kv_ns_lock);
 	list_del(&kns->entry);
@@ -1542,8 +1588,6 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 							 struct nvmet_kv_xfer,
 							 entry));
 	WARN_ON_ONCE(!xa_empty(&kns->xfer_mems));
-	xa_destroy(&kns->xfer_mems);
-	rhashtable_destroy(&kns->xfer_table);
 	if (kns->abandon_name)
 		debugfs_lookup_and_remove(kns->abandon_name, nvmet_kv_debugfs);
 	kfree(kns->abandon_name);
@@ -1552,6 +1596,9 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 	if (kns->rdma_export)
 		nvmet_kv_rdma_unexport(kns->rdma_export);
 	kv_cache_destroy(&kns->cache);
+out_close:
+	xa_destroy(&kns->xfer_mems);
+	rhashtable_destroy(&kns->xfer_table);
 	kv_store_close(&kns->store);
 	kfree(kns);
 }
@@ -1561,6 +1608,7 @@ static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.owner		= THIS_MODULE,
 	.check_params	= nvmet_kv_check_params,
 	.ns_enable	= nvmet_kv_ns_enable,
+	.ns_start	= nvmet_kv_ns_start,
 	.ns_disable	= nvmet_kv_ns_disable,
 	.parse_io_cmd	= nvmet_kv_parse_io_cmd,
 	.identify_ns	= nvmet_kv_identify_ns,

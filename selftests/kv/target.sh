@@ -20,6 +20,22 @@ rdma_link_up() {
 	rdma link add kvrxe0 type rxe netdev kvrdma0
 }
 
+# ns_enable <namespace directory>: enable it and wait until it is ready.
+# A KV namespace becomes ready only once its log is replayed (nvmet's
+# "ready" attribute, NSTAT bit 0); the write to "enable" does not wait.
+ns_enable() {
+	echo 1 > "$1/enable" || return 1
+	_ne=0
+	while [ "$(cat "$1/ready")" != 1 ]; do
+		_ne=$((_ne + 1))
+		if [ $_ne -gt 1200 ]; then
+			echo "ns_enable: $1 not ready after 120 s"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 # target_up <nsid> <backing device> [csi_params]: KV subsystem with that
 # namespace
 target_up() {
@@ -30,7 +46,7 @@ target_up() {
 	echo "$2" > "$SUBSYS/namespaces/$1/device_path" || return 1
 	echo 1 > "$SUBSYS/namespaces/$1/csi" || return 1
 	echo "${3:-}" > "$SUBSYS/namespaces/$1/csi_params" || return 1
-	echo 1 > "$SUBSYS/namespaces/$1/enable"
+	ns_enable "$SUBSYS/namespaces/$1"
 }
 
 # block_ns_up <nsid> <backing device>: a plain NVM namespace on the device
@@ -41,7 +57,7 @@ block_ns_up() {
 	mkdir -p "$SUBSYS/namespaces/$1" &&
 	echo "$2" > "$SUBSYS/namespaces/$1/device_path" &&
 	echo 1 > "$SUBSYS/namespaces/$1/read_only" &&
-	echo 1 > "$SUBSYS/namespaces/$1/enable"
+	ns_enable "$SUBSYS/namespaces/$1"
 }
 block_ns_down() {
 	echo 0 > "$SUBSYS/namespaces/$1/enable" &&
@@ -53,7 +69,7 @@ block_ns_down() {
 ns_params() {
 	echo 0 > "$SUBSYS/namespaces/$1/enable" &&
 	echo "$2" > "$SUBSYS/namespaces/$1/csi_params" &&
-	echo 1 > "$SUBSYS/namespaces/$1/enable"
+	ns_enable "$SUBSYS/namespaces/$1"
 }
 
 # port_up <loop|tcp|rdma>: a port of that transport, with the subsystem linked
