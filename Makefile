@@ -105,6 +105,10 @@ $(BIN)/kv_forge_sb: selftests/kv/kv_forge_sb.c target/kv_store.h target/kv_index
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -I$(TOP)/target -static -o $@ selftests/kv/kv_forge_sb.c
 
+$(BIN)/kv_hostile: selftests/kv/kv_hostile.c $(KV_TEST_HDRS) $(LIB_SRC) $(HDRS)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_hostile.c $(LIB_SRC)
+
 $(BIN)/lincheck: selftests/lin/lincheck.c selftests/lin/lincheck.h
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/lin/lincheck.c
@@ -153,7 +157,7 @@ install: lib $(BIN)/nvme-kv-dyn
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
 	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys \
-	$(BIN)/kv_forge_sb
+	$(BIN)/kv_forge_sb $(BIN)/kv_hostile
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps

@@ -515,6 +515,83 @@ t "udev: the rule releases it on disconnect" udev_unbinds
 udevadm control --exit 2> /dev/null
 port_down tcp
 
+# ---- a hostile host next to a good one ----
+# The good host (this guest's hostnqn) over tcp uses nvme-kv's /dev/kvXnY,
+# which sends through its own controller.  The bad host, with its own
+# hostnqn, connects over loop and floods the namespace through the
+# namespace head's /dev/ngXnY.  The head picks an optimized path, and the
+# good host's port is made non-optimized (ANA), so the flood leaves
+# through the bad host's controller.
+BAD_HOSTID=00000000-0000-4000-8000-0000000bad00
+BAD_HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$BAD_HOSTID
+HOSTILE_COUNT=${HOSTILE_COUNT:-200000}
+meminfo_kb() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
+# path_ana <ctrl>: the ANA state the host sees on that controller's path
+path_ana() {
+	for _pa in /sys/block/nvme*c*n*; do
+		case "$(readlink -f "$_pa/device")" in */"$1") ;; *) continue ;; esac
+		[ "$(cat "$_pa/nsid")" = 1 ] && cat "$_pa/ana_state" && return 0
+	done
+	return 1
+}
+hostile_up() {
+	port_up tcp && port_up loop && connect tcp > /dev/null || return 1
+	good=$(ctrl_of tcp) || return 1
+	nvme connect -t loop -n "$NQN" --hostnqn="$BAD_HOSTNQN" \
+		--hostid="$BAD_HOSTID" > /dev/null || return 1
+	bad=$(ctrl_of loop) || return 1
+	echo non-optimized > "$NVMET/ports/2/ana_groups/1/ana_state" || return 1
+	wait_for 10 test "$(path_ana "$good")" = non-optimized || return 1
+	echo 1 > /sys/class/nvme-kv/rescan
+	good_kv=kv${good#nvme}n1
+	wait_for 10 kv_dev_exists "$good_kv" || return 1
+	wait_for 10 ng_of "$bad" > /dev/null
+	bad_ng=$(ng_of "$bad") || return 1
+	echo "good host $good ($(path_ana "$good")) /dev/$good_kv; bad host $bad ($(path_ana "$bad"), $(cat /sys/class/nvme/$bad/hostnqn)) /dev/$bad_ng"
+	[ "$(path_ana "$bad")" = optimized ] &&
+	[ "$(cat /sys/class/nvme/$bad/hostnqn)" = "$BAD_HOSTNQN" ] &&
+	kv_hostile fill "/dev/$good_kv" 2000
+}
+p99_of() { sed -n 's/.*p99_us \([0-9]*\).*/\1/p' "$1"; }
+hostile_flood() {
+	sync && echo 3 > /proc/sys/vm/drop_caches
+	_slab0=$(meminfo_kb Slab) _avail0=$(meminfo_kb MemAvailable)
+	kv_hostile read "/dev/$good_kv" 2000 8 > /tmp/quiet.out || return 1
+	kv_hostile flood "/dev/$bad_ng" 1 "$HOSTILE_COUNT" 12 2 > /tmp/flood.out 2>&1 &
+	_fpid=$!
+	sleep 1
+	kv_hostile read "/dev/$good_kv" 2000 8 > /tmp/loud.out
+	_rst=$?
+	wait $_fpid
+	_fst=$?
+	kv_hostile check "/dev/$good_kv" 2000 > /tmp/check.out
+	_cst=$?
+	sync && echo 3 > /proc/sys/vm/drop_caches
+	_slab1=$(meminfo_kb Slab) _avail1=$(meminfo_kb MemAvailable)
+	cat /tmp/flood.out /tmp/quiet.out /tmp/loud.out /tmp/check.out
+	_q=$(p99_of /tmp/quiet.out) _l=$(p99_of /tmp/loud.out)
+	echo "good host p99 Retrieve: ${_q} us alone, ${_l} us under the flood ($((_l * 100 / (_q + 1)))%)"
+	echo "Slab ${_slab0} -> ${_slab1} kB ($((_slab1 - _slab0)) kB), MemAvailable ${_avail0} -> ${_avail1} kB ($((_avail1 - _avail0)) kB)"
+	grep -q "^FLOOD sent $HOSTILE_COUNT .* timeouts 0 " /tmp/flood.out &&
+	[ $_fst = 0 ] && [ $_rst = 0 ] && [ $_cst = 0 ] &&
+	[ "$_l" -le $((5 * _q)) ] &&
+	[ $((_slab1 - _slab0)) -lt 16384 ]
+}
+hostile_down() {
+	echo optimized > "$NVMET/ports/2/ana_groups/1/ana_state"
+	nvme disconnect -d "$bad" > /dev/null && nvme disconnect -d "$good" > /dev/null &&
+	wait_for 10 kv_dev_gone "$good_kv" &&
+	port_down loop && port_down tcp
+}
+t "hostile: a good host (tcp, /dev/kvXnY) and a bad host of its own hostnqn (loop, through the head's ngXnY) connect; the good host stores 2000 pairs" \
+	hostile_up
+t "hostile: $HOSTILE_COUNT random and adversarial commands of every opcode from the bad host: all answered, the good host's pairs intact, its p99 Retrieve within 5x, slab growth under 16 MiB" \
+	hostile_flood
+grep -E '^(FLOOD|READ|CHECK|good host|Slab)' /tmp/tap.out | sed 's/^/# /'
+t "hostile: both hosts disconnect" hostile_down
+t "hostile: dmesg has no WARNING, BUG, INFO or Oops after the flood" \
+	sh -c '! dmesg | grep -E "WARNING:|BUG:|INFO:|Oops|Call Trace"'
+
 # cache_counters: the loop and tcp passes missed, filled, hit, evicted and
 # invalidated slots of namespace 1's cache
 cache_counters() {
