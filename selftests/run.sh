@@ -534,6 +534,9 @@ path_ana() {
 	done
 	return 1
 }
+# (wait_for runs its command again and again: a $(...) in its arguments
+# would be expanded only once)
+path_non_optimized() { [ "$(path_ana "$1")" = non-optimized ]; }
 hostile_up() {
 	port_up tcp && port_up loop && connect tcp > /dev/null || return 1
 	good=$(ctrl_of tcp) || return 1
@@ -541,7 +544,7 @@ hostile_up() {
 		--hostid="$BAD_HOSTID" > /dev/null || return 1
 	bad=$(ctrl_of loop) || return 1
 	echo non-optimized > "$NVMET/ports/2/ana_groups/1/ana_state" || return 1
-	wait_for 10 test "$(path_ana "$good")" = non-optimized || return 1
+	wait_for 10 path_non_optimized "$good" || return 1
 	echo 1 > /sys/class/nvme-kv/rescan
 	good_kv=kv${good#nvme}n1
 	wait_for 10 kv_dev_exists "$good_kv" || return 1
@@ -1094,6 +1097,7 @@ t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores,
 # it goes the moment the controller disconnects, long before it would
 # expire (namespace 1 after 5 s, namespace 2 after 60)
 xfer_held() { sed -n "s/^transfer_bytes_held_all //p" "/sys/kernel/debug/nvmet_kv/2@$NQN"; }
+xfer_held_none() { [ "$(xfer_held)" = 0 ]; }
 reassembly_bounded() {
 	echo 0 > "$NS2/enable" &&
 	echo "max_value_len=4096 group_commit=0 reassembly_cap=3000 reassembly_timeout_ms=60000" \
@@ -1106,7 +1110,7 @@ reassembly_bounded() {
 	       $(kv_xfer_test hold "/dev/$(ng_of "$_ca" 1)" 1 4661 1000)
 	_h0=$(xfer_held)
 	nvme disconnect -d "$_ca" > /dev/null
-	wait_for 2 test "$(xfer_held)" = 0
+	wait_for 2 xfer_held_none
 	_h1=$(xfer_held)
 	echo "namespace 2 kept $2 fragments ($3), namespace 1 kept $5 ($6); held $_h0, after the disconnect $_h1"
 	echo 67108864 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
@@ -1159,12 +1163,14 @@ RP_NQN=nqn.2026-11.io.nvme-kv:replay
 RP_SUBSYS=$NVMET/subsystems/$RP_NQN
 RP_NS=$RP_SUBSYS/namespaces/1
 RP_NB=/sys/kernel/config/nullb/kvreplay
+# a null_blk made through configfs is named after its directory
+RP_DISK=kvreplay
 uptime_cs() { read -r _up _rest < /proc/uptime; echo "${_up%.*}${_up#*.}"; }
 # rp_device <completion ns>: power the null_blk off and on with that latency
 rp_device() {
 	echo 0 > "$RP_NB/power" && echo "$1" > "$RP_NB/completion_nsec" &&
 	echo 1 > "$RP_NB/power" || return 1
-	echo 4 > "/sys/block/nullb$(cat "$RP_NB/index")/queue/read_ahead_kb"
+	echo 4 > "/sys/block/$RP_DISK/queue/read_ahead_kb"
 }
 rp_ctrl() {
 	for _rc in /sys/class/nvme/nvme*; do
@@ -1173,7 +1179,7 @@ rp_ctrl() {
 	done
 	return 1
 }
-rp_not_ready() { [ "$(cat "$RP_NS/ready")" = 0 ]; }
+rp_ready() { [ "$(cat "$RP_NS/ready")" = 1 ]; }
 rp_setup() {
 	modprobe null_blk nr_devices=0 &&
 	mkdir "$RP_NB" && echo 64 > "$RP_NB/size" &&
@@ -1181,7 +1187,7 @@ rp_setup() {
 	echo 2 > "$RP_NB/irqmode" && echo 0 > "$RP_NB/completion_nsec" &&
 	echo 1 > "$RP_NB/power" || return 1
 	mkdir -p "$RP_NS" && echo 1 > "$RP_SUBSYS/attr_allow_any_host" &&
-	echo "/dev/nullb$(cat "$RP_NB/index")" > "$RP_NS/device_path" &&
+	echo "/dev/$RP_DISK" > "$RP_NS/device_path" &&
 	echo 1 > "$RP_NS/csi" && ns_enable "$RP_NS" &&
 	port_up loop && ln -s "$RP_SUBSYS" "$NVMET/ports/1/subsystems/$RP_NQN" &&
 	nvme connect -t loop -n "$RP_NQN" > /dev/null || return 1
@@ -1195,7 +1201,7 @@ rp_setup() {
 replay_async() {
 	rp_setup || { echo "setup failed"; return 1; }
 	rp_device 20000000 || return 1
-	_n=$(dmesg | grep -c "KV store on /dev/nullb")
+	_n=$(dmesg | grep -c "KV store on /dev/$RP_DISK")
 	_t0=$(uptime_cs)
 	echo 1 > "$RP_NS/enable" || return 1
 	_t1=$(uptime_cs)
@@ -1212,9 +1218,9 @@ replay_async() {
 	_t3=$(uptime_cs)
 	_ready1=$(cat "$RP_NS/ready")
 	nvme disconnect -d "$(ctrl_of loop)" > /dev/null
-	wait_for 120 test "$(cat "$RP_NS/ready")" = 1 || return 1
+	wait_for 120 rp_ready || return 1
 	_t4=$(uptime_cs)
-	_line=$(dmesg | grep "KV store on /dev/nullb" | tail -n 1)
+	_line=$(dmesg | grep "KV store on /dev/$RP_DISK" | tail -n 1)
 	echo "enable returned in $(( (_t1 - _t0) * 10 )) ms; ready $_ready0, after the connects $_ready1; nstat $_nstat; Identify CNS 05h: $_io"
 	echo "connect to $NQN during the replay: $(( (_t3 - _t2) * 10 )) ms; ready after $(( (_t4 - _t0) * 10 )) ms"
 	echo "$_line"
@@ -1227,24 +1233,24 @@ replay_async() {
 	[ "$_ready0" = 0 ] && [ "$_ready1" = 0 ] && [ "$_nstat" = 0 ] &&
 	echo "$_io" | grep -q "0x82" &&
 	[ $((_t1 - _t0)) -lt 100 ] &&
-	[ $(($(dmesg | grep -c "KV store on /dev/nullb") - _n)) = 1 ] &&
+	[ $(($(dmesg | grep -c "KV store on /dev/$RP_DISK") - _n)) = 1 ] &&
 	echo "$_line" | grep -q ": 2001 keys replayed" && [ "$_v" = survived ]
 }
 replay_stopped() {
 	echo 0 > "$RP_NS/enable" && rp_device 20000000 || return 1
-	_n=$(dmesg | grep -c "KV store on /dev/nullb")
+	_n=$(dmesg | grep -c "KV store on /dev/$RP_DISK")
 	echo 1 > "$RP_NS/enable" || return 1
 	sleep 1
 	_t0=$(uptime_cs)
 	echo 0 > "$RP_NS/enable" || return 1
 	_t1=$(uptime_cs)
-	dmesg | grep "replay of /dev/nullb" | tail -n 1
+	dmesg | grep "replay of /dev/$RP_DISK" | tail -n 1
 	echo "disable during the replay took $(( (_t1 - _t0) * 10 )) ms"
-	dmesg | grep -q "nsid 1: replay of /dev/nullb.* stopped" &&
+	dmesg | grep -q "nsid 1: replay of /dev/$RP_DISK stopped" &&
 	[ $((_t1 - _t0)) -lt 800 ] &&
-	[ $(($(dmesg | grep -c "KV store on /dev/nullb") - _n)) = 0 ] || return 1
+	[ $(($(dmesg | grep -c "KV store on /dev/$RP_DISK") - _n)) = 0 ] || return 1
 	rp_device 0 && ns_enable "$RP_NS" &&
-	dmesg | grep "KV store on /dev/nullb" | tail -n 1 | grep -q ": 2001 keys replayed"
+	dmesg | grep "KV store on /dev/$RP_DISK" | tail -n 1 | grep -q ": 2001 keys replayed"
 }
 rp_teardown() {
 	echo 0 > "$RP_NS/enable"
@@ -1254,8 +1260,10 @@ rp_teardown() {
 }
 t "target: a KV namespace replays in the background: not ready (NSTAT, Identify CNS 05h gets 0x82) meanwhile, another subsystem connects, then ready with every pair" \
 	replay_async
+grep -E '^(enable returned|connect to)' /tmp/tap.out | sed 's/^/# /'
 t "target: a disable during the replay stops it early; nothing was written, the next enable replays every pair" \
 	replay_stopped
+grep '^disable during' /tmp/tap.out | sed 's/^/# /'
 t "target: the replay test's subsystem, port and null_blk go away" rp_teardown
 
 # rdma_device_removed: the soft-RoCE device removed under a one-sided
