@@ -7,6 +7,8 @@
 #   make check    unit tests, then the selftests in a QEMU guest; the last
 #                 line is "N passed, N failed"
 #   make demo     boot a guest, store and read back a few pairs
+#   make check-debug  the guest selftests under the debug kernel alone
+#                 (DEBUG_KERNEL=1 make check runs them after the others)
 #   make deps     install the Debian packages the above need (done by each)
 #   make install  libnvmekv (shared and static, header, pkg-config file), the
 #                 nvme-kv CLI and its man page, the udev rule, under
@@ -31,7 +33,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 		   -I$(TOP)/userspace/libnvmekv
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
-	checkpatch clean crash-test bench-store bench-xfer bench-cache lib install nvme-cli \
+	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
 	fio-engine
 
 all: modules userspace
@@ -170,11 +172,46 @@ fio-engine: deps
 guest: modules userspace nvme-cli fio-engine
 	@$(TOP)/qemu/mkinitramfs.sh "$(KVER)"
 
+# The debug guest: Debian's 6.12 source with KASAN, KFENCE, lockdep,
+# DEBUG_ATOMIC_SLEEP and kmemleak (qemu/debug.config; cached under
+# build/dbgk), the patched nvmet stack and nvme-kv's modules built against
+# it (build/dbgk/ksrc, build/dbgk/mod), and an initramfs of its own.
+DBGK		:= $(B)/dbgk
+DBGK_REL	= $(shell cat $(DBGK)/kernelrelease)
+debug-kernel: deps
+	@$(TOP)/scripts/debug-kernel.sh > /dev/null
+
+debug-modules: debug-kernel
+	@$(TOP)/scripts/ksrc.sh $(DBGK)/ksrc
+	@$(MAKE) -s -C $(DBGK)/linux M=$(DBGK)/ksrc/drivers/nvme/target \
+		-j$(JOBS) modules
+	@mkdir -p $(DBGK)/mod/selftests/kv
+	@cp -a --update Kbuild host target uapi include $(DBGK)/mod/
+	@cp -a --update selftests/kv/api selftests/kv/peer $(DBGK)/mod/selftests/kv/
+	@$(MAKE) -s -C $(DBGK)/linux M=$(DBGK)/mod -j$(JOBS) \
+		NVME_KV_KSRC=$(DBGK)/ksrc \
+		KBUILD_EXTRA_SYMBOLS=$(DBGK)/ksrc/drivers/nvme/target/Module.symvers \
+		modules
+
+debug-guest: debug-modules userspace nvme-cli fio-engine
+	@GUEST_OUT=$(DBGK)/guest GUEST_MODROOT=$(DBGK)/root GUEST_BUILD=$(DBGK) \
+		$(TOP)/qemu/mkinitramfs.sh "$(DBGK_REL)"
+
+check-debug: debug-guest
+	@$(TOP)/scripts/check.sh "$(KVER)" debug
+
 unit: deps
 	@$(MAKE) -s -C selftests/unit B=$(B)/unit TOP=$(TOP)
 
+# DEBUG_KERNEL=1 adds the debug kernel's guest run to make check; not by
+# default yet: it has not been measured to fit CI's time (README)
+DEBUG_KERNEL	?= 0
+ifeq ($(DEBUG_KERNEL),0)
 check: guest
-	@$(TOP)/scripts/check.sh "$(KVER)"
+else
+check: guest debug-guest
+endif
+	@DEBUG_KERNEL=$(DEBUG_KERNEL) $(TOP)/scripts/check.sh "$(KVER)"
 
 demo: guest
 	@$(TOP)/qemu/run.sh "$(KVER)" demo; status=$$?; \

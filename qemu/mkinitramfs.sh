@@ -5,14 +5,22 @@
 # (with nvme-kv's plugin) fio, jq, udev, the nvme-kv tools and the selftests.
 #
 #   qemu/mkinitramfs.sh <kernel-release>
+#
+# For the debug kernel (make debug-guest): GUEST_OUT is the output directory
+# (default build/guest), GUEST_MODROOT the root its kernel's modules were
+# installed under (default /), GUEST_BUILD where the patched nvmet stack and
+# nvme-kv's modules were built for it (ksrc/ and mod/; default build).
 set -eu
 
 kver=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/guest
+out=${GUEST_OUT:-$top/build/guest}
+modroot=${GUEST_MODROOT:-}
+built=${GUEST_BUILD:-$top/build}
 root=$out/root
 moddir=$root/lib/modules/$kver
-stock=/usr/lib/modules/$kver
+stock=$modroot/usr/lib/modules/$kver
+[ -d "$stock" ] || stock=$modroot/lib/modules/$kver
 
 rm -rf "$root"
 mkdir -p "$root" "$out"
@@ -72,11 +80,12 @@ stock_mods="configfs brd null_blk nvme-core nvme-fabrics nvme-tcp nvme-rdma
 nvmet nvme-loop nvmet-tcp nvmet-rdma rdma_rxe crc32_generic veth libcrc32c
 crc32c_generic virtio_blk virtio_pci"
 for m in $stock_mods; do
-	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
+	modprobe -d "${modroot:-/}" -S "$kver" --show-depends "$m" 2>/dev/null |
 		awk '$1 == "insmod" { print $2 }'
 done | sort -u | while read -r f; do
 	# modprobe names /lib/modules or /usr/lib/modules (merged /usr)
 	rel=${f#"$stock"/}
+	rel=${rel#"$modroot"}
 	rel=${rel#/lib/modules/"$kver"/}
 	mkdir -p "$moddir/$(dirname "$rel")"
 	cp "$f" "$moddir/$rel"
@@ -84,10 +93,10 @@ done
 # decompressed here, once, instead of by every modprobe in the guest
 find "$moddir/kernel" -name '*.ko.xz' -exec xz -d {} +
 rm -f "$moddir"/kernel/drivers/nvme/target/*.ko
-for f in "$top"/build/ksrc/drivers/nvme/target/*.ko \
-	 "$top"/build/mod/host/nvme-kv.ko "$top"/build/mod/target/nvmet-kv.ko \
-	 "$top"/build/mod/selftests/kv/api/nvme-kv-api-test.ko \
-	 "$top"/build/mod/selftests/kv/peer/nvme-kv-peer-test.ko; do
+for f in "$built"/ksrc/drivers/nvme/target/*.ko \
+	 "$built"/mod/host/nvme-kv.ko "$built"/mod/target/nvmet-kv.ko \
+	 "$built"/mod/selftests/kv/api/nvme-kv-api-test.ko \
+	 "$built"/mod/selftests/kv/peer/nvme-kv-peer-test.ko; do
 	cp "$f" "$moddir/updates/"
 done
 for f in modules.builtin modules.builtin.modinfo modules.order; do

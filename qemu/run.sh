@@ -8,14 +8,18 @@
 # TCG by default; QEMU_ACCEL=kvm where KVM works.  QEMU_TIMEOUT (seconds)
 # bounds the run.  QEMU_DISK names a raw image the guest sees as a virtio
 # disk (/dev/vda, write cache on and honoured: flushes reach the image);
-# QEMU_APPEND adds to the kernel command line.  When the guest does not finish cleanly, the tail of its
-# console is printed and the exit status is non-zero.
+# QEMU_APPEND adds to the kernel command line.  QEMU_KERNEL and GUEST_OUT
+# (default /boot/vmlinuz-<release> and build/guest) name another kernel and
+# the directory of its initramfs and output (make check-debug).  When the
+# guest does not finish cleanly, the tail of its console is printed and the
+# exit status is non-zero.
 set -eu
 
 kver=$1
 mode=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/guest
+out=${GUEST_OUT:-$top/build/guest}
+kernel=${QEMU_KERNEL:-/boot/vmlinuz-$kver}
 accel=${QEMU_ACCEL:-tcg}
 timeout=${QEMU_TIMEOUT:-900}
 mem=${QEMU_MEM:-2048}
@@ -47,7 +51,7 @@ status=0
 timeout --foreground "$timeout" qemu-system-x86_64 \
 	$accel_opt -m "$mem" -smp 2 -nodefaults -no-reboot \
 	-display none $serial $disk \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$out/initramfs.cpio" \
+	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 nvmekv.mode=$mode ${QEMU_APPEND:-}" \
 	|| status=$?
 

@@ -4,10 +4,14 @@
 # whose plan does not match the results it printed (a crash, a hang, a guest
 # that died) counts as one more failure.
 #
-#   scripts/check.sh <kernel-release>
+#   scripts/check.sh <kernel-release>     everything
+#   scripts/check.sh <kernel-release> debug   the debug kernel's guest only
+#
+# DEBUG_KERNEL=1 adds the debug kernel's guest to the first form.
 set -u
 
 kver=$1
+only=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/check
 mkdir -p "$out"
@@ -29,71 +33,117 @@ tally() {
 	fi
 }
 
-echo "# unit tests (ASan/UBSan)"
-make -s -C "$top/selftests/unit" B="$top/build/unit" TOP="$top" run \
-	> "$out/unit.tap" 2>&1
-cat "$out/unit.tap"
-tally unit "$out/unit.tap"
-
-echo "# fuzzing (libFuzzer, ${FUZZ_SECONDS:-20}s per target)"
-make -s -C "$top/selftests/fuzz" B="$top/build/fuzz" TOP="$top" \
-	FUZZ_SECONDS="${FUZZ_SECONDS:-20}" run > "$out/fuzz.tap" 2>&1
-cat "$out/fuzz.tap"
-tally fuzz "$out/fuzz.tap"
-
-echo "# model check of the cache slot protocol"
-make -s -C "$top/selftests/model" B="$top/build/model" TOP="$top" run \
-	> "$out/model.tap" 2>&1
-cat "$out/model.tap"
-tally model "$out/model.tap"
-
-echo "# checkpatch --strict"
-{
-	cp="$top/build/ksrc/scripts/checkpatch.pl --no-tree --strict --terse"
-	# tracked files are checked as files; patches through stdin as patches
-	(cd "$top" && $cp --ignore SPDX_LICENSE_TAG -f host/*.[ch] target/*.[ch] \
-		include/linux/*.h uapi/linux/*.h) > "$out/checkpatch.txt" 2>&1
-	for p in "$top"/target/patches/*.patch; do
-		$cp - < "$p" | sed "s#^-:#$(basename "$p"):#"
-	done >> "$out/checkpatch.txt" 2>&1
-	if grep -qE 'ERROR|WARNING|CHECK' "$out/checkpatch.txt"; then
-		echo "not ok 1 - checkpatch --strict: kernel sources and nvmet patches are clean"
-		grep -E 'ERROR|WARNING|CHECK' "$out/checkpatch.txt" | sed 's/^/# /'
-	else
-		echo "ok 1 - checkpatch --strict: kernel sources and nvmet patches are clean"
+# The guest selftests again, under the debug kernel (make debug-guest),
+# as far as CI's time allows: the loop pass, the hostile host, namespace
+# 2, the replay tests and the teardown (selftests/run.sh, nvmekv.suite=
+# debug; DEBUG_SUITE=full runs everything).  Every test must pass there
+# too, and the console must hold no report of the checkers.  Its TAP lines
+# are prefixed "debug kernel:".
+debug_guest() {
+	dbgk=$top/build/dbgk
+	drel=$(cat "$dbgk/kernelrelease")
+	echo "# guest selftests under the debug kernel $drel (KASAN, KFENCE, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak)"
+	start=$(date +%s)
+	GUEST_OUT=$dbgk/guest QEMU_KERNEL=$dbgk/linux/arch/x86/boot/bzImage \
+		QEMU_TIMEOUT=${DEBUG_TIMEOUT:-2400} \
+		QEMU_APPEND="nvmekv.suite=${DEBUG_SUITE:-debug}" \
+		"$top/qemu/run.sh" "$drel" check
+	dstatus=$?
+	touch "$dbgk/guest/check.out"
+	sed -E 's/^((not )?ok [0-9]+ - )/\1debug kernel: /' "$dbgk/guest/check.out" \
+		> "$out/debug.tap"
+	{
+		if grep -nE "BUG: KASAN|BUG: KFENCE|WARNING: possible|WARNING: suspicious RCU|INFO: possible|BUG: sleeping function|BUG: scheduling while atomic|blocked for more than|unreferenced object|BUG: workqueue lockup|soft lockup" \
+			"$dbgk/guest/check.console" > "$out/debug.reports"; then
+			echo "not ok - debug kernel: the console holds checker reports"
+			head -n 20 "$out/debug.reports" | sed 's/^/# /'
+		else
+			echo "ok - debug kernel: the console holds no KASAN, KFENCE, lockdep, atomic-sleep, hung-task or kmemleak report"
+		fi
+		echo "1..1"
+	} >> "$out/debug.tap"
+	cat "$out/debug.tap"
+	echo "# debug guest run took $(( $(date +%s) - start ))s (console: build/dbgk/guest/check.console)"
+	tally debug "$out/debug.tap"
+	if [ $dstatus != 0 ] && [ "$(grep -c '^not ok' "$out/debug.tap")" = 0 ]; then
+		echo "not ok - debug kernel: qemu/run.sh exited $dstatus"
+		fail=$((fail + 1))
 	fi
-	echo "1..1"
-} > "$out/checkpatch.tap"
-cat "$out/checkpatch.tap"
-tally checkpatch "$out/checkpatch.tap"
+}
 
-echo "# guest selftests (QEMU; loop, tcp and rdma)"
-start=$(date +%s)
-"$top/qemu/run.sh" "$kver" check
-guest_status=$?
-touch "$top/build/guest/check.out"
-# a guest that died before any test ran (no TAP at all) gets one more boot
-if [ $guest_status != 0 ] && ! grep -qE '^(not )?ok ' "$top/build/guest/check.out"; then
-	cp "$top/build/guest/check.console" "$top/build/guest/check.died.console"
-	echo "# guest died before its first test (console: build/guest/check.died.console); booting again"
+if [ "$only" = debug ]; then
+	debug_guest
+else
+	echo "# unit tests (ASan/UBSan)"
+	make -s -C "$top/selftests/unit" B="$top/build/unit" TOP="$top" run \
+		> "$out/unit.tap" 2>&1
+	cat "$out/unit.tap"
+	tally unit "$out/unit.tap"
+
+	echo "# fuzzing (libFuzzer, ${FUZZ_SECONDS:-20}s per target)"
+	make -s -C "$top/selftests/fuzz" B="$top/build/fuzz" TOP="$top" \
+		FUZZ_SECONDS="${FUZZ_SECONDS:-20}" run > "$out/fuzz.tap" 2>&1
+	cat "$out/fuzz.tap"
+	tally fuzz "$out/fuzz.tap"
+
+	echo "# model check of the cache slot protocol"
+	make -s -C "$top/selftests/model" B="$top/build/model" TOP="$top" run \
+		> "$out/model.tap" 2>&1
+	cat "$out/model.tap"
+	tally model "$out/model.tap"
+
+	echo "# checkpatch --strict"
+	{
+		cp="$top/build/ksrc/scripts/checkpatch.pl --no-tree --strict --terse"
+		# tracked files are checked as files; patches through stdin as patches
+		(cd "$top" && $cp --ignore SPDX_LICENSE_TAG -f host/*.[ch] target/*.[ch] \
+			include/linux/*.h uapi/linux/*.h) > "$out/checkpatch.txt" 2>&1
+		for p in "$top"/target/patches/*.patch; do
+			$cp - < "$p" | sed "s#^-:#$(basename "$p"):#"
+		done >> "$out/checkpatch.txt" 2>&1
+		if grep -qE 'ERROR|WARNING|CHECK' "$out/checkpatch.txt"; then
+			echo "not ok 1 - checkpatch --strict: kernel sources and nvmet patches are clean"
+			grep -E 'ERROR|WARNING|CHECK' "$out/checkpatch.txt" | sed 's/^/# /'
+		else
+			echo "ok 1 - checkpatch --strict: kernel sources and nvmet patches are clean"
+		fi
+		echo "1..1"
+	} > "$out/checkpatch.tap"
+	cat "$out/checkpatch.tap"
+	tally checkpatch "$out/checkpatch.tap"
+
+	echo "# guest selftests (QEMU; loop, tcp and rdma)"
+	start=$(date +%s)
 	"$top/qemu/run.sh" "$kver" check
 	guest_status=$?
 	touch "$top/build/guest/check.out"
-fi
-cat "$top/build/guest/check.out"
-echo "# guest run took $(( $(date +%s) - start ))s (console: build/guest/check.console)"
-tally guest "$top/build/guest/check.out"
-if [ $guest_status != 0 ] && [ "$(grep -c '^not ok' "$top/build/guest/check.out")" = 0 ]; then
-	echo "not ok - guest: qemu/run.sh exited $guest_status"
-	fail=$((fail + 1))
-fi
+	# a guest that died before any test ran (no TAP at all) gets one more boot
+	if [ $guest_status != 0 ] && ! grep -qE '^(not )?ok ' "$top/build/guest/check.out"; then
+		cp "$top/build/guest/check.console" "$top/build/guest/check.died.console"
+		echo "# guest died before its first test (console: build/guest/check.died.console); booting again"
+		"$top/qemu/run.sh" "$kver" check
+		guest_status=$?
+		touch "$top/build/guest/check.out"
+	fi
+	cat "$top/build/guest/check.out"
+	echo "# guest run took $(( $(date +%s) - start ))s (console: build/guest/check.console)"
+	tally guest "$top/build/guest/check.out"
+	if [ $guest_status != 0 ] && [ "$(grep -c '^not ok' "$top/build/guest/check.out")" = 0 ]; then
+		echo "not ok - guest: qemu/run.sh exited $guest_status"
+		fail=$((fail + 1))
+	fi
 
-echo "# crash consistency (QEMU killed at random points, ${CRASH_ITERATIONS:-20} times)"
-start=$(date +%s)
-"$top/scripts/crash.sh" "$kver" "${CRASH_ITERATIONS:-20}" > "$out/crash.tap" 2>&1
-cat "$out/crash.tap"
-echo "# crash test took $(( $(date +%s) - start ))s (logs: build/crash/)"
-tally crash "$out/crash.tap"
+	echo "# crash consistency (QEMU killed at random points, ${CRASH_ITERATIONS:-20} times)"
+	start=$(date +%s)
+	"$top/scripts/crash.sh" "$kver" "${CRASH_ITERATIONS:-20}" > "$out/crash.tap" 2>&1
+	cat "$out/crash.tap"
+	echo "# crash test took $(( $(date +%s) - start ))s (logs: build/crash/)"
+	tally crash "$out/crash.tap"
+
+	if [ "${DEBUG_KERNEL:-0}" != 0 ]; then
+		debug_guest
+	fi
+fi
 
 if [ $skip -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"

@@ -2,10 +2,12 @@
 # Extract what the build needs from Debian's linux-source-6.12 tarball into
 # build/ksrc/ (drivers/nvme/ and checkpatch.pl with its data files), then apply
 # target/patches/ in order.  Redone only when the tarball or a patch changed.
+# Kbuild writes objects next to the sources, so the modules of the debug
+# kernel are built in a second copy: scripts/ksrc.sh <directory>.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-out="$top/build/ksrc"
+out=${1:-$top/build/ksrc}
 tarball=/usr/src/linux-source-6.12.tar.xz
 stamp="$out/.stamp"
 
