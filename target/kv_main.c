@@ -352,7 +352,6 @@ static spinlock_t *nvmet_kv_cache_lock(struct nvmet_kv_ns *kns, u32 block)
 	return &kns->cache_locks[block % NVMET_KV_CACHE_LOCKS];
 }
 
-/* Called by the engine with kns->lock held for write. */
 /* Replay gives up when the namespace is being disabled. */
 static bool nvmet_kv_dev_stopping(void *dev)
 {
@@ -361,6 +360,7 @@ static bool nvmet_kv_dev_stopping(void *dev)
 	return nvmet_ns_stopping(kns->ns);
 }
 
+/* Called by the engine with kns->lock held for write. */
 static void nvmet_kv_dev_changed(void *dev, const u8 *key, u8 key_len)
 {
 	struct nvmet_kv_ns *kns = dev;
@@ -1498,12 +1498,15 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 		else
 			pr_err("nsid %u: cannot open the store on %s: %d\n",
 			       ns->nsid, ns->device_path, ret);
-		rhashtable_destroy(&kns->xfer_table);
-		kfree(kns);
-		return ret;
+		goto out_free;
 	}
 	ns->iocs_data = kns;
 	return 0;
+
+out_free:
+	rhashtable_destroy(&kns->xfer_table);
+	kfree(kns);
+	return ret;
 }
 
 /*
