@@ -127,15 +127,26 @@ static int kv_io(struct nvme_dev *dev, __u8 opcode, __u32 nsid,
 
 static const char *kv_status_name(int status)
 {
+	/* the KV codes arrive with SCT 0h or 1h (uapi/linux/nvme_kv.h) */
+	if (((status >> 8) & 0x7) > 1)
+		return "NVMe error";
 	switch (status & 0xff) {
 	case NVME_KV_SC_CAPACITY_EXCEEDED:
 		return "Capacity Exceeded";
+	case NVME_KV_SC_NS_NOT_READY:
+		return "Namespace Not Ready";
+	case NVME_KV_SC_RESERVATION_CONFLICT:
+		return "Reservation Conflict";
+	case NVME_KV_SC_FORMAT_IN_PROGRESS:
+		return "Format In Progress";
 	case NVME_KV_SC_INVALID_VALUE_SIZE:
 		return "Invalid Value Size";
 	case NVME_KV_SC_INVALID_KEY_SIZE:
 		return "Invalid Key Size";
 	case NVME_KV_SC_KEY_NOT_EXISTS:
 		return "Key Does Not Exist";
+	case NVME_KV_SC_UNRECOVERED_ERROR:
+		return "Unrecovered Error";
 	case NVME_KV_SC_KEY_EXISTS:
 		return "Key Exists";
 	case NVME_KV_SC_INVALID_OPCODE:
