@@ -1283,6 +1283,46 @@ replay_stopped() {
 	rp_device 0 && ns_enable "$RP_NS" &&
 	dmesg | grep "KV store on /dev/$RP_DISK" | tail -n 1 | grep -q ": 2001 keys replayed"
 }
+# replay_io_not_ready: I/O that reaches a namespace while it replays gets
+# Namespace Not Ready (0x82) and changes nothing.  A host ignores a
+# namespace that is not ready until the AEN that says it is, so this host
+# connects while the namespace is ready, turns its Namespace Attribute
+# Changed notices off (Set Features 0Bh, value 0: no rescan removes the
+# namespace under it), and keeps sending through the same /dev/ngXnY and
+# /dev/kvXnY while the namespace is disabled and enabled again.
+replay_io_not_ready() {
+	nvme connect -t loop -n "$RP_NQN" > /dev/null || return 1
+	_rpc=$(rp_ctrl) || return 1
+	wait_for 10 ng_of "$_rpc" > /dev/null
+	_rpng=$(ng_of "$_rpc") || return 1
+	_kv=kv${_rpc#nvme}n1
+	echo 1 > /sys/class/nvme-kv/rescan
+	wait_for 10 kv_dev_exists "$_kv" || return 1
+	nvme set-feature "/dev/$_rpc" -f 0x0b -v 0 > /dev/null || return 1
+	echo 0 > "$RP_NS/enable" && rp_device 20000000 &&
+	echo 1 > "$RP_NS/enable" || return 1
+	_r1=$(nvme kv retrieve "/dev/$_rpng" -k replay-sentinel 2>&1)
+	_s1=$(nvme kv store "/dev/$_rpng" -k during-replay -v lost 2>&1)
+	_r2=$(nvme-kv retrieve "/dev/$_kv" replay-sentinel 2>&1)
+	_ready=$(cat "$RP_NS/ready")
+	wait_for 120 rp_ready || return 1
+	_r3=$(nvme kv retrieve "/dev/$_rpng" -k replay-sentinel 2>&1)
+	_r4=$(nvme-kv retrieve "/dev/$_kv" replay-sentinel 2>&1)
+	_e=$(nvme kv exist "/dev/$_rpng" -k during-replay 2>&1)
+	echo "while replaying (ready $_ready): retrieve via /dev/$_rpng: $_r1"
+	echo "store via /dev/$_rpng: $_s1"
+	echo "retrieve via /dev/$_kv: $_r2"
+	echo "once ready: $_r3 / $_r4; the refused store's key: $_e"
+	nvme disconnect -d "$_rpc" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	rp_device 0
+	[ "$_ready" = 0 ] &&
+	echo "$_r1" | grep -q "Namespace Not Ready (NVMe status 0x082)" &&
+	echo "$_s1" | grep -q "Namespace Not Ready (NVMe status 0x082)" &&
+	echo "$_r2" | grep -q "namespace not ready" &&
+	[ "$_r3" = survived ] && [ "$_r4" = survived ] &&
+	echo "$_e" | grep -qi "key does not exist"
+}
 rp_teardown() {
 	echo 0 > "$RP_NS/enable"
 	rmdir "$RP_NS" && rm "$NVMET/ports/1/subsystems/$RP_NQN" &&
@@ -1295,6 +1335,8 @@ grep -E '^(enable returned|connect to)' /tmp/tap.out | sed 's/^/# /'
 t "target: a disable during the replay stops it early; nothing was written, the next enable replays every pair" \
 	replay_stopped
 grep '^disable during' /tmp/tap.out | sed 's/^/# /'
+t "target: I/O sent while the namespace replays gets Namespace Not Ready (0x82) through /dev/ngXnY and /dev/kvXnY and changes nothing" \
+	replay_io_not_ready
 t "target: the replay test's subsystem, port and null_blk go away" rp_teardown
 
 if [ "$SUITE" = full ]; then
