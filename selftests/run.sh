@@ -585,11 +585,20 @@ hostile_up() {
 	kv_hostile fill "/dev/$good_kv" 2000
 }
 p99_of() { sed -n 's/.*p99_us \([0-9]*\).*/\1/p' "$1"; }
-hostile_flood() {
+# hostile_under <label> <command...>: what an attack costs the good host.
+# Its p99 Retrieve for 8 s alone, then for 8 s while the command (the
+# attack, which must last longer) runs in the background; then every pair
+# of fill reads back, and Slab and MemAvailable (page cache dropped) are
+# compared with before.  Passes when the reads and the check succeed, the
+# command exits 0, the p99 under attack is within 5x and Slab grew by less
+# than 16 MiB; /tmp/attack.out keeps the command's output.
+hostile_under() {
+	_lbl=$1
+	shift
 	sync && echo 3 > /proc/sys/vm/drop_caches
 	_slab0=$(meminfo_kb Slab) _avail0=$(meminfo_kb MemAvailable)
 	kv_hostile read "/dev/$good_kv" 2000 8 > /tmp/quiet.out || return 1
-	kv_hostile flood "/dev/$bad_ng" 1 "$HOSTILE_COUNT" 12 2 > /tmp/flood.out 2>&1 &
+	"$@" > /tmp/attack.out 2>&1 &
 	_fpid=$!
 	sleep 1
 	kv_hostile read "/dev/$good_kv" 2000 8 > /tmp/loud.out
@@ -600,14 +609,112 @@ hostile_flood() {
 	_cst=$?
 	sync && echo 3 > /proc/sys/vm/drop_caches
 	_slab1=$(meminfo_kb Slab) _avail1=$(meminfo_kb MemAvailable)
-	cat /tmp/flood.out /tmp/quiet.out /tmp/loud.out /tmp/check.out
+	cat /tmp/attack.out /tmp/quiet.out /tmp/loud.out /tmp/check.out
 	_q=$(p99_of /tmp/quiet.out) _l=$(p99_of /tmp/loud.out)
-	echo "good host p99 Retrieve: ${_q} us alone, ${_l} us under the flood ($((_l * 100 / (_q + 1)))%)"
-	echo "Slab ${_slab0} -> ${_slab1} kB ($((_slab1 - _slab0)) kB), MemAvailable ${_avail0} -> ${_avail1} kB ($((_avail1 - _avail0)) kB)"
-	grep -q "^FLOOD sent $HOSTILE_COUNT .* timeouts 0 " /tmp/flood.out &&
+	echo "$_lbl: good host p99 Retrieve ${_q} us alone, ${_l} us under attack ($((_l * 100 / (_q + 1)))%); Slab ${_slab0} -> ${_slab1} kB ($((_slab1 - _slab0)) kB), MemAvailable ${_avail0} -> ${_avail1} kB ($((_avail1 - _avail0)) kB)"
 	[ $_fst = 0 ] && [ $_rst = 0 ] && [ $_cst = 0 ] &&
 	[ "$_l" -le $((5 * _q)) ] &&
 	[ $((_slab1 - _slab0)) -lt 16384 ]
+}
+hostile_flood() {
+	hostile_under flood kv_hostile flood "/dev/$bad_ng" 1 "$HOSTILE_COUNT" 12 2 &&
+	grep -q "^FLOOD sent $HOSTILE_COUNT .* timeouts 0 " /tmp/attack.out
+}
+# hostile_lists: the bad host sends well-formed Lists, from random start
+# keys into buffers of up to 128 KiB, for 12 s from 4 threads
+hostile_lists() {
+	hostile_under lists kv_hostile flood "/dev/$bad_ng" 1 100000000 13 4 list 12 &&
+	grep -q "^FLOOD .* timeouts 0 " /tmp/attack.out
+}
+# hostile_transfers: the bad host opens three more controllers
+# (duplicate_connect, written to /dev/nvme-fabrics: nvme-cli 2.3 refuses
+# a second loop connect to a subsystem whatever the hostnqn), its
+# namespace head sends round robin over all four, and 4 threads send Transfer fragments that no
+# Store commits for 12 s, with reassembly_total_cap at 256 KiB.  The
+# memory held (sampled every 0.2 s) never passes that cap, the target
+# answers Transfer Cap Exceeded (C4h) beyond it, the good host's Stores
+# (its default method) meanwhile all succeed, and what the fragments held
+# is freed once the extra controllers are gone and the first one's
+# fragments expired (reassembly_timeout_ms).
+xfer_held_all() {
+	sed -n "s/^transfer_bytes_held_all //p" "/sys/kernel/debug/nvmet_kv/1@$NQN"
+}
+xfer_sample() {
+	while kill -0 "$1" 2> /dev/null; do
+		xfer_held_all
+		sleep 0.2
+	done > /tmp/held.out
+}
+xfer_attack() {
+	kv_hostile flood "/dev/$bad_ng" 1 100000000 14 4 transfer 12 &
+	_apid=$!
+	xfer_sample $_apid &
+	wait $_apid
+	_ast=$?
+	wait
+	return $_ast
+}
+xfer_all_gone() { [ "$(xfer_held_all)" = 0 ]; }
+dup_connect() {
+	exec 3<> /dev/nvme-fabrics &&
+	echo "transport=loop,nqn=$NQN,hostnqn=$BAD_HOSTNQN,hostid=$BAD_HOSTID,duplicate_connect" >&3 &&
+	read -r _ans <&3
+	_st=$?
+	exec 3>&-
+	return $_st
+}
+# new_ctrl <names before>: the controller not among them
+new_ctrl() {
+	for _nc in /sys/class/nvme/nvme*; do
+		case " $(echo $1) " in
+		*" ${_nc##*/} "*) ;;
+		*) echo "${_nc##*/}"; return 0 ;;
+		esac
+	done
+	return 1
+}
+hostile_transfers() {
+	_extra=
+	for _i in 1 2 3; do
+		_had=$(ls /sys/class/nvme)
+		dup_connect || return 1
+		_new=$(new_ctrl "$_had") || return 1
+		_extra="$_extra $_new"
+	done
+	for _ss in /sys/class/nvme-subsystem/nvme-subsys*; do
+		[ -e "$_ss/$bad" ] && echo round-robin > "$_ss/iopolicy" &&
+			_pol=$(cat "$_ss/iopolicy")
+	done
+	_cap0=$(cat /sys/module/nvmet_kv/parameters/reassembly_total_cap)
+	echo 262144 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
+	echo "bad host controllers: $bad$_extra, iopolicy $_pol"
+	hostile_under transfers xfer_attack
+	_st=$?
+	_max=$(sort -n /tmp/held.out | tail -n 1)
+	# the good host stores while a second flood holds the cap
+	kv_hostile flood "/dev/$bad_ng" 1 100000000 15 4 transfer 8 > /tmp/attack2.out 2>&1 &
+	_apid=$!
+	sleep 2
+	_held2=$(xfer_held_all)
+	kv_hostile fill "/dev/$good_kv" 300 > /tmp/fill.out 2>&1
+	_fst=$?
+	wait $_apid
+	for _c in $_extra; do
+		nvme disconnect -d "$_c" > /dev/null
+	done
+	wait_for 10 xfer_all_gone
+	_gone=$(xfer_held_all)
+	echo "$_cap0" > /sys/module/nvmet_kv/parameters/reassembly_total_cap
+	for _ss in /sys/class/nvme-subsystem/nvme-subsys*; do
+		[ -e "$_ss/$bad" ] && echo numa > "$_ss/iopolicy"
+	done
+	cat /tmp/attack2.out /tmp/fill.out
+	echo "transfers: most held $_max of 262144 bytes ($(wc -l < /tmp/held.out) samples); $_held2 held while the good host stored; $_gone once the controllers went"
+	[ $_st = 0 ] && [ $_fst = 0 ] && [ -n "$_max" ] &&
+	[ "$_max" -le 262144 ] && [ "$_max" -gt 131072 ] &&
+	[ "$_held2" -gt 131072 ] && [ "$_gone" = 0 ] &&
+	grep -q "^FLOOD .* timeouts 0 .* cap_exceeded [1-9]" /tmp/attack.out &&
+	grep -q "^FILL keys 300" /tmp/fill.out
 }
 hostile_down() {
 	echo optimized > "$NVMET/ports/2/ana_groups/1/ana_state"
@@ -619,7 +726,13 @@ t "hostile: a good host (tcp, /dev/kvXnY) and a bad host of its own hostnqn (loo
 	hostile_up
 t "hostile: $HOSTILE_COUNT random and adversarial commands of every opcode from the bad host: all answered, the good host's pairs intact, its p99 Retrieve within 5x, slab growth under 16 MiB" \
 	hostile_flood
-grep -E '^(FLOOD|READ|CHECK|good host|Slab)' /tmp/tap.out | sed 's/^/# /'
+grep -E '^(FLOOD|READ|CHECK|flood:)' /tmp/tap.out | sed 's/^/# /'
+t "hostile: a List flood (12 s, 4 threads, buffers to 128 KiB) from the bad host: all answered, the good host's pairs intact, its p99 Retrieve within 5x, slab growth under 16 MiB" \
+	hostile_lists
+grep -E '^(FLOOD|READ|lists:)' /tmp/tap.out | sed 's/^/# /'
+t "hostile: a reassembly flood from four controllers of the bad host stays under reassembly_total_cap, gets C4h beyond it, leaves the good host's Retrieves within 5x and its Stores working, and is freed once the controllers go and the fragments expire" \
+	hostile_transfers
+grep -E '^(bad host controllers|FLOOD|READ|FILL|transfers)' /tmp/tap.out | sed 's/^/# /'
 t "hostile: both hosts disconnect" hostile_down
 t "hostile: dmesg has no WARNING, BUG, INFO or Oops after the flood" \
 	sh -c '! dmesg | grep -E "WARNING:|BUG:|INFO:|Oops|Call Trace"'

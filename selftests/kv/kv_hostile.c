@@ -3,16 +3,23 @@
  * The hostile-host run: a bad host floods a KV namespace with random and
  * adversarial commands while a good host stores and reads its own pairs.
  *
- *   kv_hostile flood <ng> <nsid> <count> <seed> <threads>
+ *   kv_hostile flood <ng> <nsid> <count> <seed> <threads> [<mix> <seconds>]
  *	<count> commands through the generic char device, spread over
- *	<threads> threads: every opcode 00h-FFh with random dwords, KV
+ *	<threads> threads, or fewer if <seconds> pass first.  The mix:
+ *	"all" (the default): every opcode 00h-FFh with random dwords, KV
  *	commands (Store, Retrieve, Delete, Exist, List, Transfer 81h,
  *	Locate 82h) with key lengths 0-255, value sizes that disagree with
- *	the buffer, random options, and random buffers of 0 to 128 KiB.
+ *	the buffer, random options, and random buffers of 0 to 128 KiB;
+ *	"list": well-formed Lists from random start keys into buffers of
+ *	4 B to 128 KiB, each as much work as the target lets one List be;
+ *	"transfer": Transfer fragments of random tags that no Store ever
+ *	commits, each held by the target until it expires or its
+ *	controller goes, so the flood runs into the reassembly caps.
  *	Prints "FLOOD sent <n> completed <c> failed <f> refused <r>
- *	timeouts <t> seconds <s>": completed with status 0, failed with an
- *	NVMe status, refused by the host driver before sending (an errno
- *	such as EINVAL), timed out or aborted (status 371h/370h or EINTR).
+ *	timeouts <t> seconds <s> cap_exceeded <x>": completed with status
+ *	0, failed with an NVMe status (<x> of them Transfer Cap Exceeded,
+ *	C4h), refused by the host driver before sending (an errno such as
+ *	EINVAL), timed out or aborted (status 371h/370h or EINTR).
  *	Exits 1 if any command timed out: the target must answer them all.
  *   kv_hostile fill <kv> <keys>
  *	the good host stores "good-<i>" with values derived from i
@@ -60,13 +67,18 @@ static double now_s(void)
 
 /* ---- the bad host ---- */
 
+enum flood_mix { MIX_ALL, MIX_LIST, MIX_TRANSFER };
+
 struct flood {
 	pthread_t	tid;
 	int		fd;
 	uint32_t	nsid;
+	enum flood_mix	mix;
 	unsigned long	count;
+	double		deadline;	/* now_s() at which to stop */
 	uint64_t	seed;
-	unsigned long	completed, failed, refused, timeouts;
+	unsigned long	sent, completed, failed, refused, timeouts;
+	unsigned long	cap_exceeded;	/* of failed: Transfer Cap Exceeded */
 	uint8_t		*buf;
 };
 
@@ -115,6 +127,35 @@ static const uint8_t kv_opcodes[] = {
 	NVME_KV_CMD_LOCATE,
 };
 
+/* a List from a random start key that fills as much of its buffer as it can */
+static uint32_t flood_list(uint8_t *sqe, uint64_t *s)
+{
+	static const uint32_t lens[] = { 4, 64, 4096, 32768, FLOOD_BUF_MAX };
+	uint32_t len = lens[xorshift(s) % 5];
+	uint8_t key[16];
+	unsigned int i, klen = xorshift(s) % 17;
+
+	memset(sqe + 8, 0, NVME_KV_SQE_BYTES - 8);
+	for (i = 0; i < klen; i++)
+		key[i] = i < 5 ? (uint8_t)"good-"[i] : '0' + xorshift(s) % 10;
+	sqe[0] = NVME_KV_CMD_LIST;
+	nvme_kv_sqe_set_key(sqe, key, klen);
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_SIZE, len);
+	return len;
+}
+
+/* a fragment of a value that no Store commits */
+static void flood_transfer(uint8_t *sqe, uint64_t *s)
+{
+	uint32_t off = NVME_KV_INLINE_HEAD +
+		       NVME_KV_XFER_FRAG_MAX * (xorshift(s) % 4096);
+
+	sqe[0] = NVME_KV_CMD_TRANSFER;
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_XFER_TAG, xorshift(s) % (1 << 20));
+	nvme_kv_put_le32(sqe + NVME_KV_SQE_XFER_POS,
+			 off | NVME_KV_XFER_FRAG_MAX << 24);
+}
+
 static void flood_one(struct flood *f)
 {
 	uint8_t sqe[NVME_KV_SQE_BYTES];
@@ -134,7 +175,12 @@ static void flood_one(struct flood *f)
 	 * target
 	 */
 	nvme_kv_put_le32(sqe + NVME_KV_SQE_NSID, f->nsid);
-	if (kind < 5) {
+	if (f->mix == MIX_LIST) {
+		len = flood_list(sqe, s);
+	} else if (f->mix == MIX_TRANSFER) {
+		len = 0;
+		flood_transfer(sqe, s);
+	} else if (kind < 5) {
 		/* a KV command with adversarial fields */
 		sqe[0] = kv_opcodes[xorshift(s) % sizeof(kv_opcodes)];
 		sqe[NVME_KV_SQE_KEY_LEN] = xorshift(s) % 4 ?
@@ -157,6 +203,7 @@ static void flood_one(struct flood *f)
 	for (i = 0; i < len && i < 64; i++)
 		f->buf[i] = (uint8_t)xorshift(s);
 	ret = kvp_raw(f->fd, sqe, f->buf, len, NULL);
+	f->sent++;
 	if (ret == 0)
 		f->completed++;
 	else if (ret == -EINTR || ret == 0x370 || ret == 0x371)
@@ -165,6 +212,8 @@ static void flood_one(struct flood *f)
 		f->refused++;
 	else
 		f->failed++;
+	if (ret == NVME_KV_SC_XFER_CAP)
+		f->cap_exceeded++;
 }
 
 static void *flood_thread(void *arg)
@@ -172,21 +221,37 @@ static void *flood_thread(void *arg)
 	struct flood *f = arg;
 	unsigned long i;
 
-	for (i = 0; i < f->count; i++)
+	for (i = 0; i < f->count; i++) {
+		if (f->deadline && !(i % 64) && now_s() >= f->deadline)
+			break;
 		flood_one(f);
+	}
 	return NULL;
 }
 
 static int cmd_flood(const char *dev, uint32_t nsid, unsigned long count,
-		     uint64_t seed, unsigned int threads)
+		     uint64_t seed, unsigned int threads, const char *mix,
+		     double seconds)
 {
-	unsigned long completed = 0, failed = 0, refused = 0, timeouts = 0;
+	unsigned long sent = 0, completed = 0, failed = 0, refused = 0;
+	unsigned long timeouts = 0, cap_exceeded = 0;
 	static struct flood f[16];
+	enum flood_mix m;
 	unsigned int i;
 	double t0;
 
-	if (!threads || threads > 16 || !seed) {
-		fprintf(stderr, "kv_hostile: threads 1-16, seed not 0\n");
+	if (!strcmp(mix, "all")) {
+		m = MIX_ALL;
+	} else if (!strcmp(mix, "list")) {
+		m = MIX_LIST;
+	} else if (!strcmp(mix, "transfer")) {
+		m = MIX_TRANSFER;
+	} else {
+		fprintf(stderr, "kv_hostile: mix all, list or transfer\n");
+		return 2;
+	}
+	if (!threads || threads > 16 || !seed || seconds < 0) {
+		fprintf(stderr, "kv_hostile: threads 1-16, seed not 0, seconds not negative\n");
 		return 2;
 	}
 	for (i = 0; i < threads; i++) {
@@ -198,23 +263,29 @@ static int cmd_flood(const char *dev, uint32_t nsid, unsigned long count,
 		}
 		memset(f[i].buf, 0, FLOOD_BUF_MAX);
 		f[i].nsid = nsid;
+		f[i].mix = m;
 		f[i].count = count / threads + (i < count % threads);
 		f[i].seed = seed * 0x9e3779b97f4a7c15ULL + i + 1;
 	}
 	t0 = now_s();
 	for (i = 0; i < threads; i++)
+		f[i].deadline = seconds ? t0 + seconds : 0;
+	for (i = 0; i < threads; i++)
 		pthread_create(&f[i].tid, NULL, flood_thread, &f[i]);
 	for (i = 0; i < threads; i++) {
 		pthread_join(f[i].tid, NULL);
+		sent += f[i].sent;
 		completed += f[i].completed;
 		failed += f[i].failed;
 		refused += f[i].refused;
 		timeouts += f[i].timeouts;
+		cap_exceeded += f[i].cap_exceeded;
 		close(f[i].fd);
 		free(f[i].buf);
 	}
-	printf("FLOOD sent %lu completed %lu failed %lu refused %lu timeouts %lu seconds %.1f\n",
-	       count, completed, failed, refused, timeouts, now_s() - t0);
+	printf("FLOOD sent %lu completed %lu failed %lu refused %lu timeouts %lu seconds %.1f cap_exceeded %lu\n",
+	       sent, completed, failed, refused, timeouts, now_s() - t0,
+	       cap_exceeded);
 	return timeouts ? 1 : 0;
 }
 
@@ -319,15 +390,17 @@ int main(int argc, char **argv)
 {
 	int fd, ret;
 
-	if (argc == 7 && !strcmp(argv[1], "flood"))
+	if ((argc == 7 || argc == 9) && !strcmp(argv[1], "flood"))
 		return cmd_flood(argv[2], strtoul(argv[3], NULL, 0),
 				 strtoul(argv[4], NULL, 0),
 				 strtoull(argv[5], NULL, 0),
-				 strtoul(argv[6], NULL, 0));
+				 strtoul(argv[6], NULL, 0),
+				 argc == 9 ? argv[7] : "all",
+				 argc == 9 ? strtod(argv[8], NULL) : 0);
 	if (argc < 4 || (strcmp(argv[1], "fill") && strcmp(argv[1], "read") &&
 			 strcmp(argv[1], "check")) ||
 	    (!strcmp(argv[1], "read") && argc != 5)) {
-		fprintf(stderr, "usage: kv_hostile flood <ng> <nsid> <count> <seed> <threads> | fill|check <kv> <keys> | read <kv> <keys> <seconds>\n");
+		fprintf(stderr, "usage: kv_hostile flood <ng> <nsid> <count> <seed> <threads> [all|list|transfer <seconds>] | fill|check <kv> <keys> | read <kv> <keys> <seconds>\n");
 		return 2;
 	}
 	fd = nvmekv_open(argv[2]);
