@@ -7,7 +7,8 @@
 #   scripts/check.sh <kernel-release>     everything
 #   scripts/check.sh <kernel-release> debug   the debug kernel's guest only
 #
-# DEBUG_KERNEL=1 adds the debug kernel's guest to the first form.
+# DEBUG_KERNEL=1 adds the debug kernel's guest to the first form (make
+# check sets it unless told DEBUG_KERNEL=0).
 set -u
 
 kver=$1
