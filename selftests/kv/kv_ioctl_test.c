@@ -467,12 +467,12 @@ static int readonly_checks(const char *dev, char *why, size_t whylen)
 	ret = nvmekv_store(fd, "ro-key", 6, "w", 1, 0, &st);
 	if (ret != -EACCES) {
 		snprintf(why, whylen, "store returned %d", ret);
-		goto out;
+		goto fail;
 	}
 	ret = nvmekv_delete(fd, "ro-seed", 7, &st);
 	if (ret != -EACCES) {
 		snprintf(why, whylen, "delete returned %d", ret);
-		goto out;
+		goto fail;
 	}
 	op.opcode = NVME_KV_CMD_STORE;
 	op.key_len = 6;
@@ -486,22 +486,24 @@ static int readonly_checks(const char *dev, char *why, size_t whylen)
 	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
 	if (ret != -EACCES) {
 		snprintf(why, whylen, "batch with a store returned %d", ret);
-		goto out;
+		goto fail;
 	}
 	ret = nvmekv_retrieve(fd, "ro-seed", 7, buf, sizeof(buf), &len, 0, &st);
 	if (ret || len != 4 || memcmp(buf, "seed", 4)) {
 		snprintf(why, whylen, "retrieve returned %d, %zu bytes", ret, len);
-		goto out;
+		goto fail;
 	}
 	ret = nvmekv_exist(fd, "ro-key", 6, &st);
 	if (ret != -ENOENT) {
 		snprintf(why, whylen, "the refused store stored (exist %d)", ret);
-		goto out;
+		goto fail;
 	}
-	ret = 0;
-out:
 	close(fd);
-	return ret ? -1 : 0;
+	return 0;
+fail:
+	/* whatever @ret holds: a call that succeeded may be the failure */
+	close(fd);
+	return -1;
 }
 
 static void test_readonly(int rw, const char *dev)
