@@ -629,8 +629,9 @@ hostile_lists() {
 # hostile_transfers: the bad host opens three more controllers
 # (duplicate_connect, written to /dev/nvme-fabrics: nvme-cli 2.3 refuses
 # a second loop connect to a subsystem whatever the hostnqn), its
-# namespace head sends round robin over all four, and 4 threads send Transfer fragments that no
-# Store commits for 12 s, with reassembly_total_cap at 256 KiB.  The
+# namespace head sends round robin over all four, and 4 threads send
+# Transfer fragments that no Store commits for 12 s, with
+# reassembly_total_cap at 256 KiB.  The
 # memory held (sampled every 0.2 s) never passes that cap, the target
 # answers Transfer Cap Exceeded (C4h) beyond it, the good host's Stores
 # (its default method) meanwhile all succeed, and what the fragments held
@@ -673,12 +674,24 @@ new_ctrl() {
 	done
 	return 1
 }
+# xfer_restore: the extra controllers go, the cap and iopolicy come back
+# (on every path out of hostile_transfers, so later tests start clean)
+xfer_restore() {
+	for _c in $_extra; do
+		nvme disconnect -d "$_c" > /dev/null
+	done
+	[ -n "$_cap0" ] &&
+		echo "$_cap0" > /sys/module/nvmet_kv/parameters/reassembly_total_cap
+	for _ss in /sys/class/nvme-subsystem/nvme-subsys*; do
+		[ -e "$_ss/$bad" ] && echo numa > "$_ss/iopolicy"
+	done
+}
 hostile_transfers() {
-	_extra=
+	_extra= _cap0=
 	for _i in 1 2 3; do
 		_had=$(ls /sys/class/nvme)
-		dup_connect || return 1
-		_new=$(new_ctrl "$_had") || return 1
+		dup_connect && _new=$(new_ctrl "$_had") ||
+			{ xfer_restore; return 1; }
 		_extra="$_extra $_new"
 	done
 	for _ss in /sys/class/nvme-subsystem/nvme-subsys*; do
@@ -699,15 +712,9 @@ hostile_transfers() {
 	kv_hostile fill "/dev/$good_kv" 300 > /tmp/fill.out 2>&1
 	_fst=$?
 	wait $_apid
-	for _c in $_extra; do
-		nvme disconnect -d "$_c" > /dev/null
-	done
+	xfer_restore
 	wait_for 10 xfer_all_gone
 	_gone=$(xfer_held_all)
-	echo "$_cap0" > /sys/module/nvmet_kv/parameters/reassembly_total_cap
-	for _ss in /sys/class/nvme-subsystem/nvme-subsys*; do
-		[ -e "$_ss/$bad" ] && echo numa > "$_ss/iopolicy"
-	done
 	cat /tmp/attack2.out /tmp/fill.out
 	echo "transfers: most held $_max of 262144 bytes ($(wc -l < /tmp/held.out) samples); $_held2 held while the good host stored; $_gone once the controllers went"
 	[ $_st = 0 ] && [ $_fst = 0 ] && [ -n "$_max" ] &&
