@@ -2,7 +2,8 @@
 # TAP helpers for the in-guest selftests (busybox sh).
 #
 #   t "<name>" <command...>    run a command; passes when it exits 0, its
-#                              output becomes TAP diagnostics when it fails
+#                              output becomes TAP diagnostics when it fails;
+#                              one taking 20 s or more adds "# took Ns"
 #   ok <0|1> "<name>"          record a result computed by the caller
 #   tap_lines "<prefix>"       turn "PASS name" / "FAIL name: why" lines on
 #                              stdin into results
@@ -22,11 +23,18 @@ ok() {
 t() {
 	_name=$1
 	shift
+	_tap_start=$(date +%s)
 	if "$@" > /tmp/tap.out 2>&1; then
 		ok 0 "$_name"
 	else
 		ok 1 "$_name"
 		sed 's/^/# /' /tmp/tap.out | tail -n 20
+	fi
+	# a slow test says so, so that a run that nears its timeout on a
+	# slower machine shows where the time went
+	_tap_secs=$(($(date +%s) - _tap_start))
+	if [ "$_tap_secs" -ge 20 ]; then
+		echo "# took ${_tap_secs}s"
 	fi
 }
 
