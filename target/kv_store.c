@@ -23,6 +23,11 @@
  * for replay.
  */
 #include "kv_store.h"
+#ifdef __KERNEL__
+#include <linux/random.h>
+#else
+#include <sys/random.h>
+#endif
 
 #define KV_SB_BYTES		64
 #define KV_BATCH_MIN		(256 * 1024)
@@ -57,6 +62,24 @@ u32 kv_rec_size(u32 value_len)
 static u64 kv_phys(const struct kv_store *s, u64 pos)
 {
 	return KV_LOG_START + pos % s->log_size;
+}
+
+/*
+ * The sequence number a new store starts from: random, so that records an
+ * earlier store left on the device never continue this store's sequence
+ * (kv_log_goes_on()).  Below 2^47: far from KV_STORE_POS_MAX.
+ */
+static u64 kv_first_seq(void)
+{
+	u64 r;
+
+#ifdef __KERNEL__
+	r = get_random_u64();
+#else
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = 0;
+#endif
+	return 1 + (r >> 17);
 }
 
 static u64 round_down_u64(u64 v, u64 a)
@@ -410,6 +433,73 @@ static int kv_zero_ahead(struct kv_store *s)
 /* kv_replay() asks io->stopping() once per this many records */
 #define KV_REPLAY_POLL	256
 
+/*
+ * Replay stopped at @pos, where no record with sequence number @seq is:
+ * is that where the log ends, or is the record there damaged and the log
+ * goes on after it?  A crash can tear only the batch being written, which
+ * starts at or before @pos and is at most batch_cap long; kv_batch_write()
+ * writes the next batch only once it is durable.  So a valid record that
+ * continues the sequence (a number above @seq, and no more above it than
+ * records of KV_REC_HDR bytes or more could fit in between) at batch_cap
+ * or more past @pos proves that the record at @pos was durable: it is
+ * damaged, and replaying on would silently drop every pair after it.
+ * Records of earlier laps of the log carry smaller numbers, and records
+ * of an earlier store on the device numbers from another random start
+ * (kv_first_seq()).  The window is batch_cap long, so it holds a record
+ * whenever the log goes on past it; damage to the last batch_cap bytes of
+ * the log cannot be told from a torn batch.
+ *
+ * Returns 0 when the log ends at @pos, -EUCLEAN with s->damaged filled in
+ * when it goes on, or an I/O error.  Uses s->batch for the scan and
+ * s->rec_buf to check a candidate.
+ */
+static int kv_log_goes_on(struct kv_store *s, u64 pos, u64 seq)
+{
+	u64 q = pos + s->batch_cap, end = pos + 2ULL * s->batch_cap;
+	u64 chunk, found, max_seq;
+	u32 len, i, size;
+	int ret;
+
+	if (end > s->tail + s->log_size)
+		end = s->tail + s->log_size;
+	while (q + KV_REC_HDR <= end) {
+		/* a record never crosses the region's end: neither does a chunk */
+		chunk = s->log_size - q % s->log_size;
+		if (chunk > end - q)
+			chunk = end - q;
+		if (chunk > s->batch_cap)
+			chunk = s->batch_cap;
+		if (chunk < KV_REC_HDR) {
+			q += chunk;
+			continue;
+		}
+		len = (u32)chunk;
+		ret = s->io.read(s->io.dev, kv_phys(s, q), s->batch, len);
+		if (ret)
+			return ret;
+		for (i = 0; i + KV_REC_HDR <= len; i += 8) {
+			found = get_le64(s->batch + i + 8);
+			max_seq = seq + (q + i - pos) / KV_REC_HDR;
+			if (nvme_kv_get_le32(s->batch + i) != KV_REC_MAGIC ||
+			    found <= seq || found > max_seq)
+				continue;
+			ret = kv_rec_read(s, q + i, found, &size);
+			if (ret == -EINVAL)
+				continue;
+			if (ret)
+				return ret;
+			s->damaged.pos = pos;
+			s->damaged.seq = seq;
+			s->damaged.next_pos = q + i;
+			s->damaged.next_seq = found;
+			return -EUCLEAN;
+		}
+		/* the last KV_REC_HDR - 8 bytes start the next chunk again */
+		q += len - KV_REC_HDR + 8;
+	}
+	return 0;
+}
+
 static int kv_replay(struct kv_store *s)
 {
 	u64 pos = s->tail, seq = s->tail_seq;
@@ -426,8 +516,14 @@ static int kv_replay(struct kv_store *s)
 		if (pos - s->tail >= s->log_size)
 			break;
 		ret = kv_rec_read(s, pos, seq, &size);
-		if (ret == -EINVAL)
+		if (ret == -EINVAL) {
+			ret = kv_log_goes_on(s, pos, seq);
+			if (ret == -EUCLEAN)
+				s->fail_reason = "a record in the middle of the log is damaged";
+			if (ret)
+				return ret;
 			break;
+		}
 		if (ret)
 			return ret;
 		if (pos + size - s->tail > s->log_size)
@@ -559,8 +655,8 @@ int kv_store_attach(struct kv_store *s, const struct kv_store_io *io,
 	ret = kv_sb_load(s, dev_bytes);
 	if (ret == -ENOENT) {
 		s->tail = 0;
-		s->tail_seq = 1;
-		s->next_seq = 1;
+		s->tail_seq = kv_first_seq();
+		s->next_seq = s->tail_seq;
 		s->created = true;
 	} else if (ret) {
 		return ret;
@@ -597,10 +693,13 @@ out_free:
  *
  * Rebuilds the index from the log, then records the value limit in a new
  * superblock and prepares the head of the log.  Gives up with -ECANCELED,
- * having written nothing, when io->stopping() says so.  On any error the
- * caller closes the store with kv_store_close().
+ * having written nothing, when io->stopping() says so.  Refuses the store
+ * with -EUCLEAN, having written nothing, when a record is damaged and the
+ * log goes on after it (s->fail_reason and s->damaged say where): going on
+ * would drop every pair after it and let the next batches overwrite them.
+ * On any error the caller closes the store with kv_store_close().
  *
- * Return: 0, -ECANCELED, -ENOMEM, or an I/O error.
+ * Return: 0, -ECANCELED, -EUCLEAN, -ENOMEM, or an I/O error.
  */
 int kv_store_recover(struct kv_store *s)
 {

@@ -202,6 +202,9 @@ struct kv_moved {
  * @failed:	a device write or flush failed; every later commit fails
  * @fail_reason: what failed first, for the log
  * @fail_pos:	the log position (or device offset) it concerned
+ * @damaged:	kv_store_recover() returned -EUCLEAN: the damaged record's
+ *		position and the sequence number it should carry, and the
+ *		valid record found after it
  * @created:	kv_store_attach() found no superblock: a new, empty store
  */
 struct kv_store {
@@ -226,6 +229,12 @@ struct kv_store {
 	bool			failed;
 	const char		*fail_reason;
 	u64			fail_pos;
+	struct {
+		u64		pos;
+		u64		seq;
+		u64		next_pos;
+		u64		next_seq;
+	}			damaged;
 	bool			created;
 };
 
