@@ -108,6 +108,11 @@ $(BIN)/kv_forge_sb: selftests/kv/kv_forge_sb.c target/kv_store.h target/kv_index
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -I$(TOP)/target -static -o $@ selftests/kv/kv_forge_sb.c
 
+$(BIN)/kv_damage_rec: selftests/kv/kv_damage_rec.c target/kv_store.h target/kv_index.h \
+		target/kv_siphash.h target/kv_types.h uapi/linux/nvme_kv.h
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -I$(TOP)/target -static -o $@ selftests/kv/kv_damage_rec.c
+
 $(BIN)/kv_hostile: selftests/kv/kv_hostile.c $(KV_TEST_HDRS) $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_hostile.c $(LIB_SRC)
@@ -160,7 +165,7 @@ install: lib $(BIN)/nvme-kv-dyn
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
 	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys \
-	$(BIN)/kv_forge_sb $(BIN)/kv_hostile
+	$(BIN)/kv_forge_sb $(BIN)/kv_damage_rec $(BIN)/kv_hostile
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps

@@ -70,7 +70,8 @@ cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" \
 	"$top/build/bin/kv_xfer_test" "$top/build/bin/kv_xfer_bench" \
 	"$top/build/bin/lin_client" "$top/build/bin/lincheck" \
 	"$top/build/bin/nvmekv-ycsb" "$top/build/bin/kv_cache_keys" \
-	"$top/build/bin/kv_forge_sb" "$top/build/bin/kv_hostile" \
+	"$top/build/bin/kv_forge_sb" "$top/build/bin/kv_damage_rec" \
+	"$top/build/bin/kv_hostile" \
 	"$root/usr/bin/"
 
 # Stock modules the tests use, with everything they depend on.  The nvmet

@@ -1302,6 +1302,51 @@ media_refused() {
 t "target: a superblock forged with a valid CRC (value limit 0xfffffff0) is refused with one log line and left as it is; put back, the store opens" \
 	media_refused
 
+# record_damage_refused: namespace 2's log gets 300 Stores of 4000 bytes
+# (over 1 MiB, four times its 256 KiB batch), then one bit of the oldest
+# record's CRC flips, as rotting media or a host that wrote the device
+# would leave it.  Replaying up to it and writing on from there would drop
+# every pair after it: the namespace stays not ready with one log line
+# naming the record, the device is left exactly as it was, and with the
+# bit put back the store opens with the same pairs and bytes as before.
+ns2_state() {
+	dmesg | sed -n 's/.*nsid 2: KV store on \/dev\/ram1: \([0-9]* keys replayed, [0-9]* of [0-9]* bytes used\).*/\1/p' |
+		tail -n 1
+}
+ns2_refused() { dmesg | grep -q "nsid 2: refusing the store on /dev/ram1: a record in the middle of the log is damaged"; }
+record_damage_refused() {
+	port_up loop && connect loop > /dev/null || return 1
+	_c=$(ctrl_of loop) || return 1
+	wait_for 10 ng_of "$_c" 2 > /dev/null &&
+	kv_workload bench "/dev/$(ng_of "$_c" 2)" 2 1 300 4000 > /dev/null || return 1
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	port_down loop
+	echo 0 > "$NS2/enable" && ns_enable "$NS2" || return 1
+	_before=$(ns2_state)
+	echo 0 > "$NS2/enable" || return 1
+	_n=$(dmesg | grep -c "refusing the store")
+	set -- $(kv_damage_rec /dev/ram1 0)
+	echo "damaged: $*; before: $_before"
+	[ "$1" = offset ] && [ "${10}" -gt 1048576 ] ||
+		{ echo "no record with over 1 MiB of log after it"; return 1; }
+	_sum=$(md5sum < /dev/ram1)
+	echo 1 > "$NS2/enable" || return 1
+	wait_for 30 ns2_refused || { echo "no refusal logged"; return 1; }
+	dmesg | grep "nsid 2: refusing the store" | tail -n 1
+	[ $(($(dmesg | grep -c "refusing the store") - _n)) = 1 ] &&
+	dmesg | grep -q "damaged: log position $4 (sequence $6)" ||
+		{ echo "not one line naming position $4"; return 1; }
+	[ "$(cat "$NS2/ready")" = 0 ] || { echo "namespace 2 is ready"; return 1; }
+	echo 0 > "$NS2/enable" || return 1
+	[ "$(md5sum < /dev/ram1)" = "$_sum" ] || { echo "the device was written"; return 1; }
+	kv_damage_rec /dev/ram1 0 > /dev/null && ns_enable "$NS2" || return 1
+	echo "after: $(ns2_state)"
+	[ "$(ns2_state)" = "$_before" ]
+}
+t "target: a damaged record with over 1 MiB of log after it is refused (not ready, one log line naming it), the device is left as it is; put right, the store opens with the same pairs" \
+	record_damage_refused
+
 # replay_async: a KV namespace replays its log in the background.  Its
 # device is a memory-backed null_blk that completes every I/O after 20 ms
 # (readahead 4 KiB, so the replay reads page by page): "enable" returns at
