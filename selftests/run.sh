@@ -631,12 +631,13 @@ hostile_lists() {
 # a second loop connect to a subsystem whatever the hostnqn), its
 # namespace head sends round robin over all four, and 4 threads send
 # Transfer fragments that no Store commits for 12 s, with
-# reassembly_total_cap at 256 KiB.  The
-# memory held (sampled every 0.2 s) never passes that cap, the target
-# answers Transfer Cap Exceeded (C4h) beyond it, the good host's Stores
-# (its default method) meanwhile all succeed, and what the fragments held
-# is freed once the extra controllers are gone and the first one's
-# fragments expired (reassembly_timeout_ms).
+# reassembly_total_cap at 256 KiB and reassembly_host_cap at 128 KiB.
+# The memory held (sampled every 0.2 s) never passes the bad host's
+# share, the target answers Transfer Cap Exceeded (C4h) beyond it; during
+# a second such flood the good host's Stores all succeed by PIGGYBACK
+# (Transfers of their own, in the room the bad host's share leaves), and
+# what the fragments held is freed once the extra controllers are gone
+# and the first one's fragments expired (reassembly_timeout_ms).
 xfer_held_all() {
 	sed -n "s/^transfer_bytes_held_all //p" "/sys/kernel/debug/nvmet_kv/1@$NQN"
 }
@@ -682,12 +683,15 @@ xfer_restore() {
 	done
 	[ -n "$_cap0" ] &&
 		echo "$_cap0" > /sys/module/nvmet_kv/parameters/reassembly_total_cap
+	[ -n "$_hcap0" ] &&
+		echo "$_hcap0" > /sys/module/nvmet_kv/parameters/reassembly_host_cap
+	[ -n "$_xm0" ] && echo "$_xm0" > "/sys/class/nvme-kv/$good_kv/transfer_method"
 	for _ss in /sys/class/nvme-subsystem/nvme-subsys*; do
 		[ -e "$_ss/$bad" ] && echo numa > "$_ss/iopolicy"
 	done
 }
 hostile_transfers() {
-	_extra= _cap0=
+	_extra= _cap0= _hcap0= _xm0=
 	for _i in 1 2 3; do
 		_had=$(ls /sys/class/nvme)
 		dup_connect && _new=$(new_ctrl "$_had") ||
@@ -699,12 +703,17 @@ hostile_transfers() {
 			_pol=$(cat "$_ss/iopolicy")
 	done
 	_cap0=$(cat /sys/module/nvmet_kv/parameters/reassembly_total_cap)
+	_hcap0=$(cat /sys/module/nvmet_kv/parameters/reassembly_host_cap)
+	_xm0=$(cat "/sys/class/nvme-kv/$good_kv/transfer_method")
 	echo 262144 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
+	echo 131072 > /sys/module/nvmet_kv/parameters/reassembly_host_cap
 	echo "bad host controllers: $bad$_extra, iopolicy $_pol"
 	hostile_under transfers xfer_attack
 	_st=$?
 	_max=$(sort -n /tmp/held.out | tail -n 1)
-	# the good host stores while a second flood holds the cap
+	# the good host stores by PIGGYBACK while a second flood holds the
+	# bad host's share
+	echo piggyback > "/sys/class/nvme-kv/$good_kv/transfer_method"
 	kv_hostile flood "/dev/$bad_ng" 1 100000000 15 4 transfer 8 > /tmp/attack2.out 2>&1 &
 	_apid=$!
 	sleep 2
@@ -716,10 +725,10 @@ hostile_transfers() {
 	wait_for 10 xfer_all_gone
 	_gone=$(xfer_held_all)
 	cat /tmp/attack2.out /tmp/fill.out
-	echo "transfers: most held $_max of 262144 bytes ($(wc -l < /tmp/held.out) samples); $_held2 held while the good host stored; $_gone once the controllers went"
+	echo "transfers: the bad host held at most $_max bytes (share 131072 of 262144; $(wc -l < /tmp/held.out) samples); $_held2 held while the good host stored by PIGGYBACK; $_gone once the controllers went"
 	[ $_st = 0 ] && [ $_fst = 0 ] && [ -n "$_max" ] &&
-	[ "$_max" -le 262144 ] && [ "$_max" -gt 131072 ] &&
-	[ "$_held2" -gt 131072 ] && [ "$_gone" = 0 ] &&
+	[ "$_max" -le 131072 ] && [ "$_max" -gt 65536 ] &&
+	[ "$_held2" -gt 65536 ] && [ "$_gone" = 0 ] &&
 	grep -q "^FLOOD .* timeouts 0 .* cap_exceeded [1-9]" /tmp/attack.out &&
 	grep -q "^FILL keys 300" /tmp/fill.out
 }
@@ -737,7 +746,7 @@ grep -E '^(FLOOD|READ|CHECK|flood:)' /tmp/tap.out | sed 's/^/# /'
 t "hostile: a List flood (12 s, 4 threads, buffers to 128 KiB) from the bad host: all answered, the good host's pairs intact, its p99 Retrieve within 5x, slab growth under 16 MiB" \
 	hostile_lists
 grep -E '^(FLOOD|READ|lists:)' /tmp/tap.out | sed 's/^/# /'
-t "hostile: a reassembly flood from four controllers of the bad host stays under reassembly_total_cap, gets C4h beyond it, leaves the good host's Retrieves within 5x and its Stores working, and is freed once the controllers go and the fragments expire" \
+t "hostile: a reassembly flood from four controllers of the bad host stays within its reassembly_host_cap, gets C4h beyond it, leaves the good host's Retrieves within 5x and its PIGGYBACK Stores working, and is freed once the controllers go and the fragments expire" \
 	hostile_transfers
 grep -E '^(bad host controllers|FLOOD|READ|FILL|transfers)' /tmp/tap.out | sed 's/^/# /'
 t "hostile: both hosts disconnect" hostile_down

@@ -43,14 +43,17 @@
  *    kns->xfers, oldest deadline first, and in kns->xfer_table by
  *    (controller, tag); kns->xfer_mems (by controller ID) counts the
  *    memory each controller's transfers hold, struct and slots, against
- *    the namespace's reassembly_cap, and nvmet_kv_xfer_held counts all of
- *    them against reassembly_total_cap (read and charged under each
- *    namespace's own lock, so namespaces growing at once may pass it by
- *    one growth each, at most their reassembly_cap).  kns->xfer_lock
- *    (mutex) protects the namespace's part and is never held with
- *    kns->lock or across device I/O.  kns->expire_work frees transfers whose deadline passed;
- *    nvmet's ctrl_free callback frees a controller's at once, before its
- *    pointer or ID could be reused, walking nvmet_kv_namespaces under
+ *    the namespace's reassembly_cap; struct nvmet_kv_host counts those of
+ *    every controller of one host NQN against reassembly_host_cap, and
+ *    nvmet_kv_xfer_held counts all of them against reassembly_total_cap
+ *    (both read and charged under each namespace's own lock, so
+ *    namespaces growing at once may pass them by one growth each, at most
+ *    their reassembly_cap).  kns->xfer_lock (mutex) protects the
+ *    namespace's part and is never held with kns->lock or across device
+ *    I/O; nvmet_kv_hosts_lock (spinlock) nests inside it.
+ *    kns->expire_work frees transfers whose deadline passed; nvmet's
+ *    ctrl_free callback frees a controller's at once, before its pointer
+ *    or ID could be reused, walking nvmet_kv_namespaces under
  *    nvmet_kv_ns_lock (taken inside subsys->lock, before kns->xfer_lock).
  *  - Everything here runs in process context (nvmet's execute path or the
  *    workqueue) and may sleep, but the execute path is the transport's
@@ -74,6 +77,8 @@
 #include <linux/seq_file.h>
 #include <linux/rhashtable.h>
 #include <linux/xarray.h>
+#include <linux/hashtable.h>
+#include <linux/stringhash.h>
 #include "nvmet.h"
 #include "kv_parse.h"
 #include "kv_store.h"
@@ -103,6 +108,11 @@ static unsigned int reassembly_total_cap = 64 * 1024 * 1024;
 module_param(reassembly_total_cap, uint, 0644);
 MODULE_PARM_DESC(reassembly_total_cap,
 		 "memory the inline-transfer fragments of all controllers of all namespaces may hold together (default 64 MiB)");
+
+static unsigned int reassembly_host_cap = 16 * 1024 * 1024;
+module_param(reassembly_host_cap, uint, 0644);
+MODULE_PARM_DESC(reassembly_host_cap,
+		 "memory the inline-transfer fragments of all controllers of one host NQN may hold together in all namespaces, so that no host takes all of reassembly_total_cap (default 16 MiB)");
 
 static unsigned int cache_slots;
 module_param(cache_slots, uint, 0644);
@@ -169,9 +179,30 @@ static const struct rhashtable_params nvmet_kv_xfer_params = {
 	.automatic_shrinking	= true,
 };
 
+/*
+ * Memory the transfers of every controller of one host hold in every
+ * namespace, against reassembly_host_cap.  A host is its host NQN, which
+ * the host chooses: shares hold between hosts the subsystem tells apart
+ * (allowed_hosts, DH-CHAP).  In nvmet_kv_hosts, hashed by NQN, under
+ * nvmet_kv_hosts_lock, a spinlock taken inside kns->xfer_lock with nothing
+ * taken inside it.  Every nvmet_kv_xfer_mem holds a reference (@refs,
+ * under the lock); the last one to go frees the entry.  @held is charged
+ * and given back under the xfer_lock of the namespace concerned.
+ */
+struct nvmet_kv_host {
+	struct hlist_node	node;
+	unsigned int		refs;
+	atomic64_t		held;
+	char			nqn[NVMF_NQN_FIELD_LEN];
+};
+
+static DEFINE_HASHTABLE(nvmet_kv_hosts, 6);
+static DEFINE_SPINLOCK(nvmet_kv_hosts_lock);
+
 /* Memory the transfers of one controller hold in one namespace */
 struct nvmet_kv_xfer_mem {
 	const struct nvmet_ctrl	*ctrl;
+	struct nvmet_kv_host	*host;
 	u32			mem;
 };
 
@@ -490,15 +521,58 @@ static struct nvmet_kv_xfer_mem *nvmet_kv_xfer_mem(struct nvmet_kv_ns *kns,
 	return m && !WARN_ON_ONCE(m->ctrl != ctrl) ? m : NULL;
 }
 
-/* Memory @m's controller may still take, within both caps */
+/* The entry of @ctrl's host, with a reference taken; may sleep */
+static struct nvmet_kv_host *nvmet_kv_host_get(const struct nvmet_ctrl *ctrl)
+{
+	u32 hash = full_name_hash(NULL, ctrl->hostnqn,
+				  strnlen(ctrl->hostnqn, NVMF_NQN_FIELD_LEN));
+	struct nvmet_kv_host *h, *new;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return NULL;
+	strscpy(new->nqn, ctrl->hostnqn, sizeof(new->nqn));
+	spin_lock(&nvmet_kv_hosts_lock);
+	hash_for_each_possible(nvmet_kv_hosts, h, node, hash) {
+		if (!strcmp(h->nqn, new->nqn)) {
+			h->refs++;
+			spin_unlock(&nvmet_kv_hosts_lock);
+			kfree(new);
+			return h;
+		}
+	}
+	new->refs = 1;
+	hash_add(nvmet_kv_hosts, &new->node, hash);
+	spin_unlock(&nvmet_kv_hosts_lock);
+	return new;
+}
+
+static void nvmet_kv_host_put(struct nvmet_kv_host *h)
+{
+	bool last;
+
+	spin_lock(&nvmet_kv_hosts_lock);
+	last = !--h->refs;
+	if (last)
+		hash_del(&h->node);
+	spin_unlock(&nvmet_kv_hosts_lock);
+	if (last)
+		kfree(h);
+}
+
+/* Memory @m's controller may still take, within all three caps */
 static u32 nvmet_kv_xfer_room(struct nvmet_kv_ns *kns,
 			      const struct nvmet_kv_xfer_mem *m)
 {
 	u64 total = READ_ONCE(reassembly_total_cap);
 	u64 held = atomic64_read(&nvmet_kv_xfer_held);
+	u64 host_cap = READ_ONCE(reassembly_host_cap);
+	u64 host_held = atomic64_read(&m->host->held);
 	u32 cap = kns->params.reassembly_cap;
+	u64 room;
 
-	return min_t(u64, cap - min(m->mem, cap), total - min(held, total));
+	room = min_t(u64, cap - min(m->mem, cap), total - min(held, total));
+	return min(room, host_cap - min(host_held, host_cap));
 }
 
 /* Count @bytes more for @xf of @m's controller; xfer_lock held */
@@ -509,6 +583,7 @@ static void nvmet_kv_xfer_charge(struct nvmet_kv_ns *kns,
 	m->mem += bytes;
 	xf->mem += bytes;
 	kns->xfer_held += bytes;
+	atomic64_add(bytes, &m->host->held);
 	atomic64_add(bytes, &nvmet_kv_xfer_held);
 }
 
@@ -518,6 +593,7 @@ static void nvmet_kv_xfer_mem_put(struct nvmet_kv_ns *kns,
 {
 	if (m && !m->mem) {
 		xa_erase(&kns->xfer_mems, m->ctrl->cntlid);
+		nvmet_kv_host_put(m->host);
 		kfree(m);
 	}
 }
@@ -530,6 +606,7 @@ static void nvmet_kv_xfer_drop(struct nvmet_kv_ns *kns,
 
 	if (m) {
 		m->mem -= min(m->mem, xf->mem);
+		atomic64_sub(xf->mem, &m->host->held);
 		nvmet_kv_xfer_mem_put(kns, m);
 	}
 	kns->xfer_held -= min_t(u64, kns->xfer_held, xf->mem);
@@ -615,8 +692,14 @@ static void nvmet_kv_execute_transfer(struct nvmet_req *req)
 		if (!m)
 			goto out_unlock;
 		m->ctrl = ctrl;
+		m->host = nvmet_kv_host_get(ctrl);
+		if (!m->host) {
+			kfree(m);
+			goto out_unlock;
+		}
 		if (xa_err(xa_store(&kns->xfer_mems, ctrl->cntlid, m,
 				    GFP_KERNEL))) {
+			nvmet_kv_host_put(m->host);
 			kfree(m);
 			goto out_unlock;
 		}
