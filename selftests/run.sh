@@ -1318,6 +1318,8 @@ t "target: a superblock forged with a valid CRC (value limit 0xfffffff0) is refu
 # every pair after it: the namespace stays not ready with one log line
 # naming the record, the device is left exactly as it was, and with the
 # bit put back the store opens with the same pairs and bytes as before.
+# Then the newest record's bit: found as well, since the disable wrote a
+# superblock naming the log's head.
 ns2_state() {
 	dmesg | sed -n 's/.*nsid 2: KV store on \/dev\/ram1: \([0-9]* keys replayed, [0-9]* of [0-9]* bytes used\).*/\1/p' |
 		tail -n 1
@@ -1349,11 +1351,21 @@ record_damage_refused() {
 	[ "$(cat "$NS2/ready")" = 0 ] || { echo "namespace 2 is ready"; return 1; }
 	echo 0 > "$NS2/enable" || return 1
 	[ "$(md5sum < /dev/ram1)" = "$_sum" ] || { echo "the device was written"; return 1; }
-	kv_damage_rec /dev/ram1 0 > /dev/null && ns_enable "$NS2" || return 1
+	kv_damage_rec /dev/ram1 0 > /dev/null || return 1
+	# the disable recorded the head: the newest record's damage shows too
+	set -- $(kv_damage_rec /dev/ram1 $(($8 - 1)))
+	echo "damaged: $*"
+	[ "$1" = offset ] && [ "${10}" = 0 ] || return 1
+	echo 1 > "$NS2/enable" || return 1
+	wait_for 30 dmesg_has "damaged: log position $4 (sequence $6)" ||
+		{ echo "the newest record's damage was not found"; return 1; }
+	echo 0 > "$NS2/enable" || return 1
+	kv_damage_rec /dev/ram1 $(($8 - 1)) > /dev/null && ns_enable "$NS2" || return 1
 	echo "after: $(ns2_state)"
 	[ "$(ns2_state)" = "$_before" ]
 }
-t "target: a damaged record with over 1 MiB of log after it is refused (not ready, one log line naming it), the device is left as it is; put right, the store opens with the same pairs" \
+dmesg_has() { dmesg | grep -q "$1"; }
+t "target: a damaged record is refused (not ready, one log line naming it), the oldest with over 1 MiB of log after it and, as the disable recorded the head, the newest; the device is left as it is; put right, the store opens with the same pairs" \
 	record_damage_refused
 
 # replay_async: a KV namespace replays its log in the background.  Its

@@ -1611,11 +1611,11 @@ static int nvmet_kv_ns_start(struct nvmet_ns *ns)
 		return ret;
 	}
 	if (ret == -EUCLEAN) {
-		pr_err("nsid %u: refusing the store on %s: %s: log position %llu (sequence %llu), and sequence %llu follows at %llu; nothing was written, the device is left as it is\n",
+		pr_err("nsid %u: refusing the store on %s: %s: log position %llu (sequence %llu), and the log goes on to %llu (sequence %llu); nothing was written, the device is left as it is\n",
 		       ns->nsid, ns->device_path, kns->store.fail_reason,
 		       kns->store.damaged.pos, kns->store.damaged.seq,
-		       kns->store.damaged.next_seq,
-		       kns->store.damaged.next_pos);
+		       kns->store.damaged.next_pos,
+		       kns->store.damaged.next_seq);
 		return ret;
 	}
 	if (ret) {

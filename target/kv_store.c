@@ -29,7 +29,6 @@
 #include <sys/random.h>
 #endif
 
-#define KV_SB_BYTES		64
 #define KV_BATCH_MIN		(256 * 1024)
 
 static void put_le64(u8 *p, u64 v)
@@ -300,7 +299,11 @@ static int kv_sb_write(struct kv_store *s)
 	put_le64(sb + 40, s->tail);
 	put_le64(sb + 48, s->tail_seq);
 	nvme_kv_put_le32(sb + 56, s->max_value_len);
-	nvme_kv_put_le32(sb + 4, ~kv_rec_crc(~0U, sb + 8, KV_SB_BYTES - 8));
+	/* how far the log durably reached: every record before it is flushed */
+	put_le64(sb + 64, s->head);
+	put_le64(sb + 72, s->next_seq);
+	nvme_kv_put_le32(sb + 4, ~kv_rec_crc(~0U, sb + 8,
+					     kv_sb_crc_bytes(KV_SB_VERSION)));
 
 	ret = s->io.write(s->io.dev, (seq % 2) * KV_BLOCK_SIZE, sb,
 			  KV_BLOCK_SIZE);
@@ -436,7 +439,10 @@ static int kv_zero_ahead(struct kv_store *s)
 /*
  * Replay stopped at @pos, where no record with sequence number @seq is:
  * is that where the log ends, or is the record there damaged and the log
- * goes on after it?  A crash can tear only the batch being written, which
+ * goes on after it?  Before the head the newest superblock recorded, it
+ * cannot end: that much was durable when the superblock was written (at
+ * every open, cleaner step and clean close).  After it, a crash can tear
+ * only the batch being written, which
  * starts at or before @pos and is at most batch_cap long; kv_batch_write()
  * writes the next batch only once it is durable.  So a valid record that
  * continues the sequence (a number above @seq, and no more above it than
@@ -500,6 +506,25 @@ static int kv_log_goes_on(struct kv_store *s, u64 pos, u64 seq)
 	return 0;
 }
 
+/* kv_log_goes_on(), after the check against the superblock's head */
+static int kv_log_end(struct kv_store *s, u64 pos, u64 seq)
+{
+	int ret;
+
+	if (pos < s->sb_head) {
+		s->damaged.pos = pos;
+		s->damaged.seq = seq;
+		s->damaged.next_pos = s->sb_head;
+		s->damaged.next_seq = s->sb_head_seq;
+		ret = -EUCLEAN;
+	} else {
+		ret = kv_log_goes_on(s, pos, seq);
+	}
+	if (ret == -EUCLEAN)
+		s->fail_reason = "a record in the middle of the log is damaged";
+	return ret;
+}
+
 static int kv_replay(struct kv_store *s)
 {
 	u64 pos = s->tail, seq = s->tail_seq;
@@ -517,9 +542,7 @@ static int kv_replay(struct kv_store *s)
 			break;
 		ret = kv_rec_read(s, pos, seq, &size);
 		if (ret == -EINVAL) {
-			ret = kv_log_goes_on(s, pos, seq);
-			if (ret == -EUCLEAN)
-				s->fail_reason = "a record in the middle of the log is damaged";
+			ret = kv_log_end(s, pos, seq);
 			if (ret)
 				return ret;
 			break;
@@ -554,9 +577,11 @@ static const char *kv_sb_invalid(const u8 *sb, u64 dev_bytes)
 {
 	u64 log_size = get_le64(sb + 32), tail = get_le64(sb + 40);
 	u64 tail_seq = get_le64(sb + 48);
+	u64 head = get_le64(sb + 64), head_seq = get_le64(sb + 72);
 	u32 max_value_len = nvme_kv_get_le32(sb + 56);
+	u32 version = nvme_kv_get_le32(sb + 16);
 
-	if (nvme_kv_get_le32(sb + 16) != KV_SB_VERSION)
+	if (version != KV_SB_VERSION && version != KV_SB_VERSION_NO_HEAD)
 		return "unknown format version";
 	if (nvme_kv_get_le32(sb + 20) != KV_BLOCK_SIZE ||
 	    get_le64(sb + 24) != KV_LOG_START)
@@ -571,6 +596,14 @@ static const char *kv_sb_invalid(const u8 *sb, u64 dev_bytes)
 		return "log tail out of range";
 	if (!tail_seq || tail_seq >= KV_STORE_POS_MAX)
 		return "tail sequence number out of range";
+	if (version == KV_SB_VERSION_NO_HEAD)
+		return NULL;
+	/* the head: a record of KV_REC_HDR bytes or more for each number */
+	if (head % 8 || head < tail || head - tail > log_size)
+		return "log head out of range";
+	if (head_seq < tail_seq ||
+	    head_seq - tail_seq > (head - tail) / KV_REC_HDR)
+		return "head sequence number out of range";
 	return NULL;
 }
 
@@ -595,7 +628,8 @@ static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 		if (ret)
 			return ret;
 		if (nvme_kv_get_le32(sb) != KV_SB_MAGIC ||
-		    ~kv_rec_crc(~0U, sb + 8, KV_SB_BYTES - 8) !=
+		    ~kv_rec_crc(~0U, sb + 8,
+				kv_sb_crc_bytes(nvme_kv_get_le32(sb + 16))) !=
 		    nvme_kv_get_le32(sb + 4))
 			continue;
 		seq = get_le64(sb + 8);
@@ -613,6 +647,13 @@ static int kv_sb_load(struct kv_store *s, u64 dev_bytes)
 		s->log_size = get_le64(sb + 32);
 		s->tail = get_le64(sb + 40);
 		s->tail_seq = get_le64(sb + 48);
+		if (nvme_kv_get_le32(sb + 16) == KV_SB_VERSION_NO_HEAD) {
+			s->sb_head = s->tail;
+			s->sb_head_seq = s->tail_seq;
+		} else {
+			s->sb_head = get_le64(sb + 64);
+			s->sb_head_seq = get_le64(sb + 72);
+		}
 		if (nvme_kv_get_le32(sb + 56) > s->max_value_len)
 			s->max_value_len = nvme_kv_get_le32(sb + 56);
 		found = 0;
@@ -707,9 +748,11 @@ int kv_store_recover(struct kv_store *s)
 
 	ret = s->created ? 0 : kv_replay(s);
 	if (!ret)
-		ret = kv_sb_write(s);	/* records the value limit */
+		ret = kv_sb_write(s);	/* records the value limit and head */
 	if (!ret)
 		ret = kv_zero_ahead(s);
+	if (!ret)
+		s->recovered = true;
 	return ret;
 }
 
@@ -738,8 +781,19 @@ int kv_store_open(struct kv_store *s, const struct kv_store_io *io,
 	return ret;
 }
 
+/**
+ * kv_store_close() - close a store, recording where its log ends
+ * @s: the store
+ *
+ * A store that recovered and has not failed gets a superblock naming the
+ * head, so the next replay can tell any damaged record from the log's end;
+ * one that failed, or never recovered, is left as it is.  The caller must
+ * have stopped every other call.
+ */
 void kv_store_close(struct kv_store *s)
 {
+	if (s->recovered && !s->failed)
+		kv_sb_write(s);
 	kv_index_destroy(&s->index);
 	kv_free(s->head_blk);
 	kv_free(s->rec_buf);

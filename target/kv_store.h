@@ -26,7 +26,11 @@
 #define KV_BLOCK_SIZE		4096
 #define KV_SB_MAGIC		0x4253564bU	/* "KVSB" */
 #define KV_REC_MAGIC		0x3152564bU	/* "KVR1" */
-#define KV_SB_VERSION		2
+#define KV_SB_VERSION		3
+/* The format before the superblock recorded the head: read, never written */
+#define KV_SB_VERSION_NO_HEAD	2
+/* Superblock bytes the engine reads: up to the head's sequence number */
+#define KV_SB_BYTES		80
 #define KV_REC_HDR		40
 #define KV_LOG_START		(2 * KV_BLOCK_SIZE)
 /*
@@ -43,6 +47,12 @@ enum kv_rec_type {
 	KV_REC_DEL	= 2,
 	KV_REC_PAD	= 3,
 };
+
+/* Bytes of a superblock of format @version its CRC covers, from byte 8 */
+static inline u32 kv_sb_crc_bytes(u32 version)
+{
+	return version == KV_SB_VERSION_NO_HEAD ? 56 : KV_SB_BYTES - 8;
+}
 
 /* CRC32C, as the records and the superblock are checksummed */
 static inline u32 kv_rec_crc(u32 crc, const void *buf, size_t len)
@@ -188,6 +198,8 @@ struct kv_moved {
  * @next_seq:	sequence number of the next record
  * @tail_seq:	sequence number of the record at @tail
  * @sb_seq:	sequence number of the newest superblock
+ * @sb_head:	log position the newest superblock says the log reached
+ * @sb_head_seq: the sequence number of the record there
  * @live_bytes:	log bytes taken by the records the index points to
  * @max_value_len: largest value a Store may carry
  * @batch_cap:	largest batch, in bytes
@@ -206,6 +218,7 @@ struct kv_moved {
  *		position and the sequence number it should carry, and the
  *		valid record found after it
  * @created:	kv_store_attach() found no superblock: a new, empty store
+ * @recovered:	kv_store_recover() succeeded
  */
 struct kv_store {
 	struct kv_store_io	io;
@@ -215,6 +228,8 @@ struct kv_store {
 	u64			next_seq;
 	u64			tail_seq;
 	u64			sb_seq;
+	u64			sb_head;
+	u64			sb_head_seq;
 	u64			live_bytes;
 	u32			max_value_len;
 	u32			batch_cap;
@@ -236,6 +251,7 @@ struct kv_store {
 		u64		next_seq;
 	}			damaged;
 	bool			created;
+	bool			recovered;
 };
 
 int kv_store_open(struct kv_store *s, const struct kv_store_io *io,

@@ -83,9 +83,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t *sb = dev + (s.sb_seq % 2) * KV_BLOCK_SIZE;
 			u32 crc;
 
-			for (i = half; i < size && i - half < 48; i++)
+			for (i = half; i < size && i - half < KV_SB_BYTES - 16; i++)
 				sb[16 + i - half] ^= data[i];
-			crc = ~kv_rec_crc(~0U, sb + 8, 64 - 8);
+			crc = ~kv_rec_crc(~0U, sb + 8,
+					  kv_sb_crc_bytes(nvme_kv_get_le32(sb + 16)));
 			nvme_kv_put_le32(sb + 4, crc);
 		} else {
 			at = KV_LOG_START + (size_t)data[1] * 64;

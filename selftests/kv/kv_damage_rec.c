@@ -24,13 +24,15 @@ static u64 le64_at(const u8 *p)
 }
 
 /* the newest superblock with a valid magic and CRC, or -1 */
-static int newest_sb(const u8 sb[2][64])
+static int newest_sb(const u8 sb[2][KV_SB_BYTES])
 {
 	int i, best = -1;
 
 	for (i = 0; i < 2; i++) {
 		if (nvme_kv_get_le32(sb[i]) != KV_SB_MAGIC ||
-		    ~kv_rec_crc(~0U, sb[i] + 8, 56) != nvme_kv_get_le32(sb[i] + 4))
+		    ~kv_rec_crc(~0U, sb[i] + 8,
+				kv_sb_crc_bytes(nvme_kv_get_le32(sb[i] + 16))) !=
+		    nvme_kv_get_le32(sb[i] + 4))
 			continue;
 		if (best < 0 || le64_at(sb[i] + 8) > le64_at(sb[best] + 8))
 			best = i;
@@ -42,7 +44,7 @@ int main(int argc, char **argv)
 {
 	u64 log_size, tail, pos, seq, at = 0, at_seq = 0, at_end = 0;
 	unsigned long n, records = 0;
-	u8 sb[2][64], hdr[KV_REC_HDR], crc;
+	u8 sb[2][KV_SB_BYTES], hdr[KV_REC_HDR], crc;
 	int fd, b, found = 0;
 	u32 size, value_len;
 
@@ -52,8 +54,8 @@ int main(int argc, char **argv)
 	}
 	n = strtoul(argv[2], NULL, 0);
 	fd = open(argv[1], O_RDWR);
-	if (fd < 0 || pread(fd, sb[0], 64, 0) != 64 ||
-	    pread(fd, sb[1], 64, KV_BLOCK_SIZE) != 64) {
+	if (fd < 0 || pread(fd, sb[0], KV_SB_BYTES, 0) != KV_SB_BYTES ||
+	    pread(fd, sb[1], KV_SB_BYTES, KV_BLOCK_SIZE) != KV_SB_BYTES) {
 		perror(argv[1]);
 		return 1;
 	}

@@ -39,8 +39,9 @@ int main(int argc, char **argv)
 	off = strtoul(argv[2], NULL, 0);
 	width = strtoul(argv[3], NULL, 0);
 	value = strtoull(argv[4], NULL, 0);
-	if ((width != 4 && width != 8) || off < 16 || off + width > 64) {
-		fprintf(stderr, "kv_forge_sb: a field is 4 or 8 bytes in 16..63\n");
+	if ((width != 4 && width != 8) || off < 16 || off + width > KV_SB_BYTES) {
+		fprintf(stderr, "kv_forge_sb: a field is 4 or 8 bytes in 16..%d\n",
+			KV_SB_BYTES - 1);
 		return 2;
 	}
 	fd = open(argv[1], O_RDWR);
@@ -55,7 +56,9 @@ int main(int argc, char **argv)
 		nvme_kv_put_le32(sb[!newer] + off, (u32)value);
 	else
 		put_le64_at(sb[!newer] + off, value);
-	nvme_kv_put_le32(sb[!newer] + 4, ~kv_rec_crc(~0U, sb[!newer] + 8, 56));
+	nvme_kv_put_le32(sb[!newer] + 4,
+			 ~kv_rec_crc(~0U, sb[!newer] + 8,
+				     kv_sb_crc_bytes(nvme_kv_get_le32(sb[!newer] + 16))));
 	if (pwrite(fd, sb[!newer], KV_BLOCK_SIZE,
 		   (off_t)!newer * KV_BLOCK_SIZE) != KV_BLOCK_SIZE ||
 	    fsync(fd)) {

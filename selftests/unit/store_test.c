@@ -165,6 +165,20 @@ static int open_store(struct kv_store *s, struct memdev *m)
 	return kv_store_open(s, &io, m->size, MAXV);
 }
 
+/*
+ * Close @s as a power loss would leave its device: whatever a clean close
+ * writes (the superblock naming the head) never reaches it.
+ */
+static void close_as_power_loss(struct kv_store *s, struct memdev *m)
+{
+	uint8_t *keep = malloc(m->size);
+
+	memcpy(keep, m->durable, m->size);
+	kv_store_close(s);
+	memcpy(m->durable, keep, m->size);
+	free(keep);
+}
+
 /* ---- model ---- */
 
 struct kstate {
@@ -527,13 +541,13 @@ static void test_torn_tail(void)
 	second = KV_LOG_START + s.head % s.log_size;
 	op.key[0] = '2';
 	kv_store_commit(&s, &op, 1);
-	kv_store_close(&s);
+	close_as_power_loss(&s, &m);
 
 	/* corrupt one byte of the second record's value: CRC fails */
 	m.durable[second + KV_REC_HDR + 500] ^= 0xff;
 	tap_ok(open_store(&s, &m) == 0 && kv_store_lookup(&s, (const u8 *)"1", 1) &&
 	       !kv_store_lookup(&s, (const u8 *)"2", 1) && s.index.nr_keys == 1,
-	       "store: replay stops at a corrupted record and keeps the ones before");
+	       "store: after a power loss, replay stops at a corrupted last record and keeps the ones before");
 	op.key[0] = '3';
 	kv_store_commit(&s, &op, 1);
 	kv_store_close(&s);
@@ -566,9 +580,13 @@ static void test_torn_tail(void)
  * host that wrote the device through a block namespace): replay must not
  * stop there and let the next batches overwrite every pair after it.  The
  * store is refused and nothing is written; put right, it opens with every
- * pair.  Damage in the last batch_cap bytes cannot be told from a torn
- * batch, and replay keeps what precedes it.  And records an earlier store
- * left on the device never pass for this store's.
+ * pair.  A clean close records the head, so even the last record's damage
+ * is found; after a power loss, damage in the last batch_cap bytes cannot
+ * be told from a torn batch, and replay keeps what precedes it, while
+ * damage further back is found by the record that continues the sequence.
+ * Records an earlier store left on the device never pass for this
+ * store's, and a superblock of the format before the head (version 2)
+ * still opens.
  */
 #define DMG_RECS	400
 #define DMG_LEN		3000
@@ -612,49 +630,62 @@ static int dmg_all_there(struct kv_store *s, int n)
 	return 1;
 }
 
+/* open @m, close it again if that worked; returns what the open did */
+static int dmg_open_close(struct kv_store *s, struct memdev *m)
+{
+	int ret = open_store(s, m);
+
+	if (!ret)
+		kv_store_close(s);
+	return ret;
+}
+
+static void dmg_flip(struct memdev *m, const struct kv_store *s, uint64_t pos)
+{
+	m->durable[KV_LOG_START + pos % s->log_size + KV_REC_HDR + 100] ^= 0x01;
+}
+
 static void test_damaged_record(void)
 {
 	static uint64_t pos[DMG_RECS];
 	struct memdev m;
 	struct kv_store s;
-	uint8_t *copy;
+	uint8_t *clean, *lost;
 	uint64_t off, seq0;
 	unsigned long writes;
 	int ret;
 
 	md_init(&m, 8 << 20);
-	copy = malloc(m.size);
+	clean = malloc(m.size);
+	lost = malloc(m.size);
 	open_store(&s, &m);
 	seq0 = s.next_seq;
 	dmg_fill(&s, DMG_RECS, pos);
+	/* as a power loss leaves it: every commit flushed, no clean close */
+	memcpy(lost, m.durable, m.size);
 	kv_store_close(&s);
-	memcpy(copy, m.durable, m.size);
+	memcpy(clean, m.durable, m.size);
 
 	/* record 10's value, then record 10's header */
-	off = KV_LOG_START + pos[10] % s.log_size;
-	m.durable[off + KV_REC_HDR + 100] ^= 0x01;
+	dmg_flip(&m, &s, pos[10]);
 	writes = m.writes;
-	ret = open_store(&s, &m);
-	if (!ret)
-		kv_store_close(&s);
+	ret = dmg_open_close(&s, &m);
 	tap_ok(ret == -EUCLEAN && s.damaged.pos == pos[10] &&
-	       s.damaged.seq == seq0 + 10 && s.damaged.next_seq > seq0 + 10 &&
-	       s.damaged.next_pos >= pos[10] + s.batch_cap &&
+	       s.damaged.seq == seq0 + 10 &&
+	       s.damaged.next_seq == seq0 + DMG_RECS &&
 	       s.fail_reason && m.writes == writes && m.ncache == 0,
-	       "store: a damaged value in the middle of the log refuses the store (%d, at %llu, next sequence %llu at %llu) and writes nothing",
+	       "store: a damaged value in the middle of the log refuses the store (%d, at %llu, the log goes on to %llu) and writes nothing",
 	       ret, (unsigned long long)s.damaged.pos,
-	       (unsigned long long)s.damaged.next_seq,
 	       (unsigned long long)s.damaged.next_pos);
-	m.durable[off + KV_REC_HDR + 100] ^= 0x01;
+	dmg_flip(&m, &s, pos[10]);
+	off = KV_LOG_START + pos[10] % s.log_size;
 	m.durable[off + 17] = 0;	/* key length 0 */
-	ret = open_store(&s, &m);
-	if (!ret)
-		kv_store_close(&s);
+	ret = dmg_open_close(&s, &m);
 	tap_ok(ret == -EUCLEAN && s.damaged.pos == pos[10] &&
 	       m.writes == writes,
 	       "store: a damaged header in the middle of the log refuses it too");
-	m.durable[off + 17] = copy[off + 17];
-	tap_ok(!memcmp(m.durable, copy, m.size),
+	m.durable[off + 17] = clean[off + 17];
+	tap_ok(!memcmp(m.durable, clean, m.size),
 	       "store: the refused device is left exactly as it was");
 	ret = open_store(&s, &m);
 	tap_ok(ret == 0 && dmg_all_there(&s, DMG_RECS),
@@ -662,13 +693,29 @@ static void test_damaged_record(void)
 	if (!ret)
 		kv_store_close(&s);
 
-	/* the last record: no later batch proves it was durable */
-	memcpy(m.durable, copy, m.size);
-	off = KV_LOG_START + pos[DMG_RECS - 1] % s.log_size;
-	m.durable[off + KV_REC_HDR + 100] ^= 0x01;
+	/* after a clean close the superblock names the head */
+	memcpy(m.durable, clean, m.size);
+	dmg_flip(&m, &s, pos[DMG_RECS - 1]);
+	ret = dmg_open_close(&s, &m);
+	tap_ok(ret == -EUCLEAN && s.damaged.pos == pos[DMG_RECS - 1],
+	       "store: after a clean close, damage to the last record is found too (%d)",
+	       ret);
+
+	/* after a power loss: found by the record after it, if far enough */
+	memcpy(m.durable, lost, m.size);
+	dmg_flip(&m, &s, pos[10]);
+	ret = dmg_open_close(&s, &m);
+	tap_ok(ret == -EUCLEAN && s.damaged.pos == pos[10] &&
+	       s.damaged.next_seq > seq0 + 10 &&
+	       s.damaged.next_pos >= pos[10] + s.batch_cap,
+	       "store: after a power loss, damage with a batch of log after it is found by the record that continues the sequence (%d, sequence %llu at %llu)",
+	       ret, (unsigned long long)s.damaged.next_seq,
+	       (unsigned long long)s.damaged.next_pos);
+	memcpy(m.durable, lost, m.size);
+	dmg_flip(&m, &s, pos[DMG_RECS - 1]);
 	ret = open_store(&s, &m);
 	tap_ok(ret == 0 && dmg_all_there(&s, DMG_RECS - 1),
-	       "store: damage to the last record is taken for a torn batch: the %d before it replay",
+	       "store: after a power loss, damage to the last record is taken for a torn batch: the %d before it replay",
 	       DMG_RECS - 1);
 	if (!ret)
 		kv_store_close(&s);
@@ -678,12 +725,15 @@ static void test_damaged_record(void)
 	 * made on the same device: the old store's records further on carry
 	 * numbers from another random start and never continue the new one's.
 	 */
-	memcpy(m.durable, copy, m.size);
+	memcpy(m.durable, lost, m.size);
 	memset(m.durable, 0, 2 * KV_BLOCK_SIZE);
 	ret = open_store(&s, &m);
 	if (!ret) {
 		dmg_fill(&s, 5, NULL);
+		/* no clean close: only the sequence can tell */
+		memcpy(lost, m.durable, m.size);
 		kv_store_close(&s);
+		memcpy(m.durable, lost, m.size);
 		ret = open_store(&s, &m);
 	}
 	tap_ok(ret == 0 && dmg_all_there(&s, 5),
@@ -691,7 +741,8 @@ static void test_damaged_record(void)
 	       ret);
 	if (!ret)
 		kv_store_close(&s);
-	free(copy);
+	free(lost);
+	free(clean);
 	md_free(&m);
 }
 
@@ -1218,7 +1269,8 @@ static void forge_sb(struct memdev *m, uint64_t seq, unsigned int field_off,
 		nvme_kv_put_le32(sb + field_off, (uint32_t)value);
 	else if (width == 8)
 		put_le64_at(sb + field_off, value);
-	nvme_kv_put_le32(sb + 4, ~kv_rec_crc(~0U, sb + 8, 64 - 8));
+	nvme_kv_put_le32(sb + 4, ~kv_rec_crc(~0U, sb + 8,
+			 kv_sb_crc_bytes(nvme_kv_get_le32(sb + 16))));
 }
 
 static void test_hostile_superblock(void)
@@ -1240,6 +1292,10 @@ static void test_hostile_superblock(void)
 		{ "a tail sequence number of 0", 48, 8, 0 },
 		{ "a tail sequence number near 2^64", 48, 8, ~0ull },
 		{ "another format version", 16, 4, KV_SB_VERSION + 1 },
+		{ "an unaligned head", 64, 8, 4 },
+		{ "a head past the log's end", 64, 8, 1ull << 40 },
+		{ "a head near 2^64", 64, 8, ~7ull },
+		{ "more records before the head than fit there", 72, 8, 1ull << 40 },
 	};
 	const uint64_t size = 16 << 20;
 	struct kv_op op = { .opcode = NVME_KV_CMD_STORE, .key_len = 3,
@@ -1288,6 +1344,44 @@ static void test_hostile_superblock(void)
 	}
 	free(expect);
 	free(orig);
+	md_free(&m);
+}
+
+/*
+ * A store written before the superblock recorded the head (format 2, CRC
+ * over 56 bytes) still opens with its pairs, and is written as format 3
+ * from then on.
+ */
+static void test_sb_version2(void)
+{
+	struct kv_op op = { .opcode = NVME_KV_CMD_STORE, .key_len = 3,
+			    .key = "abc", .value_len = 5, .value = "hello" };
+	struct kv_store s;
+	struct memdev m;
+	uint8_t *sb;
+	int ret, v3 = 0;
+
+	md_init(&m, 4 << 20);
+	if (open_store(&s, &m) || kv_store_commit(&s, &op, 1) != 1) {
+		tap_ok(0, "store: a format 2 superblock (setup failed)");
+		md_free(&m);
+		return;
+	}
+	kv_store_close(&s);
+	sb = m.durable + (s.sb_seq % 2) * KV_BLOCK_SIZE;
+	nvme_kv_put_le32(sb + 16, KV_SB_VERSION_NO_HEAD);
+	memset(sb + 64, 0, 16);
+	nvme_kv_put_le32(sb + 4, ~kv_rec_crc(~0U, sb + 8, 56));
+	ret = open_store(&s, &m);
+	if (!ret) {
+		sb = m.durable + (s.sb_seq % 2) * KV_BLOCK_SIZE;
+		v3 = nvme_kv_get_le32(sb + 16) == KV_SB_VERSION;
+	}
+	tap_ok(ret == 0 && kv_store_lookup(&s, (const u8 *)"abc", 3) && v3,
+	       "store: a store of format 2 (no head in its superblock) opens with its pair and is written as format 3 (%d)",
+	       ret);
+	if (!ret)
+		kv_store_close(&s);
 	md_free(&m);
 }
 
@@ -1396,6 +1490,7 @@ int main(int argc, char **argv)
 	test_read_nowait();
 	test_attach_recover();
 	test_hostile_superblock();
+	test_sb_version2();
 	test_siphash_vectors();
 	test_index_collisions();
 	acked = crash_model_test(rounds, 3 << 20, &ok, why, sizeof(why));
