@@ -47,7 +47,7 @@ debug_guest() {
 	start=$(date +%s)
 	GUEST_OUT=$dbgk/guest QEMU_KERNEL=$dbgk/linux/arch/x86/boot/bzImage \
 		QEMU_TIMEOUT=${DEBUG_TIMEOUT:-2400} \
-		QEMU_APPEND="nvmekv.suite=${DEBUG_SUITE:-debug}" \
+		QEMU_APPEND="nvmekv.suite=${DEBUG_SUITE:-debug} nvmekv.p99=report" \
 		"$top/qemu/run.sh" "$drel" check
 	dstatus=$?
 	touch "$dbgk/guest/check.out"

@@ -17,6 +17,21 @@ VALUE_SIZES="1 16 17 4095 4096 65536"
 # sections only in the full suite
 SUITE=$(sed -n 's/.*nvmekv\.suite=\([^ ]*\).*/\1/p' /proc/cmdline)
 SUITE=${SUITE:-full}
+# nvmekv.p99=report (the debug kernel): the hostile tests report the good
+# host's p99 Retrieve but do not hold it to 5x of the quiet one.  There
+# KASAN and lockdep dominate every command's time, and the clocksource
+# watchdog takes the TSC away under TCG (refined-jiffies, 4 ms ticks), so
+# a p99 of a few hundred reads is a count of ticks; the stock kernel's
+# pass holds the bar.  Any kernel left on a jiffies clock reports too.
+P99=$(sed -n 's/.*nvmekv\.p99=\([^ ]*\).*/\1/p' /proc/cmdline)
+case "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2> /dev/null)" in
+*jiffies*) P99=report ;;
+esac
+if [ "$P99" = report ]; then
+	P99_BAR="reported"
+else
+	P99_BAR="within 5x"
+fi
 # and the round trips of every value size up to 512 bytes instead of 4096
 # (with PIGGYBACK, a 4096-byte value is 128 commands), and 50000 hostile
 # commands instead of 200000
@@ -590,8 +605,9 @@ p99_of() { sed -n 's/.*p99_us \([0-9]*\).*/\1/p' "$1"; }
 # attack, which must last longer) runs in the background; then every pair
 # of fill reads back, and Slab and MemAvailable (page cache dropped) are
 # compared with before.  Passes when the reads and the check succeed, the
-# command exits 0, the p99 under attack is within 5x and Slab grew by less
-# than 16 MiB; /tmp/attack.out keeps the command's output.
+# command exits 0, the p99 under attack is within 5x (unless P99=report)
+# and Slab grew by less than 16 MiB; /tmp/attack.out keeps the command's
+# output.
 hostile_under() {
 	_lbl=$1
 	shift
@@ -612,8 +628,13 @@ hostile_under() {
 	cat /tmp/attack.out /tmp/quiet.out /tmp/loud.out /tmp/check.out
 	_q=$(p99_of /tmp/quiet.out) _l=$(p99_of /tmp/loud.out)
 	echo "$_lbl: good host p99 Retrieve ${_q} us alone, ${_l} us under attack ($((_l * 100 / (_q + 1)))%); Slab ${_slab0} -> ${_slab1} kB ($((_slab1 - _slab0)) kB), MemAvailable ${_avail0} -> ${_avail1} kB ($((_avail1 - _avail0)) kB)"
+	# the clock is read when the test runs: the watchdog may switch it
+	_cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2> /dev/null)
+	case "$_cs" in *jiffies*) P99=report ;; esac
+	[ "$P99" = report ] &&
+		echo "$_lbl: p99 reported, not held to 5x (nvmekv.p99=report; clocksource $_cs)"
 	[ $_fst = 0 ] && [ $_rst = 0 ] && [ $_cst = 0 ] &&
-	[ "$_l" -le $((5 * _q)) ] &&
+	{ [ "$P99" = report ] || [ "$_l" -le $((5 * _q)) ]; } &&
 	[ $((_slab1 - _slab0)) -lt 16384 ]
 }
 hostile_flood() {
@@ -740,13 +761,13 @@ hostile_down() {
 }
 t "hostile: a good host (tcp, /dev/kvXnY) and a bad host of its own hostnqn (loop, through the head's ngXnY) connect; the good host stores 2000 pairs" \
 	hostile_up
-t "hostile: $HOSTILE_COUNT random and adversarial commands of every opcode from the bad host: all answered, the good host's pairs intact, its p99 Retrieve within 5x, slab growth under 16 MiB" \
+t "hostile: $HOSTILE_COUNT random and adversarial commands of every opcode from the bad host: all answered, the good host's pairs intact, its p99 Retrieve $P99_BAR, slab growth under 16 MiB" \
 	hostile_flood
 grep -E '^(FLOOD|READ|CHECK|flood:)' /tmp/tap.out | sed 's/^/# /'
-t "hostile: a List flood (12 s, 4 threads, buffers to 128 KiB) from the bad host: all answered, the good host's pairs intact, its p99 Retrieve within 5x, slab growth under 16 MiB" \
+t "hostile: a List flood (12 s, 4 threads, buffers to 128 KiB) from the bad host: all answered, the good host's pairs intact, its p99 Retrieve $P99_BAR, slab growth under 16 MiB" \
 	hostile_lists
 grep -E '^(FLOOD|READ|lists:)' /tmp/tap.out | sed 's/^/# /'
-t "hostile: a reassembly flood from four controllers of the bad host stays within its reassembly_host_cap, gets C4h beyond it, leaves the good host's Retrieves within 5x and its PIGGYBACK Stores working, and is freed once the controllers go and the fragments expire" \
+t "hostile: a reassembly flood from four controllers of the bad host stays within its reassembly_host_cap, gets C4h beyond it, leaves the good host's Retrieves' p99 $P99_BAR and its PIGGYBACK Stores working, and is freed once the controllers go and the fragments expire" \
 	hostile_transfers
 grep -E '^(bad host controllers|FLOOD|READ|FILL|transfers)' /tmp/tap.out | sed 's/^/# /'
 t "hostile: both hosts disconnect" hostile_down
