@@ -439,12 +439,11 @@ static int kv_zero_ahead(struct kv_store *s)
 /*
  * Replay stopped at @pos, where no record with sequence number @seq is:
  * is that where the log ends, or is the record there damaged and the log
- * goes on after it?  Before the head the newest superblock recorded, it
- * cannot end: that much was durable when the superblock was written (at
- * every open, cleaner step and clean close).  After it, a crash can tear
- * only the batch being written, which
- * starts at or before @pos and is at most batch_cap long; kv_batch_write()
- * writes the next batch only once it is durable.  So a valid record that
+ * goes on after it?  (Before the head the newest superblock recorded it
+ * cannot end, kv_log_end() says so first.)  A crash can tear only the
+ * batch being written, which starts at or before @pos and is at most
+ * batch_cap long; kv_batch_write() writes the next batch only once it is
+ * durable.  So a valid record that
  * continues the sequence (a number above @seq, and no more above it than
  * records of KV_REC_HDR bytes or more could fit in between) at batch_cap
  * or more past @pos proves that the record at @pos was durable: it is
@@ -506,7 +505,12 @@ static int kv_log_goes_on(struct kv_store *s, u64 pos, u64 seq)
 	return 0;
 }
 
-/* kv_log_goes_on(), after the check against the superblock's head */
+/*
+ * Where replay stopped at @pos (no record with sequence number @seq): the
+ * log cannot end before the head the newest superblock recorded, since
+ * that much was durable when it was written (at every open, cleaner step
+ * and clean close); past it, kv_log_goes_on() decides.
+ */
 static int kv_log_end(struct kv_store *s, u64 pos, u64 seq)
 {
 	int ret;
