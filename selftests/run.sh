@@ -23,10 +23,13 @@ SUITE=${SUITE:-full}
 # watchdog takes the TSC away under TCG (refined-jiffies, 4 ms ticks), so
 # a p99 of a few hundred reads is a count of ticks; the stock kernel's
 # pass holds the bar.  Any kernel left on a jiffies clock reports too.
+# p99_clock: the clocksource; P99=report when it is a jiffies one
+p99_clock() {
+	_cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2> /dev/null)
+	case "$_cs" in *jiffies*) P99=report ;; esac
+}
 P99=$(sed -n 's/.*nvmekv\.p99=\([^ ]*\).*/\1/p' /proc/cmdline)
-case "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2> /dev/null)" in
-*jiffies*) P99=report ;;
-esac
+p99_clock
 if [ "$P99" = report ]; then
 	P99_BAR="reported"
 else
@@ -628,9 +631,8 @@ hostile_under() {
 	cat /tmp/attack.out /tmp/quiet.out /tmp/loud.out /tmp/check.out
 	_q=$(p99_of /tmp/quiet.out) _l=$(p99_of /tmp/loud.out)
 	echo "$_lbl: good host p99 Retrieve ${_q} us alone, ${_l} us under attack ($((_l * 100 / (_q + 1)))%); Slab ${_slab0} -> ${_slab1} kB ($((_slab1 - _slab0)) kB), MemAvailable ${_avail0} -> ${_avail1} kB ($((_avail1 - _avail0)) kB)"
-	# the clock is read when the test runs: the watchdog may switch it
-	_cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2> /dev/null)
-	case "$_cs" in *jiffies*) P99=report ;; esac
+	# the clock is read again: the watchdog may have switched it
+	p99_clock
 	[ "$P99" = report ] &&
 		echo "$_lbl: p99 reported, not held to 5x (nvmekv.p99=report; clocksource $_cs)"
 	[ $_fst = 0 ] && [ $_rst = 0 ] && [ $_cst = 0 ] &&
@@ -1345,7 +1347,7 @@ ns2_state() {
 	dmesg | sed -n 's/.*nsid 2: KV store on \/dev\/ram1: \([0-9]* keys replayed, [0-9]* of [0-9]* bytes used\).*/\1/p' |
 		tail -n 1
 }
-ns2_refused() { dmesg | grep -q "nsid 2: refusing the store on /dev/ram1: a record in the middle of the log is damaged"; }
+dmesg_has() { dmesg | grep -q "$1"; }
 record_damage_refused() {
 	port_up loop && connect loop > /dev/null || return 1
 	_c=$(ctrl_of loop) || return 1
@@ -1364,7 +1366,8 @@ record_damage_refused() {
 		{ echo "no record with over 1 MiB of log after it"; return 1; }
 	_sum=$(md5sum < /dev/ram1)
 	echo 1 > "$NS2/enable" || return 1
-	wait_for 30 ns2_refused || { echo "no refusal logged"; return 1; }
+	wait_for 30 dmesg_has "nsid 2: refusing the store on /dev/ram1: a record in the middle of the log is damaged" ||
+		{ echo "no refusal logged"; return 1; }
 	dmesg | grep "nsid 2: refusing the store" | tail -n 1
 	[ $(($(dmesg | grep -c "refusing the store") - _n)) = 1 ] &&
 	dmesg | grep -q "damaged: log position $4 (sequence $6)" ||
@@ -1385,7 +1388,6 @@ record_damage_refused() {
 	echo "after: $(ns2_state)"
 	[ "$(ns2_state)" = "$_before" ]
 }
-dmesg_has() { dmesg | grep -q "$1"; }
 t "target: a damaged record is refused (not ready, one log line naming it), the oldest with over 1 MiB of log after it and, as the disable recorded the head, the newest; the device is left as it is; put right, the store opens with the same pairs" \
 	record_damage_refused
 
