@@ -602,6 +602,7 @@ hostile_up() {
 	[ "$(cat /sys/class/nvme/$bad/hostnqn)" = "$BAD_HOSTNQN" ] &&
 	kv_hostile fill "/dev/$good_kv" 2000
 }
+up_s() { read -r _up _rest < /proc/uptime; echo "${_up%.*}"; }
 p99_of() { sed -n 's/.*p99_us \([0-9]*\).*/\1/p' "$1"; }
 # hostile_under <label> <command...>: what an attack costs the good host.
 # Its p99 Retrieve for 8 s alone, then for 8 s while the command (the
@@ -862,6 +863,38 @@ cache_access() {
 		onesided_hits "$2" 8
 }
 service_conns() { [ "$(target_stat cache_service_connections)" = "$1" ]; }
+# peer_attack <ctrl> <seconds>: for that long, hostile RDMA peers try
+# the cache service again and again: a wrong token, 64 guessed cache ids,
+# a flood of 300 with no token, and 6 connections with the controller's
+# own token, 3 of which the limit of 4 per controller refuses (nvme-kv's
+# session holds the fourth).  Every attempt must get the answer it
+# should.  hostile_peers runs it next to the good host (this controller's
+# /dev/kvXnY, whose GETs the same service serves one-sided).
+peer_attack() {
+	nvme get-log "/dev/$1" --log-id=0xc0 --log-len=80 --namespace-id=1 -b \
+		> /tmp/log.bin || return 1
+	_id=$(log_cache_id) _cn=$(log_cntlid) _tok=$(log_token)
+	_bad=$(echo "$_tok" | sed 's/^0/X/;s/^[1-9a-f]/0/;s/^X/1/')
+	_r=$(target_stat cache_service_refused)
+	_end=$(($(up_s) + $2)) _rounds=0
+	while [ "$(up_s)" -lt "$_end" ]; do
+		peer "accepted 0 refused 1 errors 0 reads 0" cache_id="$_id" cntlid="$_cn" token="$_bad" &&
+		peer "accepted 0 refused 64 errors 0 reads 0" cache_id=1 cntlid="$_cn" scan_ids=1 count=64 &&
+		peer "accepted 0 refused 300 errors 0 reads 0" cache_id="$_id" cntlid="$_cn" count=300 &&
+		wait_for 10 service_conns 1 &&
+		peer "accepted 3 refused 3 errors 0 reads 3" cache_id="$_id" cntlid="$_cn" token="$_tok" count=6 ||
+			return 1
+		_rounds=$((_rounds + 1))
+	done
+	echo "peers: $_rounds rounds of 371 attempts, 368 of them to be refused; the service counted refusals: $(($(target_stat cache_service_refused) - _r))"
+	[ "$_rounds" -gt 0 ]
+}
+hostile_peers() {
+	good_kv=$2
+	kv_hostile fill "/dev/$good_kv" 2000 > /dev/null &&
+	hostile_under peers peer_attack "$1" 12 &&
+	wait_for 10 service_conns 1 && onesided_ready "$good_kv"
+}
 # token_valid <ctrl>: the controller's token, read again, still opens the
 # service (so that token_revoked tests the revocation, not a stale id)
 token_valid() {
@@ -1006,6 +1039,9 @@ if ctrl=$(ctrl_of rdma); then
 		wait_for 10 onesided_ready "$kv"
 	t "rdma: the cache service refuses peers with no token, a wrong one, another controller's ID, guessed cache ids, more than 4 connections of one controller, and a flood of 300; the controller's token reads the region; one-sided GETs keep working" \
 		cache_access "$ctrl" "$kv"
+	t "rdma: hostile peers try the cache service for 12 s (wrong tokens, guessed ids, floods of 300, more than 4 connections): every attempt answered as it should; the good host's pairs intact, its p99 Retrieve $P99_BAR, slab growth under 16 MiB, its one-sided session still up" \
+		hostile_peers "$ctrl" "$kv"
+	grep -E '^(READ|CHECK|peers:)' /tmp/tap.out | sed 's/^/# /'
 	t "rdma: the block namespace is write-protected for every host" \
 		block_ns_write_protected "$ctrl"
 	for _s in 1 8 64 65 4096 65536; do
@@ -1390,6 +1426,66 @@ record_damage_refused() {
 }
 t "target: a damaged record is refused (not ready, one log line naming it), the oldest with over 1 MiB of log after it and, as the disable recorded the head, the newest; the device is left as it is; put right, the store opens with the same pairs" \
 	record_damage_refused
+
+# media_attack <seconds>: for that long, namespace 2's device is forged
+# and damaged through the block path again and again, as a host that
+# could write it would: a superblock with a valid CRC and a value limit
+# near 4 GiB (enable refused at once), then the oldest record's CRC bit
+# (enable taken, the replay then refuses the store).  Each is put back;
+# at the end the device is exactly as it was and the store opens with
+# the same pairs.  hostile_media runs it next to a good host working on
+# namespace 1 (loop, /dev/kvXnY): refusing a store must not stall the
+# subsystem's other namespace.
+last_refusal() { dmesg | grep "nsid 2: refusing the store" | tail -n 1; }
+refused_since() { [ "$(last_refusal)" != "$1" ]; }
+media_attack() {
+	_end=$(($(up_s) + $1)) _rounds=0
+	_before=$(ns2_state)
+	echo 0 > "$NS2/enable" || return 1
+	dd if=/dev/ram1 of=/tmp/sb.orig bs=4096 count=2 2> /dev/null || return 1
+	_sum=$(md5sum < /dev/ram1)
+	while [ "$(up_s)" -lt "$_end" ]; do
+		kv_forge_sb /dev/ram1 56 4 0xfffffff0 > /dev/null || return 1
+		if echo 1 > "$NS2/enable" 2> /dev/null; then
+			echo "round $_rounds: enabled on a forged superblock"
+			return 1
+		fi
+		dd if=/tmp/sb.orig of=/dev/ram1 bs=4096 count=2 conv=fsync \
+			2> /dev/null || return 1
+		_last=$(last_refusal)
+		kv_damage_rec /dev/ram1 0 > /dev/null &&
+		echo 1 > "$NS2/enable" || return 1
+		wait_for 30 refused_since "$_last" ||
+			{ echo "round $_rounds: the damaged record was not refused"; return 1; }
+		last_refusal | grep -q "a record in the middle of the log is damaged" &&
+		[ "$(cat "$NS2/ready")" = 0 ] && echo 0 > "$NS2/enable" &&
+		kv_damage_rec /dev/ram1 0 > /dev/null || return 1
+		_rounds=$((_rounds + 1))
+	done
+	[ "$(md5sum < /dev/ram1)" = "$_sum" ] ||
+		{ echo "the device differs from before the attack"; return 1; }
+	ns_enable "$NS2" || return 1
+	echo "media: $_rounds rounds of a forged superblock and a damaged record, each refused; before: $_before; after: $(ns2_state)"
+	[ "$_rounds" -gt 0 ] && [ "$(ns2_state)" = "$_before" ]
+}
+hostile_media() {
+	port_up loop && connect loop > /dev/null || return 1
+	_gm=$(ctrl_of loop) || return 1
+	echo 1 > /sys/class/nvme-kv/rescan
+	good_kv=kv${_gm#nvme}n1
+	wait_for 10 kv_dev_exists "$good_kv" &&
+	kv_hostile fill "/dev/$good_kv" 2000 > /dev/null &&
+	hostile_under media media_attack 12
+	_st=$?
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	port_down loop
+	return $_st
+}
+t "hostile: namespace 2's superblock forged and a record damaged through the block path, again and again for 12 s: each refused, the device left as it was; the good host on namespace 1 keeps its pairs, its p99 Retrieve $P99_BAR, slab growth under 16 MiB" \
+	hostile_media
+grep -E '^(READ|CHECK|media:)' /tmp/tap.out | sed 's/^/# /'
+
 
 # replay_async: a KV namespace replays its log in the background.  Its
 # device is a memory-backed null_blk that completes every I/O after 20 ms
