@@ -1488,6 +1488,32 @@ t "hostile: namespace 2's superblock forged and a record damaged through the blo
 	hostile_media
 grep -E '^(READ|CHECK|media:)' /tmp/tap.out | sed 's/^/# /'
 
+# truncate_recovers: the administrator accepts the loss.  With
+# truncate_damaged_log=1 in csi_params, namespace 2's log, damaged at its
+# record 100, opens with the pairs before it and one warning naming the
+# record; what followed it is gone for good (written over with zeros), so
+# without the setting the store then opens again just as it was left.
+ns2_keys() { ns2_state | sed 's/ keys replayed.*//'; }
+truncate_recovers() {
+	_k0=$(ns2_keys)
+	echo 0 > "$NS2/enable" || return 1
+	set -- $(kv_damage_rec /dev/ram1 100)
+	echo "damaged: $*"
+	[ "$1" = offset ] || return 1
+	echo "$NS2_PARAMS truncate_damaged_log=1" > "$NS2/csi_params" &&
+	ns_enable "$NS2" || return 1
+	_k1=$(ns2_keys)
+	dmesg | grep "nsid 2: the log on /dev/ram1 is damaged" | tail -n 1
+	dmesg | grep -q "nsid 2: the log on /dev/ram1 is damaged at log position $4 (sequence $6) .*truncated there" ||
+		{ echo "no warning naming position $4"; return 1; }
+	echo 0 > "$NS2/enable" && echo "$NS2_PARAMS" > "$NS2/csi_params" &&
+	ns_enable "$NS2" || return 1
+	_k2=$(ns2_keys)
+	echo "keys: $_k0 before, $_k1 truncated, $_k2 opened again without truncate_damaged_log"
+	[ "$_k1" -lt "$_k0" ] && [ "$_k2" = "$_k1" ]
+}
+t "target: truncate_damaged_log=1 opens a log damaged at record 100 with the pairs before it and one warning naming the record; opened again without it, the store is as it was left" \
+	truncate_recovers
 
 # replay_async: a KV namespace replays its log in the background.  Its
 # device is a memory-backed null_blk that completes every I/O after 20 ms

@@ -1503,6 +1503,7 @@ static int nvmet_kv_params(const char *str, struct kv_params *params)
 				       KV_PARAM_CACHE_LEASE_MS_MAX);
 	params->cache_block_nsid = 0;	/* csi_params only */
 	params->cache_host_fills = false;
+	params->truncate_damaged_log = false;	/* csi_params only */
 	return str ? kv_parse_params(str, params) : 0;
 }
 
@@ -1583,6 +1584,7 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 			       ns->nsid, ns->device_path, ret);
 		goto out_free;
 	}
+	kns->store.truncate_damaged = kns->params.truncate_damaged_log;
 	ns->iocs_data = kns;
 	return 0;
 
@@ -1623,6 +1625,11 @@ static int nvmet_kv_ns_start(struct nvmet_ns *ns)
 		       ns->nsid, ns->device_path, ret);
 		return ret;
 	}
+	if (kns->store.truncated)
+		pr_warn("nsid %u: the log on %s is damaged at log position %llu (sequence %llu) and goes on to %llu (sequence %llu): truncated there, as truncate_damaged_log asks; the pairs of every later record are lost\n",
+			ns->nsid, ns->device_path, kns->store.damaged.pos,
+			kns->store.damaged.seq, kns->store.damaged.next_pos,
+			kns->store.damaged.next_seq);
 	if (kns->params.cache_slots) {
 		ret = kv_cache_init(&kns->cache, kns->params.cache_slots,
 				    kns->params.cache_block_slots,

@@ -137,7 +137,7 @@ static int kv_param_u32(const char *s, const char *end, u32 max, u32 *val)
  * cache_slots (0..KV_PARAM_CACHE_SLOTS_MAX), cache_block_slots
  * (1..KV_PARAM_CACHE_BLOCK_SLOTS_MAX), cache_lease_ms
  * (1..KV_PARAM_CACHE_LEASE_MS_MAX), cache_block_nsid (0..FFFFFFFEh; 0:
- * none), cache_host_fills (0 or 1).
+ * none), cache_host_fills (0 or 1), truncate_damaged_log (0 or 1).
  * A name given twice takes its last value.
  *
  * Return: 0, or -EINVAL for an unknown name, a missing or malformed value,
@@ -216,6 +216,11 @@ int kv_parse_params(const char *str, struct kv_params *params)
 			if (kv_param_u32(eq + 1, end, 1, &v))
 				return -EINVAL;
 			p.cache_host_fills = v;
+		} else if (len == 20 &&
+			   !memcmp(name, "truncate_damaged_log", len)) {
+			if (kv_param_u32(eq + 1, end, 1, &v))
+				return -EINVAL;
+			p.truncate_damaged_log = v;
 		} else {
 			return -EINVAL;
 		}

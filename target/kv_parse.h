@@ -62,6 +62,11 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
  *				(0: none)
  * @cache_host_fills:		hosts fill the cache over RDMA; the target's
  *				Retrieve only reads it
+ * @truncate_damaged_log:	a damaged record in the middle of the log
+ *				ends the log, and the pairs of every record
+ *				after it are lost, instead of the store
+ *				being refused (recovery, at the
+ *				administrator's word)
  */
 struct kv_params {
 	u32	max_value_len;
@@ -74,6 +79,7 @@ struct kv_params {
 	u32	cache_lease_ms;
 	u32	cache_block_nsid;
 	bool	cache_host_fills;
+	bool	truncate_damaged_log;
 };
 
 int kv_parse_params(const char *str, struct kv_params *params);

@@ -401,30 +401,47 @@ static int kv_apply(struct kv_store *s, u8 type, const u8 *key, u8 key_len,
 /*
  * After replay, s->head is where the last valid record ended; the log
  * continues from there.  Keep the bytes of its block before the end for the
- * next batch, and write zeros over the rest of that block and the space a
- * torn batch could have reached (one batch, and never past the tail), so
- * nothing left of it can ever look like the next record.  The bytes before
- * the end are rewritten unchanged, so a torn rewrite cannot harm them.
+ * next batch, and write zeros over the rest of that block and the space
+ * after it, up to @max bytes from the block's start and never past the
+ * tail, so nothing left there can ever look like the next record.  @max
+ * is one batch, the most a torn batch could have reached, or the whole log
+ * when the log was truncated at a damaged record: then valid records of
+ * the lost part follow, and with the numbers the next batches will reuse.
+ * The bytes before the end are rewritten unchanged, so a torn rewrite
+ * cannot harm them.  Writes a batch at a time, asking io->stopping()
+ * before each after the first.
  */
-static int kv_zero_ahead(struct kv_store *s)
+static int kv_zero_ahead(struct kv_store *s, u64 max)
 {
 	u64 start = round_down_u64(s->head, KV_BLOCK_SIZE);
 	u64 len = round_down_u64(s->tail + s->log_size, KV_BLOCK_SIZE) - start;
+	u64 off, chunk;
 	u32 pre = (u32)(s->head - start);
-	int ret;
+	int ret = 0;
 
 	if (pre) {
 		ret = s->io.read(s->io.dev, kv_phys(s, start), s->head_blk, pre);
 		if (ret)
 			return ret;
 	}
-	if (len > s->batch_cap)
-		len = s->batch_cap;
+	if (len > max)
+		len = max;
 	if (len <= pre)		/* a full log: no batch fits there either */
 		return 0;
 	memcpy(s->batch, s->head_blk, pre);
-	memset(s->batch + pre, 0, len - pre);
-	ret = kv_log_write(s, start, s->batch, len);
+	memset(s->batch + pre, 0, s->batch_cap - pre);
+	for (off = 0; off < len; off += chunk) {
+		if (off && s->io.stopping && s->io.stopping(s->io.dev))
+			return -ECANCELED;
+		chunk = len - off;
+		if (chunk > s->batch_cap)
+			chunk = s->batch_cap;
+		ret = kv_log_write(s, start + off, s->batch, chunk);
+		if (ret)
+			break;
+		if (!off)	/* the rest is all zeros */
+			memset(s->batch, 0, pre);
+	}
 	if (!ret)
 		ret = s->io.flush(s->io.dev);
 	if (ret)
@@ -524,8 +541,12 @@ static int kv_log_end(struct kv_store *s, u64 pos, u64 seq)
 	} else {
 		ret = kv_log_goes_on(s, pos, seq);
 	}
-	if (ret == -EUCLEAN)
+	if (ret == -EUCLEAN && s->truncate_damaged) {
+		s->truncated = true;	/* the log ends here */
+		ret = 0;
+	} else if (ret == -EUCLEAN) {
 		s->fail_reason = "a record in the middle of the log is damaged";
+	}
 	return ret;
 }
 
@@ -742,6 +763,9 @@ out_free:
  * with -EUCLEAN, having written nothing, when a record is damaged and the
  * log goes on after it (s->fail_reason and s->damaged say where): going on
  * would drop every pair after it and let the next batches overwrite them.
+ * Unless s->truncate_damaged was set after kv_store_attach(): then the log
+ * ends at the damaged record, every record from there on is lost and
+ * written over with zeros, and s->truncated and s->damaged say so.
  * On any error the caller closes the store with kv_store_close().
  *
  * Return: 0, -ECANCELED, -EUCLEAN, -ENOMEM, or an I/O error.
@@ -751,10 +775,17 @@ int kv_store_recover(struct kv_store *s)
 	int ret;
 
 	ret = s->created ? 0 : kv_replay(s);
+	/*
+	 * Truncated: the lost records go before a superblock names the new
+	 * head.  Stopped or cut short before that, the old superblock's head
+	 * still lies past the damage, so the next replay finds it again.
+	 */
+	if (!ret && s->truncated)
+		ret = kv_zero_ahead(s, s->log_size);
 	if (!ret)
 		ret = kv_sb_write(s);	/* records the value limit and head */
 	if (!ret)
-		ret = kv_zero_ahead(s);
+		ret = kv_zero_ahead(s, s->batch_cap);
 	if (!ret)
 		s->recovered = true;
 	return ret;

@@ -219,6 +219,10 @@ struct kv_moved {
  *		valid record found after it
  * @created:	kv_store_attach() found no superblock: a new, empty store
  * @recovered:	kv_store_recover() succeeded
+ * @truncate_damaged: set by the caller between kv_store_attach() and
+ *		kv_store_recover(): a damaged record ends the log instead of
+ *		refusing the store, and every record after it is lost
+ * @truncated:	kv_store_recover() did so; @damaged says where
  */
 struct kv_store {
 	struct kv_store_io	io;
@@ -252,6 +256,8 @@ struct kv_store {
 	}			damaged;
 	bool			created;
 	bool			recovered;
+	bool			truncate_damaged;
+	bool			truncated;
 };
 
 int kv_store_open(struct kv_store *s, const struct kv_store_io *io,

@@ -8,9 +8,13 @@
  * Three shapes of input: raw bytes; a real store whose log the input
  * corrupts; and a real store whose superblock fields the input rewrites
  * with a valid CRC, as a host that can write the device would (a CRC is
- * no protection against anyone who can compute one).
+ * no protection against anyone who can compute one).  Bit 2 of the first
+ * byte opens with truncate_damaged, as csi_params truncate_damaged_log=1
+ * does; a store that opened that way, closed cleanly, must open again
+ * without it, with the same keys.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kv_store s;
 	uint8_t list[256];
 	uint32_t used;
+	uint64_t keys;
+	bool truncated;
 
 	if (!dev)
 		dev = malloc(DEV_SIZE);
@@ -98,8 +104,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(dev, data, size < DEV_SIZE ? size : DEV_SIZE);
 	}
 
-	if (kv_store_open(&s, &io, DEV_SIZE, 4096))
+	if (kv_store_attach(&s, &io, DEV_SIZE, 4096))
 		return 0;
+	s.truncate_damaged = size && (data[0] & 4);
+	if (kv_store_recover(&s)) {
+		kv_store_close(&s);
+		return 0;
+	}
+	truncated = s.truncated;
 	if (s.live_bytes > s.log_size || s.head < s.tail ||
 	    s.head - s.tail > s.log_size)
 		abort();
@@ -109,6 +121,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kv_store_list(&s, NULL, 0, list, sizeof(list), &used);
 	if (used > sizeof(list))
 		abort();
+	keys = s.index.nr_keys;
 	kv_store_close(&s);
+	if (truncated) {
+		if (kv_store_open(&s, &io, DEV_SIZE, 4096))
+			abort();	/* refused: lost records were left */
+		if (s.index.nr_keys != keys)
+			abort();
+		kv_store_close(&s);
+	}
 	return 0;
 }

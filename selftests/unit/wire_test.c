@@ -191,7 +191,7 @@ static void test_lib(void)
 
 static void test_params(void)
 {
-	const struct kv_params def = { 1048576, true, 0, 1 << 20, 5000, 0, 8, 100, 0, false };
+	const struct kv_params def = { 1048576, true, 0, 1 << 20, 5000, 0, 8, 100, 0, false, false };
 	static const char *const bad[] = {
 		"max_value_len", "max_value_len=", "max_value_len=0",
 		"max_value_len=33554433", "max_value_len=4k",
@@ -204,6 +204,8 @@ static void test_params(void)
 		"cache_block_slots=65", "cache_lease_ms=0", "cache_lease_ms=60001",
 		"cache_block_nsid=4294967295", "cache_block_nsid=x",
 		"cache_host_fills=2",
+		"truncate_damaged_log=2",
+		"truncate_damaged_log=",
 		"cache_slots=7", "cache_slots=1 cache_block_slots=2",
 	};
 	struct kv_params p = def;
@@ -230,6 +232,13 @@ static void test_params(void)
 	       kv_parse_params("cache_slots=0 cache_block_slots=1 cache_lease_ms=1", &p) == 0 &&
 	       !p.cache_slots && p.cache_block_slots == 1 && p.cache_lease_ms == 1,
 	       "params: cache geometry and lease at their limits; cache_slots=0 turns the cache off");
+	p = def;
+	tap_ok(!def.truncate_damaged_log &&
+	       kv_parse_params("truncate_damaged_log=1", &p) == 0 &&
+	       p.truncate_damaged_log &&
+	       kv_parse_params("truncate_damaged_log=0", &p) == 0 &&
+	       !p.truncate_damaged_log,
+	       "params: truncate_damaged_log is off unless set to 1");
 	p = def;
 	tap_ok(kv_parse_params("max_value_len=1 max_value_len=33554432", &p) == 0 &&
 	       p.max_value_len == 33554432 && p.group_commit,
