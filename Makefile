@@ -228,9 +228,14 @@ CRASH_ITERATIONS ?= 100
 crash-test: guest
 	@$(TOP)/scripts/crash.sh "$(KVER)" $(CRASH_ITERATIONS)
 
-# Group commit against one device write per Store: build/bench/store.json
+# Group commit against one device write per Store, in alternated pairs of
+# rounds and control pairs: build/bench/store.json
+BENCH_STORE_OPS ?= 3200
+BENCH_STORE_PAIRS ?= 20
+BENCH_STORE_CONTROLS ?= 10
 bench-store: guest
-	@$(TOP)/scripts/bench-store.sh "$(KVER)"
+	@$(TOP)/scripts/bench-store.sh "$(KVER)" $(BENCH_STORE_OPS) \
+		$(BENCH_STORE_PAIRS) $(BENCH_STORE_CONTROLS)
 
 # Transfer methods on the BandSlim workloads: build/bench/xfer.json + plots
 bench-xfer: guest

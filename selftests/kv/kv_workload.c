@@ -19,8 +19,10 @@
  *   kv_workload drain <ng> <nsid> <value-size>
  *	after fill: delete every other value, store new ones into the freed
  *	space (the cleaner must reclaim it), check, then delete them all
- *   kv_workload bench <ng> <nsid> <threads> <ops> <value-size>
- *	<threads> synchronous Stores in flight at a time (queue depth);
+ *   kv_workload bench <ng> <nsid> <threads> <ops> <value-size> [<first>]
+ *	<threads> synchronous Stores in flight at a time (queue depth), of
+ *	12-byte keys "bTTT-NNNNNNNN" numbered from <first> (default 0), so
+ *	that runs with different <first> insert fresh keys;
  *	prints "BENCH ops <n> seconds <s> ops_per_s <r>"
  *
  * Values are self-describing: "k<key> v<version> l<length>|" followed by
@@ -308,7 +310,7 @@ static int cmd_concurrent(unsigned int threads, unsigned int ops)
 
 struct bench_ctx {
 	pthread_t	tid;
-	unsigned int	id, ops, size;
+	unsigned int	id, ops, size, first;
 	int		errors;
 };
 
@@ -322,7 +324,8 @@ static void *bench_worker(void *arg)
 
 	memset(v, 'b', sizeof(v));
 	for (i = 0; i < b->ops; i++) {
-		kl = (uint8_t)snprintf(key, sizeof(key), "b%03u-%08u", b->id, i);
+		kl = (uint8_t)snprintf(key, sizeof(key), "b%03u-%08u", b->id,
+				       (b->first + i) % 100000000);
 		if (kvp_store(ng, nsid, key, kl, v, b->size, 0))
 			b->errors++;
 	}
@@ -330,7 +333,7 @@ static void *bench_worker(void *arg)
 }
 
 static int cmd_bench(unsigned int threads, unsigned int ops,
-		     unsigned int size)
+		     unsigned int size, unsigned int first)
 {
 	static struct bench_ctx b[64];
 	struct timespec t0, t1;
@@ -344,6 +347,7 @@ static int cmd_bench(unsigned int threads, unsigned int ops,
 		b[i].id = i;
 		b[i].ops = ops / threads;
 		b[i].size = size;
+		b[i].first = first;
 		pthread_create(&b[i].tid, NULL, bench_worker, &b[i]);
 	}
 	for (i = 0; i < threads; i++) {
@@ -486,8 +490,9 @@ int main(int argc, char **argv)
 		return cmd_fill(strtoul(argv[4], NULL, 0));
 	if (!strcmp(argv[1], "drain"))
 		return cmd_drain(strtoul(argv[4], NULL, 0));
-	if (!strcmp(argv[1], "bench") && argc == 7)
-		return cmd_bench(atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
+	if (!strcmp(argv[1], "bench") && (argc == 7 || argc == 8))
+		return cmd_bench(atoi(argv[4]), atoi(argv[5]), atoi(argv[6]),
+				 argc == 8 ? strtoul(argv[7], NULL, 0) : 0);
 	fprintf(stderr, "%s: bad arguments\n", argv[0]);
 	return 2;
 }
