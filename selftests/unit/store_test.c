@@ -591,41 +591,40 @@ static void test_torn_tail(void)
 #define DMG_RECS	400
 #define DMG_LEN		3000
 
-static void dmg_fill(struct kv_store *s, int n, uint64_t *pos)
+/* Store d<i> with a DMG_LEN value of fill() seed @seed */
+static void dmg_store(struct kv_store *s, int i, uint32_t seed)
 {
 	static uint8_t v[DMG_LEN];
 	struct kv_op op = { 0 };
-	int i;
 
 	op.opcode = NVME_KV_CMD_STORE;
 	op.key_len = 4;
 	op.value = v;
 	op.value_len = DMG_LEN;
+	snprintf((char *)op.key, sizeof(op.key), "d%03d", i);
+	fill(v, DMG_LEN, seed);
+	kv_store_commit(s, &op, 1);
+}
+
+/* Store d000..d<n - 1>, seed i, noting where each record starts in @pos */
+static void dmg_fill(struct kv_store *s, int n, uint64_t *pos)
+{
+	int i;
+
 	for (i = 0; i < n; i++) {
-		snprintf((char *)op.key, sizeof(op.key), "d%03d", i);
-		fill(v, DMG_LEN, i);
 		if (pos)
 			pos[i] = s->head;
-		kv_store_commit(s, &op, 1);
+		dmg_store(s, i, i);
 	}
 }
 
 /* Store d<from>..d<to - 1> with the values of seed @salt */
 static void dmg_fill_from(struct kv_store *s, int from, int to, int salt)
 {
-	static uint8_t v[DMG_LEN];
-	struct kv_op op = { 0 };
 	int i;
 
-	op.opcode = NVME_KV_CMD_STORE;
-	op.key_len = 4;
-	op.value = v;
-	op.value_len = DMG_LEN;
-	for (i = from; i < to; i++) {
-		snprintf((char *)op.key, sizeof(op.key), "d%03d", i);
-		fill(v, DMG_LEN, i * 1000 + salt);
-		kv_store_commit(s, &op, 1);
-	}
+	for (i = from; i < to; i++)
+		dmg_store(s, i, i * 1000 + salt);
 }
 
 /* d<i> holds what dmg_fill_from() stored with @salt */
