@@ -759,7 +759,8 @@ out_free:
  *
  * Rebuilds the index from the log, then records the value limit in a new
  * superblock and prepares the head of the log.  Gives up with -ECANCELED,
- * having written nothing, when io->stopping() says so.  Refuses the store
+ * having written nothing (or, truncating, only zeros over lost records),
+ * when io->stopping() says so.  Refuses the store
  * with -EUCLEAN, having written nothing, when a record is damaged and the
  * log goes on after it (s->fail_reason and s->damaged say where): going on
  * would drop every pair after it and let the next batches overwrite them.
