@@ -51,7 +51,10 @@ fi
 # been seen to oops on an int3 while it patched its text with another vCPU
 # running (sched_clock_cpu, "sched_clock: Marking stable").  Nothing of
 # nvme-kv runs that early (init loads every module); the first console is
-# kept as <mode>.console.boot1 and its tail printed.
+# kept as <mode>.console.boot1 and its tail printed.  Only a QEMU that
+# exited by itself (status 0: the panic ends it) is booted again, not one
+# that timed out or that the caller killed (scripts/crash.sh kills a guest
+# that hangs in boot, and retries on its own).
 boot() {
 	status=0
 	# shellcheck disable=SC2086
@@ -63,7 +66,8 @@ boot() {
 		|| status=$?
 }
 boot
-if [ "$mode" != shell ] && ! grep -q "init: starting $mode" "$console"; then
+if [ "$mode" != shell ] && [ "$status" = 0 ] &&
+   ! grep -q "init: starting $mode" "$console"; then
 	mv "$console" "$console.boot1"
 	echo "run: the guest kernel died before init started (qemu status $status); booting once more; console tail ($console.boot1):" >&2
 	tail -n 12 "$console.boot1" >&2
