@@ -1836,10 +1836,10 @@ static void nvme_kv_reap_work_fn(struct work_struct *work)
 
 /*
  * Drop bindings whose controller or namespace is going away, then bind
- * every KV namespace of every live controller not bound yet.  Returns the
- * number of namespaces bound.
+ * every KV namespace of every live controller not bound yet.  Runs only
+ * in nvme_kv_scan_work (see there).
  */
-static int nvme_kv_scan(void)
+static void nvme_kv_scan(void)
 {
 	struct nvme_ctrl *ctrl;
 	struct file *f;
@@ -1869,7 +1869,29 @@ static int nvme_kv_scan(void)
 		queue_delayed_work(system_long_wq, &nvme_kv_reap_work,
 				   NVME_KV_REAP_INTERVAL);
 	mutex_unlock(&nvme_kv_lock);
-	return bound;
+}
+
+/*
+ * A scan opens /dev/nvmeN paths, and a path resolves in the root and mount
+ * namespace of the task that looks it up.  The scan therefore runs in a
+ * kernel worker, whose fs_struct is the one init (pid 1) shares with every
+ * kernel thread: whoever writes "rescan" (or loads the module) from a
+ * container or a chroot makes nvme-kv look at the host's /dev, never at
+ * nodes of its own.  The writer waits for the scan.
+ * The work may sleep (binding connects one-sided sessions); it takes
+ * nvme_kv_lock, so it must not be flushed with that lock held.
+ */
+static void nvme_kv_scan_work_fn(struct work_struct *work)
+{
+	nvme_kv_scan();
+}
+
+static DECLARE_WORK(nvme_kv_scan_work, nvme_kv_scan_work_fn);
+
+static void nvme_kv_scan_in_init_fs(void)
+{
+	queue_work(system_long_wq, &nvme_kv_scan_work);
+	flush_work(&nvme_kv_scan_work);
 }
 
 static ssize_t rescan_store(const struct class *class,
@@ -1880,7 +1902,7 @@ static ssize_t rescan_store(const struct class *class,
 
 	if (kstrtobool(buf, &val) || !val)
 		return -EINVAL;
-	nvme_kv_scan();
+	nvme_kv_scan_in_init_fs();
 	return count;
 }
 
@@ -1896,7 +1918,7 @@ static int __init nvme_kv_init(void)
 	if (ret)
 		goto out_unregister_chrdev;
 
-	pr_info("bound %d KV namespaces\n", nvme_kv_scan());
+	nvme_kv_scan_in_init_fs();
 	return 0;
 
 out_unregister_chrdev:
@@ -1918,7 +1940,9 @@ static void __exit nvme_kv_exit(void)
 		nvme_kv_unbind(kvns);
 	mutex_unlock(&nvme_kv_lock);
 
+	/* no one can write "rescan" any more: the last scan ends here */
 	class_unregister(&nvme_kv_class);
+	cancel_work_sync(&nvme_kv_scan_work);
 	unregister_chrdev_region(nvme_kv_chr_devt, NVME_KV_MINORS);
 	ida_destroy(&nvme_kv_minor_ida);
 }
