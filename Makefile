@@ -35,7 +35,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine
+	fio-engine plugin cost-test
 
 all: modules userspace
 
@@ -55,7 +55,8 @@ modules: nvmet
 	@mkdir -p $(MODDIR)
 	@mkdir -p $(MODDIR)/selftests/kv
 	@cp -a --update Kbuild host target uapi include $(MODDIR)/
-	@cp -a --update selftests/kv/api selftests/kv/peer $(MODDIR)/selftests/kv/
+	@cp -a --update selftests/kv/api selftests/kv/peer selftests/kv/cost \
+		$(MODDIR)/selftests/kv/
 	@$(MAKE) -s -C $(KDIR) M=$(MODDIR) -j$(JOBS) NVME_KV_KSRC=$(KSRC) \
 		KBUILD_EXTRA_SYMBOLS=$(NVMET)/Module.symvers modules
 
@@ -85,6 +86,10 @@ $(BIN)/kv_xfer_test: selftests/kv/kv_xfer_test.c $(KV_TEST_HDRS)
 $(BIN)/kv_xfer_bench: selftests/kv/kv_xfer_bench.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_xfer_bench.c $(LIB_SRC)
+
+$(BIN)/kv_mark: selftests/kv/kv_mark.c
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_mark.c
 
 $(BIN)/kv_workload: selftests/kv/kv_workload.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
@@ -165,7 +170,7 @@ install: lib $(BIN)/nvme-kv-dyn
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
 	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys \
-	$(BIN)/kv_forge_sb $(BIN)/kv_damage_rec $(BIN)/kv_hostile
+	$(BIN)/kv_forge_sb $(BIN)/kv_damage_rec $(BIN)/kv_hostile $(BIN)/kv_mark
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps
@@ -193,7 +198,8 @@ debug-modules: debug-kernel
 		-j$(JOBS) modules
 	@mkdir -p $(DBGK)/mod/selftests/kv
 	@cp -a --update Kbuild host target uapi include $(DBGK)/mod/
-	@cp -a --update selftests/kv/api selftests/kv/peer $(DBGK)/mod/selftests/kv/
+	@cp -a --update selftests/kv/api selftests/kv/peer selftests/kv/cost \
+		$(DBGK)/mod/selftests/kv/
 	@$(MAKE) -s -C $(DBGK)/linux M=$(DBGK)/mod -j$(JOBS) \
 		NVME_KV_KSRC=$(DBGK)/ksrc \
 		KBUILD_EXTRA_SYMBOLS=$(DBGK)/ksrc/drivers/nvme/target/Module.symvers \
@@ -213,15 +219,23 @@ unit: deps
 # adds to CI's time); DEBUG_KERNEL=0 leaves it out
 DEBUG_KERNEL	?= 1
 ifeq ($(DEBUG_KERNEL),0)
-check: guest
+check: guest plugin
 else
-check: guest debug-guest
+check: guest plugin debug-guest
 endif
 	@DEBUG_KERNEL=$(DEBUG_KERNEL) $(TOP)/scripts/check.sh "$(KVER)"
 
 demo: guest
 	@$(TOP)/qemu/run.sh "$(KVER)" demo; status=$$?; \
 		cat $(B)/guest/demo.out; exit $$status
+
+# The instruction counter, a TCG plugin: build/plugin/libkvcount.so
+plugin: deps
+	@$(TOP)/scripts/plugin.sh
+
+# Its smoke test alone: a planted cost found exactly where it runs
+cost-test: guest plugin
+	@$(TOP)/scripts/cost.sh "$(KVER)"
 
 # The crash test alone, longer: make crash-test CRASH_ITERATIONS=200
 CRASH_ITERATIONS ?= 100

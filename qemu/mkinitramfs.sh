@@ -71,7 +71,7 @@ cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" \
 	"$top/build/bin/lin_client" "$top/build/bin/lincheck" \
 	"$top/build/bin/nvmekv-ycsb" "$top/build/bin/kv_cache_keys" \
 	"$top/build/bin/kv_forge_sb" "$top/build/bin/kv_damage_rec" \
-	"$top/build/bin/kv_hostile" \
+	"$top/build/bin/kv_hostile" "$top/build/bin/kv_mark" \
 	"$root/usr/bin/"
 
 # Stock modules the tests use, with everything they depend on.  The nvmet
@@ -97,7 +97,8 @@ rm -f "$moddir"/kernel/drivers/nvme/target/*.ko
 for f in "$built"/ksrc/drivers/nvme/target/*.ko \
 	 "$built"/mod/host/nvme-kv.ko "$built"/mod/target/nvmet-kv.ko \
 	 "$built"/mod/selftests/kv/api/nvme-kv-api-test.ko \
-	 "$built"/mod/selftests/kv/peer/nvme-kv-peer-test.ko; do
+	 "$built"/mod/selftests/kv/peer/nvme-kv-peer-test.ko \
+	 "$built"/mod/selftests/kv/cost/nvme-kv-cost-test.ko; do
 	cp "$f" "$moddir/updates/"
 done
 for f in modules.builtin modules.builtin.modinfo modules.order; do

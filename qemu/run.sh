@@ -8,7 +8,8 @@
 # TCG by default; QEMU_ACCEL=kvm where KVM works.  QEMU_TIMEOUT (seconds)
 # bounds the run.  QEMU_DISK names a raw image the guest sees as a virtio
 # disk (/dev/vda, write cache on and honoured: flushes reach the image);
-# QEMU_APPEND adds to the kernel command line.  QEMU_KERNEL and GUEST_OUT
+# QEMU_APPEND adds to the kernel command line; QEMU_SMP sets the vCPUs
+# (default 2) and QEMU_PLUGIN loads a TCG plugin ("path,arg=value").  QEMU_KERNEL and GUEST_OUT
 # (default /boot/vmlinuz-<release> and build/guest) name another kernel and
 # the directory of its initramfs and output (make check-debug).  When the
 # guest does not finish cleanly, the tail of its console is printed and the
@@ -23,6 +24,8 @@ kernel=${QEMU_KERNEL:-/boot/vmlinuz-$kver}
 accel=${QEMU_ACCEL:-tcg}
 timeout=${QEMU_TIMEOUT:-900}
 mem=${QEMU_MEM:-2048}
+smp=${QEMU_SMP:-2}
+plugin=${QEMU_PLUGIN:+-plugin $QEMU_PLUGIN}
 
 case "$accel" in
 tcg)	accel_opt="-accel tcg,thread=multi -cpu max" ;;
@@ -59,8 +62,8 @@ boot() {
 	status=0
 	# shellcheck disable=SC2086
 	timeout --foreground "$timeout" qemu-system-x86_64 \
-		$accel_opt -m "$mem" -smp 2 -nodefaults -no-reboot \
-		-display none $serial $disk \
+		$accel_opt -m "$mem" -smp "$smp" -nodefaults -no-reboot \
+		-display none $serial $disk $plugin \
 		-kernel "$kernel" -initrd "$out/initramfs.cpio" \
 		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 nvmekv.mode=$mode ${QEMU_APPEND:-}" \
 		|| status=$?

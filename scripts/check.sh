@@ -138,6 +138,11 @@ else
 		fail=$((fail + 1))
 	fi
 
+	echo "# instruction counter (qemu/plugin/kvcount.c; one vCPU, a planted cost)"
+	"$top/scripts/cost.sh" "$kver" > "$out/cost.tap" 2>&1
+	cat "$out/cost.tap"
+	tally cost "$out/cost.tap"
+
 	echo "# crash consistency (QEMU killed at random points, ${CRASH_ITERATIONS:-20} times)"
 	start=$(date +%s)
 	"$top/scripts/crash.sh" "$kver" "${CRASH_ITERATIONS:-20}" > "$out/crash.tap" 2>&1
