@@ -16,7 +16,7 @@ counts=$out/cost.counts
 rm -f "$counts"
 
 start=$(date +%s)
-QEMU_SMP=1 QEMU_PLUGIN="$top/build/plugin/libkvcount.so,out=$counts" \
+QEMU_ACCEL=tcg QEMU_SMP=1 QEMU_PLUGIN="$top/build/plugin/libkvcount.so,out=$counts" \
 	QEMU_TIMEOUT=${COST_TIMEOUT:-600} "$top/qemu/run.sh" "$kver" cost
 status=$?
 echo "# cost guest took $(( $(date +%s) - start ))s (console: build/guest/cost.console, counts: build/guest/cost.counts)"
