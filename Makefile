@@ -35,7 +35,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test
+	fio-engine plugin cost-test bench-cost
 
 all: modules userspace
 
@@ -236,6 +236,16 @@ plugin: deps
 # Its smoke test alone: a planted cost found exactly where it runs
 cost-test: guest plugin
 	@$(TOP)/scripts/cost.sh "$(KVER)"
+
+# Instructions per Store by transfer method over loop and tcp, counted by
+# the plugin: build/bench/cost-xfer-{loop,tcp}.json
+COST_SIZES ?= 8B,16B,32B,64B,1KiB,4KiB
+COST_METHODS ?= DPTR,PIGGYBACK,APPEND
+bench-cost: guest plugin
+	@for tr in loop tcp; do \
+		COST_TRANSPORT=$$tr COST_N1=50 COST_N2=300 COST_SIZES=$(COST_SIZES) \
+		COST_METHODS=$(COST_METHODS) $(TOP)/scripts/cost-xfer.sh "$(KVER)" || exit 1; \
+	done
 
 # The crash test alone, longer: make crash-test CRASH_ITERATIONS=200
 CRASH_ITERATIONS ?= 100

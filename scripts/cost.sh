@@ -23,36 +23,15 @@ echo "# cost guest took $(( $(date +%s) - start ))s (console: build/guest/cost.c
 [ -f "$counts" ] || : > "$counts"
 touch "$out/cost.out"
 
-# per window: "w TAG N user kernel other module_total cost_module other_modules unknown"
-awk -v counts="$counts" '
-function norm(a) {
-	a = tolower(a); sub(/^0x/, "", a)
-	while (length(a) < 16) a = "0" a
-	return a
-}
-# lines from the guest serial port end in CR LF
-{ sub(/\r$/, "") }
-# the init sections of a module are freed once it has loaded, their pages
-# reused: they name no one
-FNR == NR && $1 == "section" && $3 ~ /^\.init/ { next }
-FNR == NR && $1 == "section" { ns++; saddr[ns] = norm($4); smod[ns] = $2; next }
-FNR == NR && $1 == "ran" { ran[$2] = $3; next }
-FNR == NR { next }
-$1 == "window" { user[$2] = $4; kern[$2] = $6; oth[$2] = $8; mod[$2] = $10; seen[$2] = 1 }
-$1 == "page" {
-	p = norm($3); best = ""; who = ""
-	for (i = 1; i <= ns; i++)
-		if (saddr[i] <= p && saddr[i] > best) { best = saddr[i]; who = smod[i] }
-	if (who == "") who = "(no module)"
-	bymod[$2, who] += $4
-	if (who != "nvme_kv_cost_test") rest[$2] += $4
-}
-END {
-	for (t in ran)
-		printf "w %s %s %s %s %s %s %s %s\n", t, ran[t], seen[t] ? user[t] : -1,
-			kern[t] + 0, oth[t] + 0, mod[t] + 0,
-			bymod[t, "nvme_kv_cost_test"] + 0, rest[t] + 0
-}' "$out/cost.out" "$counts" | sort -k2n > "$out/cost.windows"
+# per planted window: "w TAG N user kernel other modules cost_module rest"
+awk -f "$top/scripts/cost-attrib.awk" "$out/cost.out" "$counts" > "$out/cost.attrib"
+awk '{ sub(/\r$/, "") } $1 == "ran" { print $2, $3 }' "$out/cost.out" |
+while read -r tag iters; do
+	awk -v t="$tag" -v it="$iters" '
+		$1 == "w" && $2 == t { u = $3; k = $4; o = $5; m = $6; seen = 1 }
+		$1 == "m" && $2 == t { if ($3 == "nvme_kv_cost_test") c += $4; else r += $4 }
+		END { if (seen) print "w", t, it, u, k, o, m, c + 0, r + 0 }' "$out/cost.attrib"
+done | sort -k2n > "$out/cost.windows"
 
 n=0
 tap() {

@@ -20,6 +20,51 @@ for tag in 1 2 3 4 5; do
 done
 kv_mark write 6 $SPIN 2000000 && echo "ran 6 2000000"
 kv_mark start 7 && kv_mark stop 7 && echo "ran 7 0"
+# nvmekv.cost=xfer: the instructions of Stores over COST_TRANSPORT (loop
+# or tcp to 127.0.0.1, default loop: host and target both in this guest,
+# both counted) by transfer
+# method (COST_METHODS, default DPTR and PIGGYBACK), one thread, values of
+# the sizes of COST_SIZES (kv_xfer_bench's fixed workloads, default 8B and
+# 16B), every key overwritten (a warm-up run stores them first).  Per method and size, a window of N1
+# and one of N2 Stores, alternated over three rounds; the host side takes
+# the difference, so what a run costs once (exec, set-up, sysfs reads)
+# cancels.
+#   xfer TAG METHOD SIZE N
+if grep -q 'nvmekv\.cost=xfer' /proc/cmdline; then
+	. /selftests/kv/target.sh
+	modprobe brd rd_nr=1 rd_size=65536 &&
+	TR=${COST_TRANSPORT:-loop}
+	target_up 1 /dev/ram0 "" && port_up "$TR" &&
+	connect "$TR" > /dev/null && modprobe nvme-kv ||
+		{ echo "error: no $TR target"; exit 1; }
+	ctrl=$(ctrl_of "$TR")
+	kv=/dev/kv${ctrl#nvme}n1
+	echo 1 > /sys/class/nvme-kv/rescan
+	[ -c "$kv" ] || { echo "error: $kv not bound"; exit 1; }
+	N1=${COST_N1:-100}
+	N2=${COST_N2:-600}
+	tag=10
+	SIZES=$(echo "${COST_SIZES:-8B,16B}" | tr , " ")
+	METHODS=$(echo "${COST_METHODS:-DPTR,PIGGYBACK}" | tr , " ")
+	for size in $SIZES; do
+		for m in $METHODS; do
+			kv_xfer_bench "$kv" $N2 1 1 $size $m > /dev/null
+		done
+	done
+	for round in 1 2 3; do
+		for size in $SIZES; do
+			for m in $METHODS; do
+				for n in $N1 $N2; do
+					kv_mark run $tag kv_xfer_bench "$kv" $n 1 1 $size $m \
+						> /tmp/xfer.out &&
+					grep -q "errors 0 " /tmp/xfer.out &&
+					echo "xfer $tag $m $size $n"
+					tag=$((tag + 1))
+				done
+			done
+		done
+	done
+fi
 for m in /sys/module/*/sections; do
 	mod=${m%/sections}
 	mod=${mod##*/}

@@ -5,6 +5,8 @@
  *
  *   kv_mark start|stop TAG
  *   kv_mark write TAG FILE STRING   (start, one write(2) of STRING, stop)
+ *   kv_mark run TAG CMD [ARG...]    (start, CMD to its end, stop; exits
+ *                                    with CMD's status)
  *
  * The marker's tag is in its bytes (QEMU 7.2's plugins cannot read guest
  * registers), so it is written into an executable page and called.
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void (*marker[2])(void);
@@ -40,7 +43,7 @@ static int make_markers(unsigned int tag)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: kv_mark start|stop TAG | kv_mark write TAG FILE STRING\n");
+	fprintf(stderr, "usage: kv_mark start|stop TAG | kv_mark write TAG FILE STRING | kv_mark run TAG CMD [ARG...]\n");
 	return 2;
 }
 
@@ -48,8 +51,9 @@ int main(int argc, char **argv)
 {
 	unsigned long tag;
 	char *end;
+	int fd, status;
 	ssize_t n;
-	int fd;
+	pid_t pid;
 
 	if (argc < 3)
 		return usage();
@@ -81,6 +85,22 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kv_mark: write %s: %s\n", argv[3], strerror(errno));
 			return 1;
 		}
+	} else if (!strcmp(argv[1], "run") && argc >= 4) {
+		marker[0]();
+		pid = fork();
+		if (pid == 0) {
+			execvp(argv[3], argv + 3);
+			fprintf(stderr, "kv_mark: %s: %s\n", argv[3], strerror(errno));
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid)
+			status = 1 << 8;
+		marker[1]();
+		if (pid < 0) {
+			fprintf(stderr, "kv_mark: fork: %s\n", strerror(errno));
+			return 1;
+		}
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 	} else {
 		return usage();
 	}
