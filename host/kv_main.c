@@ -64,9 +64,9 @@ static unsigned int auto_piggyback_max = NVME_KV_INLINE_SOLO;
 module_param(auto_piggyback_max, uint, 0644);
 MODULE_PARM_DESC(auto_piggyback_max, "AUTO sends values up to this size (bytes) by PIGGYBACK (default 16: one command)");
 
-static unsigned int auto_append_max = 4096;
+static unsigned int auto_append_max;
 module_param(auto_append_max, uint, 0644);
-MODULE_PARM_DESC(auto_append_max, "AUTO sends larger values up to this size by APPEND when the capsule holds them, else by DPTR (default 4096)");
+MODULE_PARM_DESC(auto_append_max, "AUTO sends larger values up to this size by APPEND when the capsule holds them, else by DPTR (default 0: never, as APPEND measured no cheaper than DPTR)");
 
 /* Per-namespace counters, in sysfs under stats/ */
 enum nvme_kv_stat {
@@ -361,11 +361,6 @@ static u32 nvme_kv_capsule_bytes(struct nvme_kv_ns *kvns)
 	return ioccsz > 4 ? ioccsz * 16 - sizeof(struct nvme_command) : 0;
 }
 
-static bool nvme_kv_ctrl_is_loop(struct nvme_ctrl *ctrl)
-{
-	return !strcmp(ctrl->ops->name, "loop");
-}
-
 /* The method a Store of @len bytes goes by; *@fallback when APPEND cannot */
 static u8 nvme_kv_xfer_resolve(struct nvme_kv_ns *kvns, u8 xfer, u32 len,
 			       bool *fallback)
@@ -375,12 +370,9 @@ static u8 nvme_kv_xfer_resolve(struct nvme_kv_ns *kvns, u8 xfer, u32 len,
 		xfer = READ_ONCE(kvns->xfer_default);
 	if (xfer == NVME_KV_XFER_AUTO) {
 		/*
-		 * nvme-loop has no wire to spare: DPTR hands the target the
-		 * caller's pages, the inline methods copy the value into
-		 * commands (Documentation/wire-format.md, "AUTO").
+		 * The same rules on every transport; the instructions they
+		 * save are in Documentation/wire-format.md, "AUTO".
 		 */
-		if (nvme_kv_ctrl_is_loop(kvns->ctrl))
-			return NVME_KV_XFER_DPTR;
 		if (len <= READ_ONCE(auto_piggyback_max) &&
 		    len <= NVME_KV_PIGGYBACK_MAX)
 			return NVME_KV_XFER_PIGGYBACK;

@@ -833,6 +833,16 @@ static void sysfs_attr(const char *dev, const char *name, char *buf,
 	read_line(path, buf, size);
 }
 
+/* nvme-kv's module parameter @name, or 0 */
+static unsigned long long module_param_u32(const char *name)
+{
+	char path[256], buf[32];
+
+	snprintf(path, sizeof(path), "/sys/module/nvme_kv/parameters/%s", name);
+	read_line(path, buf, sizeof(buf));
+	return strtoull(buf, NULL, 10);
+}
+
 /* the transport of the kv device's controller: loop, tcp, rdma, pcie */
 static void kv_transport(const char *dev, char *buf, size_t size)
 {
@@ -1007,7 +1017,7 @@ static int xfer(const char *dev, uint32_t max)
 		}
 		if (methods[m] == NVME_KV_XFER_AUTO) {
 			long long pb, ap, dp, cap;
-			unsigned long long want_pb, want_ap;
+			unsigned long long want_pb, want_ap, amax;
 			char tr[32], cs[32];
 
 			kv_transport(dev, tr, sizeof(tr));
@@ -1016,13 +1026,19 @@ static int xfer(const char *dev, uint32_t max)
 			pb = sysfs_stat(dev, "stores_piggyback") - pb0;
 			ap = sysfs_stat(dev, "stores_append") - ap0;
 			dp = sysfs_stat(dev, "stores_dptr") - dp0;
-			/* the defaults: PIGGYBACK to 16 B, APPEND to 4096 B */
+			/*
+			 * The same on every transport: PIGGYBACK to 16 B, then
+			 * APPEND to auto_append_max (0 by default) when the
+			 * capsule holds it
+			 */
 			want_pb = NVME_KV_INLINE_SOLO + 1;
-			want_ap = (cap < 4096 ? cap : 4096) - NVME_KV_INLINE_SOLO;
-			if (want_ap > max - NVME_KV_INLINE_SOLO)
-				want_ap = max - NVME_KV_INLINE_SOLO;
-			if (!strcmp(tr, "loop"))
-				want_pb = want_ap = 0;
+			amax = module_param_u32("auto_append_max");
+			if (amax > (unsigned long long)cap)
+				amax = cap;
+			if (amax > max)
+				amax = max;
+			want_ap = amax > NVME_KV_INLINE_SOLO ?
+				  amax - NVME_KV_INLINE_SOLO : 0;
 			snprintf(name, sizeof(name),
 				 "xfer: AUTO over %s sends %llu sizes by PIGGYBACK, %llu by APPEND and the rest by DPTR",
 				 tr, want_pb, want_ap);
