@@ -17,9 +17,10 @@ function norm(a) {
 }
 # lines from the guest serial port end in CR LF
 { sub(/\r$/, "") }
-# the init sections of a module are freed once it has loaded, and the next
-# module may get their pages: they name no one
-FNR == NR && $1 == "section" && $3 ~ /^\.init/ { next }
+# what a module has in init memory (its .init sections, and the .symtab
+# and .strtab its loader copies there) is freed once it has loaded, and
+# the next module may get those pages: they name no one
+FNR == NR && $1 == "section" && $3 ~ /^\.init|^\.symtab$|^\.strtab$/ { next }
 FNR == NR && $1 == "section" { ns++; saddr[ns] = norm($4); smod[ns] = $2; next }
 FNR == NR { next }
 $1 == "window" { print "w", $2, $4, $6, $8, $10 }

@@ -24,7 +24,7 @@ n1=${COST_N1:-100}
 n2=${COST_N2:-600}
 
 QEMU_ACCEL=tcg QEMU_SMP=1 QEMU_PLUGIN="$top/build/plugin/libkvcount.so,out=$counts" \
-	QEMU_APPEND="nvmekv.cost=xfer COST_N1=$n1 COST_N2=$n2 COST_SIZES=${COST_SIZES:-8B,16B} COST_METHODS=${COST_METHODS:-DPTR,PIGGYBACK} COST_TRANSPORT=${COST_TRANSPORT:-loop}" \
+	QEMU_APPEND="nvmekv.cost=xfer COST_N1=$n1 COST_N2=$n2 ${COST_INLINE:+COST_INLINE=$COST_INLINE} COST_SIZES=${COST_SIZES:-8B,16B} COST_METHODS=${COST_METHODS:-DPTR,PIGGYBACK} COST_TRANSPORT=${COST_TRANSPORT:-loop}" \
 	QEMU_TIMEOUT=${COST_TIMEOUT:-1200} "$top/qemu/run.sh" "$kver" cost
 cp "$out/cost.out" "$out/cost-xfer.out"
 awk -f "$top/scripts/cost-attrib.awk" "$out/cost-xfer.out" "$counts" \
@@ -41,7 +41,7 @@ function comp(m) {
 	return "other_modules"
 }
 { sub(/\r$/, "") }
-FNR == NR && $1 == "xfer" { meth[$2] = $3; size[$2] = $4; ops[$2] = $5; next }
+FNR == NR && $1 == "xfer" { meth[$2] = $3; size[$2] = $4; ops[$2] = $5; wb[$2] = $7; wp[$2] = $9; next }
 FNR == NR { next }
 $1 == "w" { c[$2, "user"] = $3; c[$2, "kernel"] = $4 + $5; tags[$2] = 1 }
 $1 == "m" { c[$2, comp($3)] += $4 }
@@ -58,38 +58,43 @@ END {
 			tot += d
 			line = line " " d
 		}
-		print line, tot
+		print line, tot, (wb[u] - wb[t]) / (n2 - n1), (wp[u] - wp[t]) / (n2 - n1)
 	}
 }' "$out/cost-xfer.out" "$out/cost-xfer.attrib" | sort > "$bench/cost-xfer.rounds"
 
-# median and range of the rounds, per method and size
+# per method and size: the median of the rounds in every column, then the
+# lowest and highest total
 awk '
+function median(k, i,    a, b, m, x) {
+	m = n[k]
+	for (a = 1; a <= m; a++) s[a] = v[k, a, i]
+	for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
+		if (s[b] < s[a]) { x = s[a]; s[a] = s[b]; s[b] = x }
+	return s[int((m + 1) / 2)]
+}
 { k = $1 " " $2; n[k]++; for (i = 3; i <= NF; i++) v[k, n[k], i] = $i; nf = NF }
 END {
 	for (k in n) {
 		line = k
-		for (i = 3; i <= nf; i++) {
-			# three rounds (or fewer): sort them
-			m = n[k]
-			for (a = 1; a <= m; a++) s[a] = v[k, a, i]
-			for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
-				if (s[b] < s[a]) { x = s[a]; s[a] = s[b]; s[b] = x }
-			line = line sprintf(" %.1f", s[int((m + 1) / 2)])
-			if (i == nf) line = line sprintf(" %.1f %.1f %d", s[1], s[m], m)
+		for (i = 3; i <= nf; i++) line = line sprintf(" %.1f", median(k, i))
+		lo = hi = v[k, 1, 11]
+		for (a = 2; a <= n[k]; a++) {
+			if (v[k, a, 11] < lo) lo = v[k, a, 11]
+			if (v[k, a, 11] > hi) hi = v[k, a, 11]
 		}
-		print line
+		print line, sprintf("%.1f %.1f %d", lo, hi, n[k])
 	}
 }' "$bench/cost-xfer.rounds" | sort > "$bench/cost-xfer.table"
 
 {
 	printf '{\n  "what": "guest instructions per Store over %s (host and target in one guest), one thread, overwrites, by component",\n' "${COST_TRANSPORT:-loop}"
-	printf '  "kind": "exact counter (TCG plugin), per-Store difference of two windows",\n'
+	printf '  "kind": "exact counters (TCG plugin; the loopback interface, for tcp), per-Store difference of two windows",\n'
 	printf '  "how": "qemu/plugin/kvcount.c; (count(%s Stores) - count(%s Stores)) / %s per round; median of the rounds",\n' "$n2" "$n1" "$((n2 - n1))"
-	printf '  "command": "COST_TRANSPORT=%s COST_SIZES=%s COST_METHODS=%s COST_N1=%s COST_N2=%s scripts/cost-xfer.sh %s",\n  "results": [\n' \
-		"${COST_TRANSPORT:-loop}" "${COST_SIZES:-8B,16B}" "${COST_METHODS:-DPTR,PIGGYBACK}" "$n1" "$n2" "$kver"
-	awk '{ printf "%s    {\"method\": \"%s\", \"size\": \"%s\", \"user\": %s, \"kernel\": %s, \"nvme_kv\": %s, \"nvmet_kv\": %s, \"nvmet_transport\": %s, \"nvme_host\": %s, \"block_device\": %s, \"other_modules\": %s, \"total\": %s, \"total_min\": %s, \"total_max\": %s, \"rounds\": %s}", (NR > 1 ? ",\n" : ""), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$bench/cost-xfer.table"
+	printf '  "command": "%sCOST_TRANSPORT=%s COST_SIZES=%s COST_METHODS=%s COST_N1=%s COST_N2=%s scripts/cost-xfer.sh %s",\n  "results": [\n' \
+		"${COST_INLINE:+COST_INLINE=$COST_INLINE }" "${COST_TRANSPORT:-loop}" "${COST_SIZES:-8B,16B}" "${COST_METHODS:-DPTR,PIGGYBACK}" "$n1" "$n2" "$kver"
+	awk '{ printf "%s    {\"method\": \"%s\", \"size\": \"%s\", \"user\": %s, \"kernel\": %s, \"nvme_kv\": %s, \"nvmet_kv\": %s, \"nvmet_transport\": %s, \"nvme_host\": %s, \"block_device\": %s, \"other_modules\": %s, \"total\": %s, \"wire_bytes\": %s, \"wire_packets\": %s, \"total_min\": %s, \"total_max\": %s, \"rounds\": %s}", (NR > 1 ? ",\n" : ""), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 }' "$bench/cost-xfer.table"
 	printf '\n  ]\n}\n'
-} > "$bench/cost-xfer-${COST_TRANSPORT:-loop}.json"
+} > "$bench/cost-xfer-${COST_TRANSPORT:-loop}${COST_INLINE:+-inline$COST_INLINE}.json"
 
-echo "method size user kernel nvme_kv nvmet_kv nvmet+loop nvme_host brd other total (min max rounds)"
+echo "method size user kernel nvme_kv nvmet_kv nvmet+transport nvme_host brd other total wire_bytes wire_packets (total min max, rounds)"
 cat "$bench/cost-xfer.table"

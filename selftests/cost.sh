@@ -28,15 +28,28 @@ kv_mark start 7 && kv_mark stop 7 && echo "ran 7 0"
 # 16B), every key overwritten (a warm-up run stores them first).  Per method and size, a window of N1
 # and one of N2 Stores, alternated over three rounds; the host side takes
 # the difference, so what a run costs once (exec, set-up, sysfs reads)
-# cancels.
-#   xfer TAG METHOD SIZE N
+# cancels.  With COST_INLINE=B the target port takes at most B bytes of
+# in-capsule data (0: none, a write's data then waits for an R2T over tcp).
+# Over tcp the bytes and packets the loopback interface sent during the
+# window are its wire traffic, both directions (lo counts each packet once).
+#   xfer TAG METHOD SIZE N bytes B packets P
+lo_stat() { cat /sys/class/net/lo/statistics/tx_$1; }
 if grep -q 'nvmekv\.cost=xfer' /proc/cmdline; then
 	. /selftests/kv/target.sh
-	modprobe brd rd_nr=1 rd_size=65536 &&
 	TR=${COST_TRANSPORT:-loop}
-	target_up 1 /dev/ram0 "" && port_up "$TR" &&
-	connect "$TR" > /dev/null && modprobe nvme-kv ||
+	modprobe brd rd_nr=1 rd_size=65536 &&
+	target_up 1 /dev/ram0 "" && port_up "$TR" ||
 		{ echo "error: no $TR target"; exit 1; }
+	if [ -n "${COST_INLINE:-}" ]; then
+		_p=$(dirname "$(grep -l "^$TR\$" $NVMET/ports/*/addr_trtype)")
+		rm "$_p/subsystems/$NQN" &&
+		echo "$COST_INLINE" > "$_p/param_inline_data_size" &&
+		ln -s "$SUBSYS" "$_p/subsystems/$NQN" &&
+		echo "inline $(cat "$_p/param_inline_data_size")" ||
+			{ echo "error: inline data size $COST_INLINE"; exit 1; }
+	fi
+	connect "$TR" > /dev/null && modprobe nvme-kv ||
+		{ echo "error: no $TR connection"; exit 1; }
 	ctrl=$(ctrl_of "$TR")
 	kv=/dev/kv${ctrl#nvme}n1
 	echo 1 > /sys/class/nvme-kv/rescan
@@ -55,10 +68,12 @@ if grep -q 'nvmekv\.cost=xfer' /proc/cmdline; then
 		for size in $SIZES; do
 			for m in $METHODS; do
 				for n in $N1 $N2; do
+					b0=$(lo_stat bytes)
+					p0=$(lo_stat packets)
 					kv_mark run $tag kv_xfer_bench "$kv" $n 1 1 $size $m \
 						> /tmp/xfer.out &&
 					grep -q "errors 0 " /tmp/xfer.out &&
-					echo "xfer $tag $m $size $n"
+					echo "xfer $tag $m $size $n bytes $(($(lo_stat bytes) - b0)) packets $(($(lo_stat packets) - p0))"
 					tag=$((tag + 1))
 				done
 			done
