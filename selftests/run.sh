@@ -817,14 +817,17 @@ onesided_unbind() {
 }
 # unbound_held_open: a descriptor of an rdma binding with a one-sided
 # session stays open across the unbind (disconnect, rescan); its GETs must
-# get ENODEV without touching the freed session
+# get ENODEV without touching the freed session.  They are sent once the
+# rescan, which waits for the unbind, has returned.
 unbound_held_open() {
 	_kv=$(onesided_bind) || return 1
-	kv_ioctl_test unbound "/dev/$_kv" 30 > /tmp/unb.out 2>&1 &
+	rm -f /tmp/unb.done
+	kv_ioctl_test unbound "/dev/$_kv" 30 /tmp/unb.done > /tmp/unb.out 2>&1 &
 	_unbound_pid=$!
 	wait_for 20 grep -q READY /tmp/unb.out
 	_st=$?
 	onesided_unbind
+	touch /tmp/unb.done
 	wait "$_unbound_pid" || _st=1
 	cat /tmp/unb.out
 	return $_st

@@ -8,7 +8,7 @@
  *   kv_ioctl_test hammer <kv-device> <seconds> <threads> <name> recover|end
  *   kv_ioctl_test xfer <kv-device> <max-size>
  *   kv_ioctl_test fillrace <kv-device> <rounds>
- *   kv_ioctl_test unbound <kv-device> <seconds>
+ *   kv_ioctl_test unbound <kv-device> <seconds> <done-file>
  *   kv_ioctl_test rejects <ng-device> <nsid> <count>
  *
  * The fuzz mode sends random ioctls (random numbers, sizes, pointers,
@@ -1178,9 +1178,9 @@ static int fillrace(const char *dev, unsigned int rounds)
  * Every later command fails with ENODEV; over rdma the binding's one-sided
  * session is freed by then, and a GET must not touch it (a use after free
  * that KASAN reports, and that nothing else sees).  The caller unbinds
- * once this prints READY.
+ * once this prints READY, and creates @done_file when the unbind returned.
  */
-static int unbound(const char *dev, double seconds)
+static int unbound(const char *dev, double seconds, const char *done_file)
 {
 	char path[256], buf[64];
 	struct stat stb;
@@ -1200,8 +1200,14 @@ static int unbound(const char *dev, double seconds)
 	fflush(stdout);
 	snprintf(path, sizeof(path), "/sys/class/nvme-kv/%s",
 		 strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev);
+	/*
+	 * The node goes first; the binding lets go of the session and the
+	 * controller later, and the caller creates @done_file once the
+	 * unbind has returned.  Only then are the commands sent, so that they
+	 * meet what the unbind freed, if anything still points there.
+	 */
 	for (end = now() + seconds; now() < end && !gone;) {
-		gone = stat(path, &stb) != 0;
+		gone = stat(path, &stb) != 0 && stat(done_file, &stb) == 0;
 		usleep(20000);
 	}
 	r1 = nvmekv_retrieve(fd, "held", 4, buf, sizeof(buf), &len, 0, &st);
@@ -1259,8 +1265,8 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "rejects"))
 		return rejects(argv[2], strtoul(argv[3], NULL, 0),
 			       strtoul(argv[4], NULL, 0));
-	if (argc == 4 && !strcmp(argv[1], "unbound"))
-		return unbound(argv[2], atof(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "unbound"))
+		return unbound(argv[2], atof(argv[3]), argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "fillrace"))
 		return fillrace(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "xfer"))
