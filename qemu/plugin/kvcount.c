@@ -84,8 +84,9 @@ static void window_start(unsigned int tag)
 {
 	struct counts *c = &at_start[tag];
 
+	/* a snapshot (2 MiB) is held only while its window is open */
 	if (!c->pages) {
-		c->pages = calloc(NR_PAGES, sizeof(*c->pages));
+		c->pages = malloc(NR_PAGES * sizeof(*c->pages));
 		if (!c->pages) {
 			fprintf(stderr, "kvcount: out of memory\n");
 			return;
@@ -100,7 +101,7 @@ static void window_start(unsigned int tag)
 
 static void window_stop(unsigned int tag)
 {
-	const struct counts *c = &at_start[tag];
+	struct counts *c = &at_start[tag];
 	uint64_t module, d;
 	unsigned int pages = 0;
 	size_t i;
@@ -125,6 +126,8 @@ static void window_stop(unsigned int tag)
 				(uint64_t)(MODULES_BASE + (i << PAGE_SHIFT)), d);
 	}
 	fflush(out);
+	free(c->pages);
+	c->pages = NULL;
 }
 
 static void marker_exec(unsigned int vcpu, void *udata)
