@@ -512,9 +512,7 @@ reconnected_values() {
 }
 t "tcp: the reconnected /dev/$kv still holds the values stored before" \
 	reconnected_values
-nvme disconnect -n "$NQN" > /dev/null
-echo 1 > /sys/class/nvme-kv/rescan
-port_down tcp
+disconnect_down tcp
 
 # reaped_without_udev: a disconnect and no rescan (no udevd runs yet):
 # nvme-kv drops the binding by itself within a few seconds, and nothing
@@ -547,9 +545,7 @@ rescan_from_bare_dev() {
 	_st=$?
 	[ -c "/dev/$_c" ] || { echo "the host's /dev lost /dev/$_c"; _st=1; }
 	wait_for 10 kv_dev_exists "kv${_c#nvme}n1" || _st=1
-	nvme disconnect -d "$_c" > /dev/null
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down tcp
+	disconnect_down tcp
 	return $_st
 }
 t "tcp: a rescan written from a mount namespace with an empty /dev binds the controller (nvme-kv opens /dev/nvmeN in init's namespace)" \
@@ -801,7 +797,7 @@ t "hostile: dmesg has no WARNING, BUG, INFO or Oops after the flood" \
 # ---- helpers of the rdma pass that the debug suite runs too ----
 ONESIDED_PORT=4430
 # onesided_bind: connect over rdma, bind namespace 1, wait for its one-sided
-# session, print its kvXnY; onesided_unbind undoes it
+# session, print its kvXnY; disconnect_down rdma undoes it
 onesided_bind() {
 	port_up rdma && connect rdma > /dev/null || return 1
 	_c=$(ctrl_of rdma) || return 1
@@ -809,11 +805,6 @@ onesided_bind() {
 	wait_for 10 kv_dev_exists "kv${_c#nvme}n1" &&
 	wait_for 10 onesided_ready "kv${_c#nvme}n1" || return 1
 	echo "kv${_c#nvme}n1"
-}
-onesided_unbind() {
-	nvme disconnect -n "$NQN" > /dev/null
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down rdma
 }
 # unbound_held_open: a descriptor of an rdma binding with a one-sided
 # session stays open across the unbind (disconnect, rescan); its GETs must
@@ -826,7 +817,7 @@ unbound_held_open() {
 	_unbound_pid=$!
 	wait_for 20 grep -q READY /tmp/unb.out
 	_st=$?
-	onesided_unbind
+	disconnect_down rdma
 	touch /tmp/unb.done
 	wait "$_unbound_pid" || _st=1
 	cat /tmp/unb.out
@@ -1169,7 +1160,7 @@ host_fill_roundtrip() {
 	_h2=$(onesided_stat "$_kv" hits)
 	_d2=$(onesided_stat "$_kv" device_fills)
 	echo "host fills $_f -> $_f2 (from the device $_d -> $_d2), one-sided hits $_h -> $_h2, target Retrieves $_r -> $_r2, target fills $_tf -> $(target_stat cache_fills)"
-	onesided_unbind
+	disconnect_down rdma
 	[ $_st = 0 ] && [ $((_f2 - _f)) -ge 2 ] && [ $((_h2 - _h)) -ge 3 ] &&
 		[ "$(target_stat cache_fills)" = "$_tf" ] || return 1
 	if [ "$1" = device ]; then
@@ -1210,7 +1201,7 @@ host_fill_lru() {
 	[ "$(nvme-kv retrieve "/dev/$_kv" "$3")" = "v-$3" ] || _st=1
 	_f4=$(onesided_stat "$_kv" fills)
 	echo "keys $*; K1 read again: hit $_h -> $_h2, touches $_t -> $_t2; K5 filled: $_f -> $_f2; K1: hits -> $_h3, fills -> $_f3; K2: fills -> $_f4"
-	onesided_unbind
+	disconnect_down rdma
 	# soft-RoCE takes inline data: the touch is posted and not waited for
 	dmesg | grep -q "misses filled by this host (LRU touches inline)" ||
 		{ echo "LRU touches are not inline"; return 1; }
@@ -1238,7 +1229,7 @@ if [ -d /sys/class/infiniband/kvrxe0 ]; then
 		host_fill_lru
 	_kv=$(onesided_bind) && kv_ioctl_test fillrace "/dev/$_kv" 200 > /tmp/fr.out 2>&1
 	[ -n "$_kv" ] || echo "FAIL host fills: rdma binding for the fill race" > /tmp/fr.out
-	onesided_unbind
+	disconnect_down rdma
 	tap_lines "" < /tmp/fr.out
 	t "rdma: a descriptor held open across the unbind gets ENODEV; its GETs do not touch the freed one-sided session" \
 		unbound_held_open
@@ -1274,9 +1265,7 @@ replayed() {
 	echo 1 > /sys/class/nvme-kv/rescan
 	wait_for 5 kv_dev_exists "kv${ctrl#nvme}n1"
 	v=$(nvme-kv retrieve "/dev/kv${ctrl#nvme}n1" over)
-	nvme disconnect -n "$NQN" > /dev/null
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down loop
+	disconnect_down loop
 	echo "over = '$v'"
 	[ "$v" = second ]
 }
@@ -1353,9 +1342,7 @@ value_limit_applied() {
 	# inline transfer on namespace 2: its cap and timeout are small
 	kv_xfer_test "/dev/$ng2" 2 2048 200 \
 		"/sys/kernel/debug/nvmet_kv/2@$NQN" > /tmp/xfer2.out 2>&1
-	nvme disconnect -n "$NQN" > /dev/null
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down loop
+	disconnect_down loop
 	tap_lines "target: " < /tmp/xfer2.out >&3
 	echo "limit $lim; 4096: $rc4096 $ok4096; 4097: $rc4097 $bad"
 	[ "$lim" = 4096 ] && [ $rc4096 = 0 ] && [ $rc4097 != 0 ] &&
@@ -1445,9 +1432,7 @@ record_damage_refused() {
 	_c=$(ctrl_of loop) || return 1
 	wait_for 10 ng_of "$_c" 2 > /dev/null &&
 	kv_workload bench "/dev/$(ng_of "$_c" 2)" 2 1 300 4000 > /dev/null || return 1
-	nvme disconnect -n "$NQN" > /dev/null
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down loop
+	disconnect_down loop
 	echo 0 > "$NS2/enable" && ns_enable "$NS2" || return 1
 	_before=$(ns2_state)
 	echo 0 > "$NS2/enable" || return 1
@@ -1535,9 +1520,7 @@ hostile_media() {
 	kv_hostile fill "/dev/$good_kv" 2000 > /dev/null &&
 	hostile_under media media_attack 12
 	_st=$?
-	nvme disconnect -n "$NQN" > /dev/null
-	echo 1 > /sys/class/nvme-kv/rescan
-	port_down loop
+	disconnect_down loop
 	return $_st
 }
 t "hostile: namespace 2's superblock forged and a record damaged through the block path, again and again for 12 s: each refused, the device left as it was; the good host on namespace 1 keeps its pairs, its p99 Retrieve $P99_BAR, slab growth under 16 MiB" \

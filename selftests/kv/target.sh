@@ -125,6 +125,14 @@ connect() {
 	esac
 }
 
+# disconnect_down <transport>: disconnect NQN's controllers, rescan (which
+# returns once nvme-kv has dropped their bindings), take the port down
+disconnect_down() {
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	port_down "$1"
+}
+
 # ctrl_of <transport>: the controller (nvmeN) connected to NQN over it
 # onesided_ready <kv>: nvme-kv reads the namespace's cache one-sided
 onesided_ready() {
