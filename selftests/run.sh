@@ -516,16 +516,19 @@ disconnect_down tcp
 
 # reaped_without_udev: a disconnect and no rescan (no udevd runs yet):
 # nvme-kv drops the binding by itself within a few seconds, and nothing
-# of it pins the transport module any more
+# of it pins the transport module any more.  The node goes first in an
+# unbind and the controller's file last, so the use count is waited for.
+nvme_tcp_use() { sed -n 's/^nvme_tcp [0-9]* \([0-9]*\) .*/\1/p' /proc/modules; }
+nvme_tcp_unpinned() { [ "$(nvme_tcp_use)" = 0 ]; }
 reaped_without_udev() {
 	port_up tcp && connect tcp > /dev/null || return 1
 	_c=$(ctrl_of tcp) || return 1
 	echo 1 > /sys/class/nvme-kv/rescan
 	wait_for 10 kv_dev_exists "kv${_c#nvme}n1" || return 1
 	nvme disconnect -d "$_c" > /dev/null || return 1
-	wait_for 5 kv_dev_gone "kv${_c#nvme}n1"
+	wait_for 5 kv_dev_gone "kv${_c#nvme}n1" && wait_for 5 nvme_tcp_unpinned
 	_st=$?
-	_use=$(sed -n 's/^nvme_tcp [0-9]* \([0-9]*\) .*/\1/p' /proc/modules)
+	_use=$(nvme_tcp_use)
 	echo "nvme_tcp use count after the disconnect: $_use"
 	port_down tcp
 	[ $_st = 0 ] && [ "$_use" = 0 ]
