@@ -35,7 +35,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost
+	fio-engine plugin cost-test bench-cost pair-test
 
 all: modules userspace
 
@@ -90,6 +90,10 @@ $(BIN)/kv_xfer_bench: selftests/kv/kv_xfer_bench.c $(LIB_SRC) $(HDRS)
 $(BIN)/kv_mark: selftests/kv/kv_mark.c
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_mark.c
+
+$(BIN)/kv_ctl: selftests/kv/kv_ctl.c
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_ctl.c
 
 $(BIN)/kv_workload: selftests/kv/kv_workload.c $(KV_TEST_HDRS)
 	@mkdir -p $(BIN)
@@ -170,7 +174,8 @@ install: lib $(BIN)/nvme-kv-dyn
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
 	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys \
-	$(BIN)/kv_forge_sb $(BIN)/kv_damage_rec $(BIN)/kv_hostile $(BIN)/kv_mark
+	$(BIN)/kv_forge_sb $(BIN)/kv_damage_rec $(BIN)/kv_hostile $(BIN)/kv_mark \
+	$(BIN)/kv_ctl
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps
@@ -236,6 +241,10 @@ plugin: deps
 # Its smoke test alone: a planted cost found exactly where it runs
 cost-test: guest plugin
 	@$(TOP)/scripts/cost.sh "$(KVER)"
+
+# The two-guest topology's smoke test alone (qemu/pair.sh)
+pair-test: guest plugin
+	@$(TOP)/scripts/pair.sh "$(KVER)"
 
 # Instructions per Store by transfer method over loop and tcp, counted by
 # the plugin: build/bench/cost-xfer-{loop,tcp}.json

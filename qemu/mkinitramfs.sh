@@ -71,7 +71,7 @@ cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" \
 	"$top/build/bin/lin_client" "$top/build/bin/lincheck" \
 	"$top/build/bin/nvmekv-ycsb" "$top/build/bin/kv_cache_keys" \
 	"$top/build/bin/kv_forge_sb" "$top/build/bin/kv_damage_rec" \
-	"$top/build/bin/kv_hostile" "$top/build/bin/kv_mark" \
+	"$top/build/bin/kv_hostile" "$top/build/bin/kv_mark" "$top/build/bin/kv_ctl" \
 	"$root/usr/bin/"
 
 # Stock modules the tests use, with everything they depend on.  The nvmet
@@ -79,7 +79,7 @@ cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" \
 # dependencies: the patched build replaces it below.
 stock_mods="configfs brd null_blk nvme-core nvme-fabrics nvme-tcp nvme-rdma
 nvmet nvme-loop nvmet-tcp nvmet-rdma rdma_rxe crc32_generic veth libcrc32c
-crc32c_generic virtio_blk virtio_pci"
+crc32c_generic virtio_blk virtio_pci nvme virtio_net"
 for m in $stock_mods; do
 	modprobe -d "${modroot:-/}" -S "$kver" --show-depends "$m" 2>/dev/null |
 		awk '$1 == "insmod" { print $2 }'

@@ -143,6 +143,11 @@ else
 	cat "$out/cost.tap"
 	tally cost "$out/cost.tap"
 
+	echo "# two guests (qemu/pair.sh: target with NVMe drives, host; nvme-tcp and nvme-rdma across)"
+	"$top/scripts/pair.sh" "$kver" > "$out/pair.tap" 2>&1
+	cat "$out/pair.tap"
+	tally pair "$out/pair.tap"
+
 	echo "# crash consistency (QEMU killed at random points, ${CRASH_ITERATIONS:-20} times)"
 	start=$(date +%s)
 	"$top/scripts/crash.sh" "$kver" "${CRASH_ITERATIONS:-20}" > "$out/crash.tap" 2>&1

@@ -9,7 +9,11 @@
  *                 [<workloads> [<methods>]]
  *
  * The optional lists (comma-separated names, e.g. "W(C),W(D)" and
- * "AUTO,DPTR") restrict the runs to those workloads and methods.
+ * "AUTO,DPTR") restrict the runs to those workloads and methods.  Every
+ * thread stores its 64 keys over and over (overwrites), or with
+ * -i FIRST fresh keys numbered from FIRST (inserts: give each run its own
+ * range).  The method RETRIEVE, run only when named, reads the 64 keys of
+ * each thread back (into a 4 KiB buffer) instead of storing them.
  *
  * Each workload runs every method once per round, in an order that rotates
  * from round to round, so that slow phases of the TCG guest fall on all
@@ -79,12 +83,16 @@ static const struct workload workloads[] = {
 	{ "1KiB", 1024, NULL }, { "4KiB", 4096, NULL },
 };
 
+/* not a transfer method: Retrieves of the keys the Stores wrote */
+#define RETRIEVE	(~0u)
+
 static const struct { unsigned int xfer; const char *name; } methods[] = {
 	{ NVME_KV_XFER_DPTR, "DPTR" },
 	{ NVME_KV_XFER_PIGGYBACK, "PIGGYBACK" },
 	{ NVME_KV_XFER_PIGGYBACK_SERIAL, "PIGGYBACK_SERIAL" },
 	{ NVME_KV_XFER_APPEND, "APPEND" },
 	{ NVME_KV_XFER_AUTO, "AUTO" },
+	{ RETRIEVE, "RETRIEVE" },
 };
 
 static const char *const counters[] = {
@@ -93,6 +101,8 @@ static const char *const counters[] = {
 };
 
 static const char *dev;
+static int insert;
+static unsigned long first_key;
 static const char *only_workloads, *only_methods;
 
 /* whether @name is in the comma-separated @list (NULL: everything is) */
@@ -149,9 +159,19 @@ static void *worker_fn(void *arg)
 		len = t->w->fixed ? t->w->fixed : t->w->draw(&s);
 		memset(&c, 0, sizeof(c));
 		c.argsz = sizeof(c);
-		c.key_len = snprintf((char *)c.key, sizeof(c.key), "xb%u-%u",
-				     t->id, i % 64);
+		if (insert && t->xfer != RETRIEVE)
+			c.key_len = snprintf((char *)c.key, sizeof(c.key),
+					     "xb%u-i%lu", t->id, first_key + i);
+		else
+			c.key_len = snprintf((char *)c.key, sizeof(c.key),
+					     "xb%u-%u", t->id, i % 64);
 		c.value = (uintptr_t)val;
+		if (t->xfer == RETRIEVE) {
+			c.value_len = sizeof(val);
+			if (ioctl(t->fd, NVME_KV_IOCTL_RETRIEVE, &c))
+				t->errors++;
+			continue;
+		}
 		c.value_len = len;
 		c.flags = t->xfer;
 		if (ioctl(t->fd, NVME_KV_IOCTL_STORE, &c))
@@ -169,11 +189,23 @@ int main(int argc, char **argv)
 	unsigned int ops, threads, rounds, r, wi, mj, mi, i, k;
 	unsigned int nm = sizeof(methods) / sizeof(methods[0]);
 	unsigned long errors;
+	char *end;
 	int fd;
 
+	if (argc > 2 && !strcmp(argv[1], "-i")) {
+		errno = 0;
+		first_key = strtoul(argv[2], &end, 0);
+		if (errno || *end || end == argv[2]) {
+			fprintf(stderr, "kv_xfer_bench: -i takes a key number, not '%s'\n",
+				argv[2]);
+			return 2;
+		}
+		insert = 1;
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 5 || argc > 7) {
-		fprintf(stderr, "usage: %s <kv-device> <ops> <threads> <rounds> [<workloads> [<methods>]]\n",
-			argv[0]);
+		fprintf(stderr, "usage: kv_xfer_bench [-i FIRST] <kv-device> <ops> <threads> <rounds> [<workloads> [<methods>]]\n");
 		return 2;
 	}
 	if (argc > 5)
@@ -199,7 +231,8 @@ int main(int argc, char **argv)
 	for (r = 0; r < rounds; r++) {
 		for (mj = 0; mj < nm; mj++) {
 			mi = (mj + r + wi) % nm;
-			if (!listed(only_methods, methods[mi].name))
+			if (!listed(only_methods, methods[mi].name) ||
+			    (!only_methods && methods[mi].xfer == RETRIEVE))
 				continue;
 			for (k = 0; k < 5; k++)
 				before[k] = stat_of(counters[k]);

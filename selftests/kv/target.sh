@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Target and host set-up for the in-guest selftests (busybox sh): one KV
 # subsystem on a brd RAM disk, exported on a loop port and a TCP port on
-# 127.0.0.1, and helpers to connect to it and find the devices.
+# TCP_ADDR (default 127.0.0.1), and helpers to connect to it and find the
+# devices.  The two-guest harness (selftests/pair-host.sh) sets TCP_ADDR and
+# RDMA_ADDR to the target guest's address.
 
 NQN=nqn.2026-11.io.nvme-kv:selftest
 NVMET=/sys/kernel/config/nvmet
 SUBSYS=$NVMET/subsystems/$NQN
 TCP_PORT=4420
-RDMA_ADDR=10.99.0.1
+TCP_ADDR=${TCP_ADDR:-127.0.0.1}
+RDMA_ADDR=${RDMA_ADDR:-10.99.0.1}
 
 # rdma_link_up: soft-RoCE (rdma_rxe) on one end of a veth pair, with
 # RDMA_ADDR; nvme-rdma to that address runs over rxe's loopback.
@@ -84,7 +87,7 @@ port_up() {
 		modprobe nvmet-tcp || return 1
 		mkdir -p "$_p" && echo tcp > "$_p/addr_trtype" &&
 		echo ipv4 > "$_p/addr_adrfam" &&
-		echo 127.0.0.1 > "$_p/addr_traddr" &&
+		echo "$TCP_ADDR" > "$_p/addr_traddr" &&
 		echo "$TCP_PORT" > "$_p/addr_trsvcid" ;;
 	rdma)	_p=$NVMET/ports/3
 		modprobe nvmet-rdma || return 1
@@ -120,7 +123,7 @@ connect() {
 	modprobe nvme-fabrics || return 1
 	case "$1" in
 	loop) nvme connect -t loop -n "$NQN" ;;
-	tcp) nvme connect -t tcp -a 127.0.0.1 -s "$TCP_PORT" -n "$NQN" ;;
+	tcp) nvme connect -t tcp -a "$TCP_ADDR" -s "$TCP_PORT" -n "$NQN" ;;
 	rdma) nvme connect -t rdma -a "$RDMA_ADDR" -s "$TCP_PORT" -n "$NQN" ;;
 	esac
 }

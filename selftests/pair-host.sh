@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The host guest of the two-guest harness (qemu/pair.sh,
+# nvmekv.mode=pair-host): it runs the suite nvmekv.pair= names, setting up
+# and reading the target guest through the command channel (tgt, kv_ctl),
+# then ends the target's service and prints its own module sections.
+#
+#   smoke   the topology works: the target's drives, a KV namespace on one
+#           of them exported over nvme-tcp and nvme-rdma (soft-RoCE on both
+#           guests' links), bound here and used; counted windows (with
+#           PAIR_PLUGIN=1) of one fixed workload (TAP)
+#   xfer    instructions and wire bytes per Store by transfer method and
+#           value size (scripts/pair-xfer.sh reads the lines)
+#
+# Counted windows, for scripts/cost-attrib.awk on each guest's counts:
+#   window TAG WHAT N nic_bytes B nic_packets P
+# (WHAT the workload, N its Stores, B and P what the target guest's NIC sent
+# and received in the window)
+#   section MODULE NAME ADDRESS
+PAIR_TARGET_ADDR=10.75.0.1
+PAIR_HOST_ADDR=10.75.0.2
+TCP_ADDR=$PAIR_TARGET_ADDR
+RDMA_ADDR=$PAIR_TARGET_ADDR
+. /selftests/lib.sh
+. /selftests/kv/target.sh
+
+# tgt COMMAND...: run it in the target guest (its sh, its output here)
+tgt() {
+	kv_ctl "$PAIR_TARGET_ADDR" 7000 "$@"
+}
+# tgt_sh: the target's selftests helpers, then the rest of the line
+TGT_SH=". /selftests/kv/target.sh &&"
+
+# nic: the target's link counters, bytes and packets, both directions
+nic() {
+	tgt "cat /sys/class/net/eth0/statistics/tx_bytes /sys/class/net/eth0/statistics/rx_bytes /sys/class/net/eth0/statistics/tx_packets /sys/class/net/eth0/statistics/rx_packets" |
+		awk '{ v[NR] = $1 } END { print v[1] + v[2], v[3] + v[4] }'
+}
+
+# window TAG WHAT N COMMAND...: COMMAND between the markers of window TAG on
+# both guests (target first, host inside it), with the target's NIC
+# counters around it
+window() {
+	_tag=$1 _what=$2 _n=$3
+	shift 3
+	_w0=$(nic)
+	tgt kv_mark start "$_tag" && kv_mark start "$_tag" || return 1
+	"$@" > /tmp/window.out 2>&1
+	_st=$?
+	kv_mark stop "$_tag"
+	tgt kv_mark stop "$_tag"
+	_w1=$(nic)
+	[ $_st = 0 ] || { cat /tmp/window.out; return 1; }
+	echo "$_w0 $_w1" | awk -v t="$_tag" -v w="$_what" -v n="$_n" \
+		'{ print "window", t, w, n, "nic_bytes", $3 - $1, "nic_packets", $4 - $2 }' \
+		>> /tmp/windows
+}
+
+# the drive the KV namespace is on: /dev/nvme0n1 of the target
+drive_writes() {
+	tgt "cat /sys/block/nvme0n1/stat" | awk '{ print $5 }'
+}
+
+kv_of() {
+	_c=$(ctrl_of "$1") || return 1
+	echo "kv${_c#nvme}n1"
+}
+
+bound() {
+	echo 1 > /sys/class/nvme-kv/rescan
+	_kv=$(kv_of "$1") && [ -c "/dev/$_kv" ]
+}
+
+suite_smoke() {
+	t "pair: the command channel reaches the target guest" tgt true
+	_d=$(tgt "ls -d /sys/block/nvme*n1 | wc -l")
+	ok "$([ "$_d" = "${PAIR_DRIVES:-2}" ] && echo 0 || echo 1)" \
+		"pair: the target guest has its ${PAIR_DRIVES:-2} emulated NVMe drives ($_d)"
+	t "pair: target: KV namespace on drive nvme0n1, nvme-tcp port on $TCP_ADDR" \
+		tgt "$TGT_SH target_up 1 /dev/nvme0n1 && port_up tcp"
+	t "pair: host: nvme-tcp connects across the link" connect tcp
+	modprobe nvme-kv
+	t "pair: host: nvme-kv binds the target's KV namespace" bound tcp
+	kv=$(kv_of tcp)
+	w0=$(drive_writes)
+	t "pair: tcp: a value stored here reads back" roundtrip "/dev/$kv" pair-key 300
+	w1=$(drive_writes)
+	ok "$([ -n "$w0" ] && [ -n "$w1" ] && [ "$w1" -gt "$w0" ] && echo 0 || echo 1)" \
+		"pair: tcp: the Store reached the target's drive (write I/Os $w0 -> $w1)"
+
+	# fixed workloads, each three times: 8-byte overwrites by PIGGYBACK,
+	# then Retrieves of those keys; then an idle window
+	kv_xfer_bench "/dev/$kv" 200 1 1 8B PIGGYBACK > /dev/null
+	: > /tmp/windows
+	rc=0
+	for tag in 1 2 3; do
+		window $tag 8B-PIGGYBACK 200 kv_xfer_bench "/dev/$kv" 200 1 1 8B PIGGYBACK || rc=1
+	done
+	for tag in 4 5 6; do
+		window $tag 8B-RETRIEVE 200 kv_xfer_bench "/dev/$kv" 200 1 1 8B RETRIEVE || rc=1
+	done
+	window 7 idle 0 sleep 1 || rc=1
+	cat /tmp/windows
+	ok $rc "pair: counted windows of a fixed workload on both guests"
+
+	t "pair: target: soft-RoCE on its link, nvme-rdma port" \
+		tgt "$TGT_SH modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0 && port_up rdma"
+	t "pair: host: soft-RoCE on its link" \
+		sh -c 'modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0'
+	t "pair: host: nvme-rdma connects across the link" connect rdma
+	t "pair: host: nvme-kv binds the namespace over rdma too" bound rdma
+	t "pair: rdma: a value stored here reads back" \
+		roundtrip "/dev/$(kv_of rdma)" pair-key-rdma 5000
+	t "pair: rdma reads the pair tcp stored" \
+		sh -c "nvme-kv retrieve /dev/$(kv_of rdma) pair-key -f /tmp/back2 && cmp /tmp/value /tmp/back2 ||
+		       { nvme-kv retrieve /dev/$(kv_of rdma) pair-key -f /tmp/back2; cmp -l /tmp/back /tmp/back2 | head; }"
+
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	t "pair: target: ports and subsystem come down" \
+		tgt "$TGT_SH port_down tcp && port_down rdma && target_down"
+}
+
+roundtrip() {
+	head -c "$3" /dev/urandom > /tmp/value &&
+	nvme-kv store "$1" "$2" -f /tmp/value &&
+	nvme-kv retrieve "$1" "$2" -f /tmp/back &&
+	cmp /tmp/value /tmp/back
+}
+
+modprobe virtio_net && ip link set eth0 up &&
+	ip addr add "$PAIR_HOST_ADDR/24" dev eth0 ||
+	echo "error: no link"
+suite=$(sed -n 's/.*nvmekv\.pair=\([^ ]*\).*/\1/p' /proc/cmdline)
+case "$suite" in
+smoke)	suite_smoke ;;
+*)	ok 1 "pair: no suite '$suite'" ;;
+esac
+tgt quit > /dev/null
+tap_plan
+for m in /sys/module/*/sections; do
+	mod=${m%/sections}
+	mod=${mod##*/}
+	for s in "$m"/.* "$m"/*; do
+		[ -f "$s" ] || continue
+		echo "section $mod ${s##*/} $(cat "$s")"
+	done
+done
+echo "done"
