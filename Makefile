@@ -35,7 +35,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost pair-test
+	fio-engine plugin cost-test bench-cost pair-test bench-xfer-pair
 
 all: modules userspace
 
@@ -245,6 +245,17 @@ cost-test: guest plugin
 # The two-guest topology's smoke test alone (qemu/pair.sh)
 pair-test: guest plugin
 	@$(TOP)/scripts/pair.sh "$(KVER)"
+
+# Per Store over the two guests, tcp then rdma: target instructions by
+# component, host instructions, NIC bytes and packets, by transfer method,
+# value size, overwrite or insert: build/bench/xfer-pair-{tcp,rdma}.json
+XFER_SIZES ?= 8B,16B,24B,32B,48B,64B,96B,128B,256B,512B,1KiB,2KiB,4KiB,W(B),W(C),W(D),W(M)
+XFER_METHODS ?= DPTR,PIGGYBACK,PIGGYBACK_SERIAL,AUTO
+bench-xfer-pair: guest plugin
+	@for tr in tcp rdma; do \
+		XFER_TRANSPORT=$$tr XFER_SIZES='$(XFER_SIZES)' XFER_METHODS=$(XFER_METHODS) \
+		$(TOP)/scripts/pair-xfer.sh "$(KVER)" || exit 1; \
+	done
 
 # Instructions per Store by transfer method over loop and tcp, counted by
 # the plugin: build/bench/cost-xfer-{loop,tcp}.json

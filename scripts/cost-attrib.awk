@@ -7,7 +7,9 @@
 # A module page belongs to the module with the highest section address at
 # or below it: module memory is allocated in whole pages, each allocation
 # starting with one of its sections.  Addresses are compared as 16-digit
-# hex strings (awk numbers are doubles).
+# hex strings (awk numbers are doubles).  With -v byseq=1 a window is named
+# by its place in the counts file (1, 2, ...) instead of its tag, for runs
+# that use a tag more than once.
 function norm(a) {
 	a = tolower(a)
 	sub(/^0x/, "", a)
@@ -23,7 +25,7 @@ function norm(a) {
 FNR == NR && $1 == "section" && $3 ~ /^\.init|^\.symtab$|^\.strtab$/ { next }
 FNR == NR && $1 == "section" { ns++; saddr[ns] = norm($4); smod[ns] = $2; next }
 FNR == NR { next }
-$1 == "window" { print "w", $2, $4, $6, $8, $10 }
+$1 == "window" { seq++; key[$2] = byseq ? seq : $2; print "w", key[$2], $4, $6, $8, $10 }
 $1 == "page" {
 	p = norm($3)
 	best = ""
@@ -33,7 +35,7 @@ $1 == "page" {
 			best = saddr[i]
 			who = smod[i]
 		}
-	bymod[$2 SUBSEP who] += $4
+	bymod[key[$2] SUBSEP who] += $4
 }
 END {
 	for (k in bymod) {

@@ -121,6 +121,63 @@ suite_smoke() {
 		tgt "$TGT_SH port_down tcp && port_down rdma && target_down"
 }
 
+# xfer: per value size (XFER_SIZES, kv_xfer_bench's workloads, default
+# 8B,16B), transfer method (XFER_METHODS, default DPTR,PIGGYBACK,AUTO) and
+# mode (XFER_MODES: overwrite, insert), a window of XFER_N1 and one of
+# XFER_N2 Stores (defaults 20 and 100), over XFER_ROUNDS rounds (default
+# 3) whose method order rotates; one thread, over XFER_TRANSPORT (tcp,
+# default, or rdma).  Inserts store fresh keys; overwrites the 64 keys a
+# warm-up stored.  scripts/pair-xfer.sh takes the per-Store differences.
+suite_xfer() {
+	_tr=${XFER_TRANSPORT:-tcp}
+	if [ "$_tr" = rdma ]; then
+		tgt "$TGT_SH modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0" &&
+		modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0 ||
+			{ ok 1 "pair: xfer: soft-RoCE on both links"; return; }
+	fi
+	t "pair: xfer: KV namespace on nvme0n1 exported over $_tr" \
+		tgt "$TGT_SH target_up 1 /dev/nvme0n1 && port_up $_tr"
+	t "pair: xfer: connected over $_tr" connect "$_tr"
+	modprobe nvme-kv
+	t "pair: xfer: bound" bound "$_tr"
+	kv=$(kv_of "$_tr")
+	_sizes=$(echo "${XFER_SIZES:-8B,16B}" | tr , " ")
+	_methods=$(echo "${XFER_METHODS:-DPTR,PIGGYBACK,AUTO}" | tr , " ")
+	_modes=$(echo "${XFER_MODES:-overwrite,insert}" | tr , " ")
+	_n1=${XFER_N1:-20} _n2=${XFER_N2:-100}
+	for _s in $_sizes; do
+		kv_xfer_bench "/dev/$kv" "$_n2" 1 1 "$_s" DPTR > /dev/null
+	done
+	: > /tmp/windows
+	_tag=0 _key=0 _rc=0
+	_nm=$(echo $_methods | wc -w)
+	for _r in $(seq 1 "${XFER_ROUNDS:-3}"); do
+		for _s in $_sizes; do
+			# the methods in an order that rotates by round
+			_order=$(for _m in $_methods $_methods; do echo $_m; done |
+				tail -n +$(( (_r - 1) % _nm + 1 )) | head -n "$_nm")
+			for _m in $_order; do
+				for _mode in $_modes; do
+					for _n in $_n1 $_n2; do
+						_tag=$(( _tag % 200 + 1 ))
+						_i=""
+						if [ "$_mode" = insert ]; then
+							_i="-i $_key"
+							_key=$((_key + _n))
+						fi
+						# shellcheck disable=SC2086
+						window $_tag "$_mode:$_s:$_m:$_r" "$_n" \
+							kv_xfer_bench $_i "/dev/$kv" "$_n" 1 1 "$_s" "$_m" || _rc=1
+						grep -q " errors 0 " /tmp/window.out || _rc=1
+					done
+				done
+			done
+		done
+	done
+	cat /tmp/windows
+	ok $_rc "pair: xfer: every window ran without an error"
+}
+
 roundtrip() {
 	head -c "$3" /dev/urandom > /tmp/value &&
 	nvme-kv store "$1" "$2" -f /tmp/value &&
@@ -134,6 +191,7 @@ modprobe virtio_net && ip link set eth0 up &&
 suite=$(sed -n 's/.*nvmekv\.pair=\([^ ]*\).*/\1/p' /proc/cmdline)
 case "$suite" in
 smoke)	suite_smoke ;;
+xfer)	suite_xfer ;;
 *)	ok 1 "pair: no suite '$suite'" ;;
 esac
 tgt quit > /dev/null

@@ -78,9 +78,10 @@ static uint32_t draw_m(uint64_t *s)
 static const struct workload workloads[] = {
 	{ "W(B)", 0, draw_b }, { "W(C)", 0, draw_c }, { "W(D)", 0, draw_d },
 	{ "W(M)", 0, draw_m }, { "8B", 8, NULL }, { "16B", 16, NULL },
-	{ "32B", 32, NULL }, { "64B", 64, NULL },
+	{ "24B", 24, NULL }, { "32B", 32, NULL }, { "48B", 48, NULL },
+	{ "64B", 64, NULL }, { "96B", 96, NULL },
 	{ "128B", 128, NULL }, { "256B", 256, NULL }, { "512B", 512, NULL },
-	{ "1KiB", 1024, NULL }, { "4KiB", 4096, NULL },
+	{ "1KiB", 1024, NULL }, { "2KiB", 2048, NULL }, { "4KiB", 4096, NULL },
 };
 
 /* not a transfer method: Retrieves of the keys the Stores wrote */
