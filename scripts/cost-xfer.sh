@@ -64,27 +64,7 @@ END {
 
 # per method and size: the median of the rounds in every column, then the
 # lowest and highest total
-awk '
-function median(k, i,    a, b, m, x) {
-	m = n[k]
-	for (a = 1; a <= m; a++) s[a] = v[k, a, i]
-	for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
-		if (s[b] < s[a]) { x = s[a]; s[a] = s[b]; s[b] = x }
-	return s[int((m + 1) / 2)]
-}
-{ k = $1 " " $2; n[k]++; for (i = 3; i <= NF; i++) v[k, n[k], i] = $i; nf = NF }
-END {
-	for (k in n) {
-		line = k
-		for (i = 3; i <= nf; i++) line = line sprintf(" %.1f", median(k, i))
-		lo = hi = v[k, 1, 11]
-		for (a = 2; a <= n[k]; a++) {
-			if (v[k, a, 11] < lo) lo = v[k, a, 11]
-			if (v[k, a, 11] > hi) hi = v[k, a, 11]
-		}
-		print line, sprintf("%.1f %.1f %d", lo, hi, n[k])
-	}
-}' "$bench/cost-xfer.rounds" | sort > "$bench/cost-xfer.table"
+awk -v keys=2 -v first=3 -v total=11 -f "$top/scripts/rounds-median.awk" "$bench/cost-xfer.rounds" | sort > "$bench/cost-xfer.table"
 
 {
 	printf '{\n  "what": "guest instructions per Store over %s (host and target in one guest), one thread, overwrites, by component",\n' "${COST_TRANSPORT:-loop}"

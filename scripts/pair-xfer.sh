@@ -73,30 +73,10 @@ END {
 		line = line " " (nb[u] - nb[s]) / (n2 - n1) " " (np[u] - np[s]) / (n2 - n1)
 		print line
 	}
-}' - "$out/target.xfer-windows" "$out/host.xfer-windows" | sort > "$bench/xfer-pair.rounds"
+}' - "$out/target.xfer-windows" "$out/host.xfer-windows" | sort > "$bench/xfer-pair-$tr.rounds"
 
 # median of the rounds per mode, size and method; the target total range
-awk '
-function median(k, i,    a, b, m, x) {
-	m = n[k]
-	for (a = 1; a <= m; a++) s[a] = v[k, a, i]
-	for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
-		if (s[b] < s[a]) { x = s[a]; s[a] = s[b]; s[b] = x }
-	return s[int((m + 1) / 2)]
-}
-{ k = $1 " " $2 " " $3; n[k]++; for (i = 5; i <= NF; i++) v[k, n[k], i] = $i; nf = NF }
-END {
-	for (k in n) {
-		line = k
-		for (i = 5; i <= nf; i++) line = line sprintf(" %.1f", median(k, i))
-		lo = hi = v[k, 1, 13]
-		for (a = 2; a <= n[k]; a++) {
-			if (v[k, a, 13] < lo) lo = v[k, a, 13]
-			if (v[k, a, 13] > hi) hi = v[k, a, 13]
-		}
-		print line, sprintf("%.1f %.1f %d", lo, hi, n[k])
-	}
-}' "$bench/xfer-pair.rounds" | sort -k1,1 -k2,2V -k3,3 > "$bench/xfer-pair.table"
+awk -v keys=3 -v first=5 -v total=13 -f "$top/scripts/rounds-median.awk" "$bench/xfer-pair-$tr.rounds" | sort -k1,1 -k2,2V -k3,3 > "$bench/xfer-pair-$tr.table"
 
 json=$bench/xfer-pair-$tr.json
 {
@@ -107,10 +87,30 @@ json=$bench/xfer-pair-$tr.json
 	awk '{
 		printf "%s    {\"mode\": \"%s\", \"size\": \"%s\", \"method\": \"%s\", \"target\": {\"user\": %s, \"kernel\": %s, \"nvmet_kv\": %s, \"nvmet_transport\": %s, \"rdma\": %s, \"block_nvme\": %s, \"nic\": %s, \"other_modules\": %s, \"total\": %s, \"total_min\": %s, \"total_max\": %s}, \"host\": {\"user\": %s, \"kernel\": %s, \"nvme_kv\": %s, \"nvme_host\": %s, \"rdma\": %s, \"nic\": %s, \"other_modules\": %s, \"total\": %s}, \"wire_bytes\": %s, \"wire_packets\": %s, \"rounds\": %s}",
 			(NR > 1 ? ",\n" : ""), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $23, $24, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $25
-	}' "$bench/xfer-pair.table"
+	}' "$bench/xfer-pair-$tr.table"
 	printf '\n  ]\n}\n'
 } > "$json"
 
 echo "# per Store over $tr ($json); target: instructions by component; host: instructions; NIC: bytes, packets"
 printf '%-9s %-5s %-16s %9s %8s %8s %9s %9s %8s %7s\n' mode size method target nvmet_kv nvmet+tr tgt_min-max host nic_bytes packets
-awk '{ printf "%-9s %-5s %-16s %9.0f %8.0f %8.0f %9s %9.0f %8.1f %7.2f\n", $1, $2, $3, $12, $6, $7, sprintf("%.0f-%.0f", $23, $24), $20, $21, $22 }' "$bench/xfer-pair.table"
+awk '{ printf "%-9s %-5s %-16s %9.0f %8.0f %8.0f %9s %9.0f %8.1f %7.2f\n", $1, $2, $3, $12, $6, $7, sprintf("%.0f-%.0f", $23, $24), $20, $21, $22 }' "$bench/xfer-pair-$tr.table"
+
+# AUTO against the best fixed method of each mode and size, in target
+# instructions and in wire bytes per Store (ratios of the medians above)
+echo "# AUTO over the best fixed method (DPTR, PIGGYBACK, PIGGYBACK_SERIAL): target instructions, wire bytes"
+awk '
+$3 == "AUTO" { at[$1 " " $2] = $12; ab[$1 " " $2] = $21; next }
+{ k = $1 " " $2
+  if (!(k in bt) || $12 < bt[k]) { bt[k] = $12; btm[k] = $3 }
+  if (!(k in bb) || $21 < bb[k]) { bb[k] = $21; bbm[k] = $3 } }
+END {
+	worst_t = worst_b = 0
+	for (k in at) {
+		if (!(k in bt)) continue
+		rt = at[k] / bt[k]; rb = ab[k] / bb[k]
+		printf "%-16s %6.3f (best %s)  %6.3f (best %s)\n", k, rt, btm[k], rb, bbm[k]
+		if (rt > worst_t) worst_t = rt
+		if (rb > worst_b) worst_b = rb
+	}
+	printf "worst: target instructions %.3fx, wire bytes %.3fx\n", worst_t, worst_b
+}' "$bench/xfer-pair-$tr.table" | sort

@@ -6,6 +6,7 @@
 # to attribute the counted module pages: every section of every module.
 #   ran TAG N             window TAG spun N times (2N + 1 instructions)
 #   section MODULE NAME ADDRESS
+. /selftests/lib.sh
 SPIN=/sys/module/nvme_kv_cost_test/parameters/spin
 
 modprobe nvme-kv-cost-test || { echo "error: nvme-kv-cost-test does not load"; exit 1; }
@@ -80,12 +81,5 @@ if grep -q 'nvmekv\.cost=xfer' /proc/cmdline; then
 		done
 	done
 fi
-for m in /sys/module/*/sections; do
-	mod=${m%/sections}
-	mod=${mod##*/}
-	for s in "$m"/.* "$m"/*; do
-		[ -f "$s" ] || continue
-		echo "section $mod ${s##*/} $(cat "$s")"
-	done
-done
+module_sections
 echo "done"

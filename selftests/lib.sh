@@ -63,3 +63,17 @@ wait_for() {
 	done
 	"$@"
 }
+
+# module_sections: "section MODULE NAME ADDRESS" for every section of every
+# module, for the attribution of the instruction counter's module pages
+# (scripts/cost-attrib.awk)
+module_sections() {
+	for _m in /sys/module/*/sections; do
+		_mod=${_m%/sections}
+		_mod=${_mod##*/}
+		for _s in "$_m"/.* "$_m"/*; do
+			[ -f "$_s" ] || continue
+			echo "section $_mod ${_s##*/} $(cat "$_s")"
+		done
+	done
+}

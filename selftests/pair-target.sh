@@ -7,6 +7,7 @@
 # instruction counts (scripts/cost-attrib.awk).
 #   drives N          the NVMe drives found
 #   section MODULE NAME ADDRESS
+. /selftests/lib.sh
 PAIR_TARGET_ADDR=10.75.0.1
 export TCP_ADDR=$PAIR_TARGET_ADDR RDMA_ADDR=$PAIR_TARGET_ADDR
 
@@ -25,12 +26,5 @@ while [ "$(ls -d /sys/block/nvme*n1 2> /dev/null | wc -l)" -lt "$want" ] &&
 done
 echo "drives $(ls -d /sys/block/nvme*n1 2> /dev/null | wc -l) of $want"
 kv_ctl serve "$PAIR_TARGET_ADDR" 7000
-for m in /sys/module/*/sections; do
-	mod=${m%/sections}
-	mod=${mod##*/}
-	for s in "$m"/.* "$m"/*; do
-		[ -f "$s" ] || continue
-		echo "section $mod ${s##*/} $(cat "$s")"
-	done
-done
+module_sections
 echo "done"
