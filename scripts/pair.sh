@@ -3,7 +3,8 @@
 # host guest's own TAP (selftests/pair-host.sh), then checks on what the
 # instruction counter found on each guest in the windows of two fixed
 # workloads over nvme-tcp, three times each (200 8-byte PIGGYBACK Stores,
-# 200 Retrieves of them), and in an idle window.  TAP on stdout.
+# 200 Retrieves of them), in an idle window, and in one with a loop of a
+# known cost planted in the target guest.  TAP on stdout.
 #
 #   scripts/pair.sh <kernel-release>
 set -u
@@ -47,9 +48,9 @@ stores=$(tags_of 8B-PIGGYBACK)
 retrieves=$(tags_of 8B-RETRIEVE)
 idle=$(tags_of idle)
 
-[ "$(wc -l < "$out/host.windows")" -ge 7 ] && [ "$(wc -l < "$out/target.windows")" -ge 7 ] &&
+[ "$(wc -l < "$out/host.windows")" -ge 8 ] && [ "$(wc -l < "$out/target.windows")" -ge 8 ] &&
 	[ -n "$stores" ] && [ -n "$retrieves" ] && [ -n "$idle" ]
-tap $? "both guests counted all seven windows (one vCPU each, kvcount)"
+tap $? "both guests counted all eight windows (one vCPU each, kvcount)"
 
 ok=0
 for t in $stores; do
@@ -91,6 +92,17 @@ tap $? "three runs of 200 Retrieves agree within 2% in nvmet-kv (${r3}%), nvmet+
 s1=$(spread target 6 "$stores") s2=$(spread host 4 "$stores") s3=$(spread host 7 "$stores")
 within2 "$s1 $s2 $s3"
 tap $? "three runs of 200 Stores agree within 2% in nvmet+tcp (${s1}%), nvme-kv (${s2}%) and nvme-tcp+core (${s3}%); nvmet-kv $(spread target 5 "$stores")%, whole target window $(spread target 0 "$stores")%, whole host window $(spread host 0 "$stores")%"
+
+# the planted loop (a million iterations: 2000001 instructions and its
+# call path) is found in nvme-kv-cost-test on the target guest, and
+# nothing of it on the host
+planted=$(tags_of planted)
+pt=$(awk -f "$top/scripts/cost-attrib.awk" "$out/target.out" "$out/target.counts" |
+	awk -v t="$planted" '$1 == "m" && $2 == t + 0 && $3 == "nvme_kv_cost_test" { print $4 }')
+ph=$(awk -f "$top/scripts/cost-attrib.awk" "$out/host.out" "$out/host.counts" |
+	awk -v t="$planted" '$1 == "m" && $2 == t + 0 && $3 == "nvme_kv_cost_test" { print $4 }')
+[ -n "$pt" ] && [ "$pt" -ge 2000001 ] && [ "$pt" -le 2000201 ] && [ -z "$ph" ]
+tap $? "a loop of 2000001 instructions planted in the target guest is counted there in nvme-kv-cost-test (${pt:-nothing}), not on the host (${ph:-nothing})"
 
 set -- $stores
 wb=$(tr -d '\r' < "$out/host.out" | awk -v t="$1" '$1 == "window" && $2 == t { print $6 }')

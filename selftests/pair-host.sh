@@ -89,7 +89,8 @@ suite_smoke() {
 		"pair: tcp: the Store reached the target's drive (write I/Os $w0 -> $w1)"
 
 	# fixed workloads, each three times: 8-byte overwrites by PIGGYBACK,
-	# then Retrieves of those keys; then an idle window
+	# then Retrieves of those keys; then an idle window and one with a
+	# planted cost
 	kv_xfer_bench "/dev/$kv" 200 1 1 8B PIGGYBACK > /dev/null
 	: > /tmp/windows
 	rc=0
@@ -100,6 +101,11 @@ suite_smoke() {
 		window $tag 8B-RETRIEVE 200 kv_xfer_bench "/dev/$kv" 200 1 1 8B RETRIEVE || rc=1
 	done
 	window 7 idle 0 sleep 1 || rc=1
+	# a known cost planted in the target guest: 2N + 1 instructions of
+	# nvme-kv-cost-test's loop (scripts/cost.sh), after a warm-up call
+	_spin=/sys/module/nvme_kv_cost_test/parameters/spin
+	tgt "modprobe nvme-kv-cost-test && echo 1000 > $_spin" || rc=1
+	window 8 planted 0 tgt "echo 1000000 > $_spin" || rc=1
 	cat /tmp/windows
 	ok $rc "pair: counted windows of a fixed workload on both guests"
 
