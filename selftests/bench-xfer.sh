@@ -32,7 +32,11 @@ for tr in loop tcp; do
 	echo 1 > /sys/class/nvme-kv/rescan
 	wait_for 10 test -c "/dev/$kv" || { echo "ERROR no /dev/$kv"; exit 1; }
 	echo "TRANSPORT $tr capsule $(cat /sys/class/nvme-kv/$kv/capsule_bytes)"
-	kv_xfer_bench "/dev/$kv" "$ops" "$threads" "$rounds" || echo "ERROR bench $tr"
+	# the workloads scripts/bench-xfer.py reports (kv_xfer_bench has more
+	# sizes, for make bench-xfer-pair)
+	kv_xfer_bench "/dev/$kv" "$ops" "$threads" "$rounds" \
+		"W(B),W(C),W(D),W(M),32B,64B,128B,256B,512B,1KiB,4KiB" ||
+		echo "ERROR bench $tr"
 	echo "PAIRED $tr"
 	kv_xfer_bench "/dev/$kv" "$pops" "$threads" "$prounds" \
 		"W(B),W(C),W(D),W(M)" "AUTO,DPTR" || echo "ERROR paired bench $tr"
