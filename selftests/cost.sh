@@ -42,11 +42,8 @@ if grep -q 'nvmekv\.cost=xfer' /proc/cmdline; then
 	target_up 1 /dev/ram0 "" && port_up "$TR" ||
 		{ echo "error: no $TR target"; exit 1; }
 	if [ -n "${COST_INLINE:-}" ]; then
-		_p=$(dirname "$(grep -l "^$TR\$" $NVMET/ports/*/addr_trtype)")
-		rm "$_p/subsystems/$NQN" &&
-		echo "$COST_INLINE" > "$_p/param_inline_data_size" &&
-		ln -s "$SUBSYS" "$_p/subsystems/$NQN" &&
-		echo "inline $(cat "$_p/param_inline_data_size")" ||
+		port_inline "$TR" "$COST_INLINE" &&
+		echo "inline $COST_INLINE" ||
 			{ echo "error: inline data size $COST_INLINE"; exit 1; }
 	fi
 	connect "$TR" > /dev/null && modprobe nvme-kv ||

@@ -3,6 +3,7 @@
 #
 #   t "<name>" <command...>    run a command; passes when it exits 0, its
 #                              output becomes TAP diagnostics when it fails;
+#                              returns 0 when it passed, 1 when not;
 #                              one taking 20 s or more adds "# took Ns"
 #   ok <0|1> "<name>"          record a result computed by the caller
 #   tap_lines "<prefix>"       turn "PASS name" / "FAIL name: why" lines on
@@ -25,8 +26,10 @@ t() {
 	shift
 	_tap_start=$(date +%s)
 	if "$@" > /tmp/tap.out 2>&1; then
+		_tap_rc=0
 		ok 0 "$_name"
 	else
+		_tap_rc=1
 		ok 1 "$_name"
 		sed 's/^/# /' /tmp/tap.out | tail -n 20
 	fi
@@ -36,6 +39,7 @@ t() {
 	if [ "$_tap_secs" -ge 20 ]; then
 		echo "# took ${_tap_secs}s"
 	fi
+	return $_tap_rc
 }
 
 tap_lines() {

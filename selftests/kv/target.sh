@@ -100,6 +100,24 @@ port_up() {
 	ln -s "$SUBSYS" "$_p/subsystems/$NQN"
 }
 
+# port_inline <loop|tcp|rdma> [bytes]: set (or, without bytes, print) the
+# most in-capsule data that transport's port takes (param_inline_data_size;
+# 0: none, so a write's data waits for an R2T over tcp or is read by an
+# RDMA READ over rdma).  nvmet takes it only while no subsystem is linked,
+# and unlinking drops the port's controllers: disconnect the hosts first.
+# A host reads the size (IOCCSZ) when it connects.
+port_inline() {
+	_p=$(dirname "$(grep -l "^$1\$" $NVMET/ports/*/addr_trtype)")
+	if [ $# = 1 ]; then
+		cat "$_p/param_inline_data_size"
+		return
+	fi
+	rm "$_p/subsystems/$NQN" &&
+	echo "$2" > "$_p/param_inline_data_size" &&
+	ln -s "$SUBSYS" "$_p/subsystems/$NQN" &&
+	[ "$(cat "$_p/param_inline_data_size")" = "$2" ]
+}
+
 port_down() {
 	case "$1" in
 	loop) _p=$NVMET/ports/1 ;;
