@@ -7,7 +7,8 @@
 # (N2 - N1), so what a window costs once (the command channel, exec,
 # set-up) cancels; the median over XFER_ROUNDS rounds, with the lowest
 # and highest target total.  Writes build/bench/xfer-pair-<transport>.json
-# and prints the table.
+# and prints the table.  The method DPTR_NO_INCAPSULE is DPTR through the
+# target's port with in-capsule data off (param_inline_data_size 0).
 #
 #   scripts/pair-xfer.sh <kernel-release>
 #
@@ -92,14 +93,31 @@ json=$bench/xfer-pair-$tr.json
 } > "$json"
 
 echo "# per Store over $tr ($json); target: instructions by component; host: instructions; NIC: bytes, packets"
-printf '%-9s %-5s %-16s %9s %8s %8s %9s %9s %8s %7s\n' mode size method target nvmet_kv nvmet+tr tgt_min-max host nic_bytes packets
-awk '{ printf "%-9s %-5s %-16s %9.0f %8.0f %8.0f %9s %9.0f %8.1f %7.2f\n", $1, $2, $3, $12, $6, $7, sprintf("%.0f-%.0f", $23, $24), $20, $21, $22 }' "$bench/xfer-pair-$tr.table"
+printf '%-9s %-5s %-17s %9s %8s %8s %13s %9s %8s %7s\n' mode size method target nvmet_kv nvmet+tr tgt_min-max host nic_bytes packets
+awk '{ printf "%-9s %-5s %-17s %9.0f %8.0f %8.0f %13s %9.0f %8.1f %7.2f\n", $1, $2, $3, $12, $6, $7, sprintf("%.0f-%.0f", $23, $24), $20, $21, $22 }' "$bench/xfer-pair-$tr.table"
+
+# PIGGYBACK against DPTR through the port with in-capsule data off (the
+# baseline without ByteExpress), where both ran
+echo "# PIGGYBACK over DPTR_NO_INCAPSULE: wire bytes, target instructions, host instructions"
+awk '
+$3 == "PIGGYBACK" { p[$1 " " $2] = $0; next }
+$3 == "DPTR_NO_INCAPSULE" { d[$1 " " $2] = $0 }
+END {
+	for (k in p) {
+		if (!(k in d)) continue
+		split(p[k], x, " "); split(d[k], y, " ")
+		printf "%-16s bytes %6.3f  target %6.3f  host %6.3f\n", k, x[21] / y[21], x[12] / y[12], x[20] / y[20]
+	}
+}' "$bench/xfer-pair-$tr.table" | sort -k1,1 -k2,2V
 
 # AUTO against the best fixed method of each mode and size, in target
-# instructions and in wire bytes per Store (ratios of the medians above)
+# instructions and in wire bytes per Store (ratios of the medians above);
+# DPTR_NO_INCAPSULE is a setting of the target's port, not a method AUTO
+# can choose, and is left out
 echo "# AUTO over the best fixed method (DPTR, PIGGYBACK, PIGGYBACK_SERIAL): target instructions, wire bytes"
 awk '
 $3 == "AUTO" { at[$1 " " $2] = $12; ab[$1 " " $2] = $21; next }
+$3 == "DPTR_NO_INCAPSULE" { next }
 { k = $1 " " $2
   if (!(k in bt) || $12 < bt[k]) { bt[k] = $12; btm[k] = $3 }
   if (!(k in bb) || $21 < bb[k]) { bb[k] = $21; bbm[k] = $3 } }

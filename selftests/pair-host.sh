@@ -12,6 +12,8 @@
 #           scripts/pair.sh checks the counts)
 #   xfer    instructions and wire bytes per Store by transfer method and
 #           value size (scripts/pair-xfer.sh reads the lines)
+#   rate    the paired wall-clock ratio of two transfer methods
+#           (scripts/pair-rate.sh reads the lines)
 #   store   bench-store's rounds, the store on the target's drive
 #           (scripts/bench-store.sh with BENCH_STORE_ON=pair)
 #
@@ -113,10 +115,20 @@ suite_smoke() {
 	cat /tmp/windows
 	ok $rc "pair: counted windows of a fixed workload on both guests"
 
-	t "pair: target: soft-RoCE on its link, nvme-rdma port" \
-		tgt "$TGT_SH modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0 && port_up rdma"
-	t "pair: host: soft-RoCE on its link" \
-		sh -c 'modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0'
+	# a port that takes no in-capsule data (target/patches 0013): the
+	# host still connects (its Connect's data rides in the capsule), is
+	# told there is no room (IOCCSZ 4: the command alone), and a write's
+	# data follows an R2T
+	_inl=$(tgt "$TGT_SH port_inline tcp")
+	t "pair: tcp: a port without in-capsule data takes a host" reconnect_inline tcp 0
+	t "pair: tcp: that controller reports no in-capsule data (IOCCSZ 4)" \
+		sh -c "nvme id-ctrl /dev/$(ctrl_of tcp) | grep -q '^ioccsz *: 4\$'"
+	t "pair: tcp: a value stored through it reads back" \
+		roundtrip "/dev/$kv" pair-key-r2t 300
+	t "pair: tcp: in-capsule data on again ($_inl bytes)" reconnect_inline tcp "$_inl"
+
+	t "pair: soft-RoCE on both links" soft_roce
+	t "pair: target: nvme-rdma port" tgt "$TGT_SH port_up rdma"
 	t "pair: host: nvme-rdma connects across the link" connect rdma
 	t "pair: host: nvme-kv binds the namespace over rdma too" bound rdma
 	t "pair: rdma: a value stored here reads back" \
@@ -131,26 +143,53 @@ suite_smoke() {
 		tgt "$TGT_SH port_down tcp && port_down rdma && target_down"
 }
 
+# soft_roce: rdma_rxe on both guests' links (the target's first)
+soft_roce() {
+	tgt "$TGT_SH modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0" &&
+	modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0
+}
+
+# link_up <transport> <name>: the KV namespace on nvme0n1 exported over
+# the transport, connected and bound (kv: its /dev/kvXnY); TAP lines
+# "pair: <name>: ..."
+link_up() {
+	if [ "$1" = rdma ]; then
+		soft_roce || { ok 1 "pair: $2: soft-RoCE on both links"; return 1; }
+	fi
+	t "pair: $2: KV namespace on nvme0n1 exported over $1" \
+		tgt "$TGT_SH target_up 1 /dev/nvme0n1 && port_up $1" || return 1
+	t "pair: $2: connected over $1" connect "$1" || return 1
+	modprobe nvme-kv
+	t "pair: $2: bound" bound "$1" || return 1
+	kv=$(kv_of "$1")
+}
+
+# reconnect_inline <transport> <bytes>: disconnect, set the target port's
+# in-capsule data size, connect and bind again (kv: the new /dev/kvXnY)
+reconnect_inline() {
+	nvme disconnect -n "$NQN" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	tgt "$TGT_SH port_inline $1 $2" || { echo "# port_inline $1 $2 failed"; return 1; }
+	connect "$1" || { echo "# connect $1 failed"; return 1; }
+	bound "$1" || { echo "# bound failed"; ls /sys/class/nvme-kv /dev; return 1; }
+	kv=$(kv_of "$1")
+}
+
 # xfer: per value size (XFER_SIZES, kv_xfer_bench's workloads, default
 # 8B,16B), transfer method (XFER_METHODS, default DPTR,PIGGYBACK,AUTO) and
 # mode (XFER_MODES: overwrite, insert), a window of XFER_N1 and one of
 # XFER_N2 Stores (defaults 20 and 100), over XFER_ROUNDS rounds (default
 # 3) whose method order rotates; one thread, over XFER_TRANSPORT (tcp,
 # default, or rdma).  Inserts store fresh keys; overwrites the 64 keys a
-# warm-up stored.  scripts/pair-xfer.sh takes the per-Store differences.
+# warm-up stored.  The method DPTR_NO_INCAPSULE is DPTR through a
+# connection to the port with in-capsule data off (port_inline 0: the
+# baseline without ByteExpress, the data fetched by an R2T over tcp, an
+# RDMA READ over rdma); every other method runs with the port's in-capsule
+# data on (16 KiB).  scripts/pair-xfer.sh takes the per-Store differences.
 suite_xfer() {
 	_tr=${XFER_TRANSPORT:-tcp}
-	if [ "$_tr" = rdma ]; then
-		tgt "$TGT_SH modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0" &&
-		modprobe rdma_rxe && rdma link add kvrxe0 type rxe netdev eth0 ||
-			{ ok 1 "pair: xfer: soft-RoCE on both links"; return; }
-	fi
-	t "pair: xfer: KV namespace on nvme0n1 exported over $_tr" \
-		tgt "$TGT_SH target_up 1 /dev/nvme0n1 && port_up $_tr"
-	t "pair: xfer: connected over $_tr" connect "$_tr"
-	modprobe nvme-kv
-	t "pair: xfer: bound" bound "$_tr"
-	kv=$(kv_of "$_tr")
+	link_up "$_tr" xfer || return
+	_inline=$(tgt "$TGT_SH port_inline $_tr")
 	_sizes=$(echo "${XFER_SIZES:-8B,16B}" | tr , " ")
 	_methods=$(echo "${XFER_METHODS:-DPTR,PIGGYBACK,AUTO}" | tr , " ")
 	_modes=$(echo "${XFER_MODES:-overwrite,insert}" | tr , " ")
@@ -162,11 +201,17 @@ suite_xfer() {
 	_tag=0 _key=0 _rc=0
 	_nm=$(echo $_methods | wc -w)
 	for _r in $(seq 1 "${XFER_ROUNDS:-3}"); do
-		for _s in $_sizes; do
-			# the methods in an order that rotates by round
-			_order=$(for _m in $_methods $_methods; do echo $_m; done |
-				tail -n +$(( (_r - 1) % _nm + 1 )) | head -n "$_nm")
-			for _m in $_order; do
+		# the methods in an order that rotates by round
+		_order=$(for _m in $_methods $_methods; do echo $_m; done |
+			tail -n +$(( (_r - 1) % _nm + 1 )) | head -n "$_nm")
+		for _m in $_order; do
+			_bm=$_m
+			if [ "$_m" = DPTR_NO_INCAPSULE ]; then
+				_bm=DPTR
+				reconnect_inline "$_tr" 0 ||
+					{ _rc=1; echo "# no $_tr connection without in-capsule data"; break 2; }
+			fi
+			for _s in $_sizes; do
 				for _mode in $_modes; do
 					for _n in $_n1 $_n2; do
 						_tag=$(( _tag % 200 + 1 ))
@@ -177,15 +222,63 @@ suite_xfer() {
 						fi
 						# shellcheck disable=SC2086
 						window $_tag "$_mode:$_s:$_m:$_r" "$_n" \
-							kv_xfer_bench $_i "/dev/$kv" "$_n" 1 1 "$_s" "$_m" || _rc=1
-						grep -q " errors 0 " /tmp/window.out || _rc=1
+							kv_xfer_bench $_i "/dev/$kv" "$_n" 1 1 "$_s" "$_bm" || _rc=1
+						grep -q " errors 0 " /tmp/window.out || {
+							_rc=1
+							sed 's/^/# /' /tmp/window.out
+						}
 					done
 				done
 			done
+			if [ "$_m" = DPTR_NO_INCAPSULE ]; then
+				reconnect_inline "$_tr" "$_inline" ||
+					{ _rc=1; echo "# no $_tr connection with $_inline bytes of in-capsule data"; break 2; }
+			fi
 		done
 	done
 	cat /tmp/windows
 	ok $_rc "pair: xfer: every window ran without an error"
+}
+
+# rate: the wall-clock paired ratio of RATE_A over RATE_B (defaults
+# PIGGYBACK, tagged Transfers, over PIGGYBACK_SERIAL) on RATE_WORKLOAD
+# (default W(D)), RATE_OPS Stores a round (default 200) by RATE_THREADS
+# threads (default 1), over RATE_TRANSPORT (tcp, default, or rdma):
+# RATE_PAIRS pairs of rounds (default 20) whose order alternates (ABBA...),
+# then RATE_CONTROLS control pairs of RATE_A against itself (default 10).
+# One line a round, for scripts/pair-rate.sh:
+#   RATE <pair|control> K position P method M ops N secs S errors E
+suite_rate() {
+	_tr=${RATE_TRANSPORT:-tcp}
+	link_up "$_tr" rate || return
+	_w=${RATE_WORKLOAD:-W(D)} _a=${RATE_A:-PIGGYBACK} _b=${RATE_B:-PIGGYBACK_SERIAL}
+	_ops=${RATE_OPS:-200} _th=${RATE_THREADS:-1} _rc=0
+	# warm-up: the keys exist, so every round overwrites
+	kv_xfer_bench "/dev/$kv" "$_ops" "$_th" 1 "$_w" "$_a" > /dev/null || _rc=1
+	for _k in $(seq 1 "${RATE_PAIRS:-20}"); do
+		if [ $((_k % 2)) = 1 ]; then
+			rate_round pair "$_k" 1 "$_a" && rate_round pair "$_k" 2 "$_b"
+		else
+			rate_round pair "$_k" 1 "$_b" && rate_round pair "$_k" 2 "$_a"
+		fi || _rc=1
+	done
+	for _k in $(seq 1 "${RATE_CONTROLS:-10}"); do
+		rate_round control "$_k" 1 "$_a" && rate_round control "$_k" 2 "$_a" ||
+			_rc=1
+	done
+	ok $_rc "pair: rate: every round ran without an error"
+}
+
+# rate_round <pair|control> <k> <position> <method>
+rate_round() {
+	kv_xfer_bench "/dev/$kv" "$_ops" "$_th" 1 "$_w" "$4" > /tmp/rate.out 2>&1
+	awk -v kind="$1" -v k="$2" -v pos="$3" '
+	$1 == "XFER" {
+		for (i = 4; i < NF; i += 2) f[$i] = $(i + 1)
+		print "RATE", kind, k, "position", pos, "method", $3, "ops", f["ops"], "secs", f["secs"], "errors", f["errors"]
+		if (f["errors"] == 0) good = 1
+	}
+	END { exit !good }' /tmp/rate.out || { cat /tmp/rate.out; return 1; }
 }
 
 # store: make bench-store's rounds (selftests/bench-store.sh) with the
@@ -247,6 +340,7 @@ suite=$(sed -n 's/.*nvmekv\.pair=\([^ ]*\).*/\1/p' /proc/cmdline)
 case "$suite" in
 smoke)	suite_smoke ;;
 xfer)	suite_xfer ;;
+rate)	suite_rate ;;
 store)	suite_store ;;
 *)	ok 1 "pair: no suite '$suite'" ;;
 esac
