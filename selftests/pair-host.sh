@@ -28,6 +28,7 @@ TCP_ADDR=$PAIR_TARGET_ADDR
 RDMA_ADDR=$PAIR_TARGET_ADDR
 . /selftests/lib.sh
 . /selftests/kv/target.sh
+. /selftests/store-rounds.sh
 
 # tgt COMMAND...: run it in the target guest (its sh, its output here)
 tgt() {
@@ -286,45 +287,14 @@ rate_round() {
 # over nvme-tcp: 64-byte values at queue depth 32 (32 threads), fresh keys
 # every round, group commit on and off in alternated pairs, then control
 # pairs; the drive's write I/Os, sectors and flushes read on the target
-# around the Stores.  Lines as selftests/bench-store.sh prints them.
+# around the Stores (selftests/store-rounds.sh and its lines).
 suite_store() {
-	_ops=${BENCH_OPS:-3200} _pairs=${BENCH_PAIRS:-20} _controls=${BENCH_CONTROLS:-10}
 	tgt "$TGT_SH target_up 1 /dev/nvme0n1 && port_up tcp" ||
 		{ echo "ERROR set-up"; return 1; }
-	_first=0
-	for _k in $(seq 1 "$_pairs"); do
-		if [ $((_k % 2)) = 1 ]; then
-			store_round pair "$_k" 1 1 && store_round pair "$_k" 0 2
-		else
-			store_round pair "$_k" 0 1 && store_round pair "$_k" 1 2
-		fi || return 1
-	done
-	for _k in $(seq 1 "$_controls"); do
-		store_round control "$_k" 1 1 && store_round control "$_k" 1 2 ||
-			return 1
-	done
-	echo "BENCH DONE"
+	store_rounds tcp "${BENCH_OPS:-3200}" "${BENCH_PAIRS:-20}" "${BENCH_CONTROLS:-10}"
 }
-
-drive_stat() {
-	tgt "cat /sys/block/nvme0n1/stat" | awk '{ print $5, $7, $16 }'
-}
-
-# store_round <kind> <pair> <group_commit> <position in the pair>
-store_round() {
-	tgt "$TGT_SH ns_params 1 group_commit=$3" && connect tcp > /dev/null ||
-		{ echo "ERROR group_commit=$3 set-up"; return 1; }
-	_c=$(ctrl_of tcp)
-	wait_for 10 ng_of "$_c" > /dev/null
-	_ng=$(ng_of "$_c")
-	set -- "$@" $(drive_stat)
-	_res=$(kv_workload bench "/dev/$_ng" 1 32 "$_ops" 64 "$_first") ||
-		{ echo "ERROR $_res"; return 1; }
-	set -- "$@" $(drive_stat)
-	echo "ROUND $1 $2 mode $3 position $4 ${_res#BENCH } writes $(($8 - $5)) sectors $(($9 - $6)) flushes $((${10} - $7))"
-	nvme disconnect -n "$NQN" > /dev/null
-	_first=$((_first + _ops))
-}
+store_params() { tgt "$TGT_SH ns_params 1 $1"; }
+store_stat() { tgt "cat /sys/block/nvme0n1/stat" | awk '{ print $5, $7, $16 }'; }
 
 roundtrip() {
 	head -c "$3" /dev/urandom > /tmp/value &&
