@@ -35,7 +35,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost pair-test bench-xfer-pair
+	fio-engine plugin cost-test bench-cost pair-test bench
 
 all: modules userspace
 
@@ -246,17 +246,6 @@ cost-test: guest plugin
 pair-test: guest plugin
 	@$(TOP)/scripts/pair.sh "$(KVER)"
 
-# Per Store over the two guests, tcp then rdma: target instructions by
-# component, host instructions, NIC bytes and packets, by transfer method,
-# value size, overwrite or insert: build/bench/xfer-pair-{tcp,rdma}.json
-XFER_SIZES ?= 8B,16B,24B,32B,48B,64B,96B,128B,256B,512B,1KiB,2KiB,4KiB,W(B),W(C),W(D),W(M)
-XFER_METHODS ?= DPTR,PIGGYBACK,PIGGYBACK_SERIAL,AUTO
-bench-xfer-pair: guest plugin
-	@for tr in tcp rdma; do \
-		XFER_TRANSPORT=$$tr XFER_SIZES='$(XFER_SIZES)' XFER_METHODS=$(XFER_METHODS) \
-		$(TOP)/scripts/pair-xfer.sh "$(KVER)" || exit 1; \
-	done
-
 # Instructions per Store by transfer method over loop and tcp, counted by
 # the plugin: build/bench/cost-xfer-{loop,tcp}.json
 COST_SIZES ?= 8B,16B,32B,64B,1KiB,4KiB
@@ -281,14 +270,31 @@ bench-store: guest
 	@$(TOP)/scripts/bench-store.sh "$(KVER)" $(BENCH_STORE_OPS) \
 		$(BENCH_STORE_PAIRS) $(BENCH_STORE_CONTROLS)
 
-# Transfer methods on the BandSlim workloads: build/bench/xfer.json + plots
-bench-xfer: guest
-	@$(TOP)/scripts/bench-xfer.sh "$(KVER)"
+# The transfer methods between the two guests (qemu/pair.sh), counted: per
+# Store the target's instructions by component, the host's, the target
+# NIC's bytes and packets, by method, value size, overwrite or insert,
+# over tcp and rdma (build/bench/xfer-pair-{tcp,rdma}.json and
+# xfer-{tcp,rdma}.png); then tagged PIGGYBACK over PIGGYBACK_SERIAL on
+# W(D) as a paired ratio of Stores/s (build/bench/xfer-rate-*.json)
+XFER_SIZES ?= 8B,16B,24B,32B,48B,64B,96B,128B,256B,512B,1KiB,2KiB,4KiB,W(B),W(C),W(D),W(M)
+XFER_METHODS ?= DPTR_NO_INCAPSULE,DPTR,PIGGYBACK,PIGGYBACK_SERIAL,AUTO,AUTO_NO_INCAPSULE
+bench-xfer: guest plugin
+	@XFER_SIZES='$(XFER_SIZES)' XFER_METHODS=$(XFER_METHODS) \
+		$(TOP)/scripts/bench-xfer.sh "$(KVER)"
 
 # YCSB B and C with and without the DRAM cache, and the linearizability
 # run: build/bench/cache.json + cache.png
 bench-cache: guest
 	@$(TOP)/scripts/bench-cache.sh "$(KVER)"
+
+# Every benchmark, then one summary table each (scripts/bench-summary.py):
+# bench-cost, bench-xfer, bench-store on the two guests, bench-cache
+bench: guest plugin
+	@$(MAKE) -s bench-cost
+	@$(MAKE) -s bench-xfer
+	@$(MAKE) -s bench-store BENCH_STORE_ON=pair
+	@$(MAKE) -s bench-cache
+	@/usr/bin/python3 $(TOP)/scripts/bench-summary.py $(B)/bench
 
 checkpatch: ksrc
 	@$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \

@@ -1,34 +1,35 @@
 #!/bin/sh
-# make bench-xfer: run selftests/bench-xfer.sh in a guest and turn its
-# lines into build/bench/xfer.json, a table, and PNG plots of traffic and
-# throughput per method and size (scripts/bench-xfer.py).
+# make bench-xfer: the transfer methods between the two guests
+# (qemu/pair.sh), counted, then a paired rate:
+#   1. per Store, by transfer method, value size and mode, over tcp and
+#      rdma: target instructions by component, host instructions, the
+#      target NIC's bytes and packets (scripts/pair-xfer.sh;
+#      build/bench/xfer-pair-<transport>.json), and PNG plots of them
+#      (scripts/xfer-plot.py; build/bench/xfer-<transport>.png);
+#   2. tagged PIGGYBACK over PIGGYBACK_SERIAL on W(D), Stores/s as a
+#      paired ratio with its interval, over each of RATE_TRANSPORTS
+#      (scripts/pair-rate.sh; build/bench/xfer-rate-<transport>.json).
+# Then the summary (scripts/bench-summary.py xfer).
 #
-#   scripts/bench-xfer.sh <kernel-release> [ops per run] [threads] [rounds]
-#                         [paired ops per run] [paired rounds]
+#   scripts/bench-xfer.sh <kernel-release>
+#
+# XFER_TRANSPORTS (default "tcp rdma"), RATE_TRANSPORTS (default "tcp
+# rdma"), and the variables of pair-xfer.sh and pair-rate.sh.
 set -eu
 
 kver=$1
-ops=${2:-1500}
-threads=${3:-4}
-rounds=${4:-3}
-pops=${5:-3000}
-prounds=${6:-15}
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench
 mkdir -p "$out"
-
 "$top/scripts/pydeps.sh" bench-xfer
-
-QEMU_TIMEOUT=3000 QEMU_APPEND="nvmekv.bench_ops=$ops nvmekv.bench_threads=$threads nvmekv.bench_rounds=$rounds nvmekv.bench_paired_ops=$pops nvmekv.bench_paired_rounds=$prounds" \
-	"$top/qemu/run.sh" "$kver" bench-xfer > /dev/null || {
-	cat "$top/build/guest/bench-xfer.out"
-	exit 1
-}
-res=$top/build/guest/bench-xfer.out
-tr -d '\r' < "$res" > "$out/xfer.raw"
-grep -q "BENCH DONE" "$out/xfer.raw" && ! grep -q "^ERROR" "$out/xfer.raw" || {
-	cat "$out/xfer.raw"
-	exit 1
-}
-/usr/bin/python3 "$top/scripts/bench-xfer.py" "$out/xfer.raw" "$out" \
-	"make bench-xfer (ops=$ops threads=$threads rounds=$rounds paired_ops=$pops paired_rounds=$prounds)"
+xtr=${XFER_TRANSPORTS:-tcp rdma}
+rtr=${RATE_TRANSPORTS:-tcp rdma}
+for tr in $xtr; do
+	XFER_TRANSPORT=$tr "$top/scripts/pair-xfer.sh" "$kver"
+done
+# shellcheck disable=SC2086
+/usr/bin/python3 "$top/scripts/xfer-plot.py" "$out" $xtr
+for tr in $rtr; do
+	RATE_TRANSPORT=$tr "$top/scripts/pair-rate.sh" "$kver"
+done
+/usr/bin/python3 "$top/scripts/bench-summary.py" "$out" xfer

@@ -3,9 +3,9 @@
 """PNG plots of make bench-xfer's counted figures: per transport, per mode
 (overwrite, insert), wire bytes, target instructions and host instructions
 per Store by value size and transfer method, from
-build/bench/xfer-pair-<transport>.json (scripts/pair-xfer.sh).  Every bar
-is an exact count (a median over rounds); the target bars carry the range
-of the rounds.
+build/bench/xfer-pair-<transport>.json (scripts/pair-xfer.sh).  Every point
+is an exact count (a median over rounds), one line per method on a log
+scale; the target's points carry the range of the rounds.
 
     xfer-plot.py <out dir> <transport>...
 """
@@ -29,35 +29,30 @@ def plot(out, tr):
     with open("%s/xfer-pair-%s.json" % (out, tr)) as f:
         res = json.load(f)["results"]
     modes = sorted({r["mode"] for r in res}, reverse=True)
-    sizes = []
-    methods = []
-    for r in res:
-        if r["size"] not in sizes:
-            sizes.append(r["size"])
-        if r["method"] not in methods:
-            methods.append(r["method"])
+    methods = list(dict.fromkeys(r["method"] for r in res))
+    sizes = list(dict.fromkeys(r["size"] for r in res))
     by = {(r["mode"], r["size"], r["method"]): r for r in res}
     fig, axes = plt.subplots(len(modes), len(FIGURES),
                              figsize=(7 * len(FIGURES), 4.5 * len(modes)),
                              squeeze=False)
-    width = 0.8 / len(methods)
     for row, mode in enumerate(modes):
         for col, (key, sub, title) in enumerate(FIGURES):
             ax = axes[row][col]
-            for i, m in enumerate(methods):
+            for m in methods:
                 xs, ys, lo, hi = [], [], [], []
                 for j, s in enumerate(sizes):
                     r = by.get((mode, s, m))
                     if not r:
                         continue
                     v = value(r, key, sub)
-                    xs.append(j + (i - (len(methods) - 1) / 2) * width)
+                    xs.append(j)
                     ys.append(v)
                     if key == "target":
                         lo.append(v - r["target"]["total_min"])
                         hi.append(r["target"]["total_max"] - v)
                 err = [lo, hi] if key == "target" else None
-                ax.bar(xs, ys, width, yerr=err, label=m, capsize=1)
+                ax.errorbar(xs, ys, yerr=err, label=m, marker="o",
+                            markersize=3, linewidth=1, capsize=2)
             ax.set_xticks(range(len(sizes)))
             ax.set_xticklabels(sizes, rotation=45, fontsize=8)
             ax.set_yscale("log")

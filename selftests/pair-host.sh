@@ -182,11 +182,11 @@ reconnect_inline() {
 # XFER_N2 Stores (defaults 20 and 100), over XFER_ROUNDS rounds (default
 # 3) whose method order rotates; one thread, over XFER_TRANSPORT (tcp,
 # default, or rdma).  Inserts store fresh keys; overwrites the 64 keys a
-# warm-up stored.  The method DPTR_NO_INCAPSULE is DPTR through a
-# connection to the port with in-capsule data off (port_inline 0: the
-# baseline without ByteExpress, the data fetched by an R2T over tcp, an
-# RDMA READ over rdma); every other method runs with the port's in-capsule
-# data on (16 KiB).  scripts/pair-xfer.sh takes the per-Store differences.
+# warm-up stored.  A method named with _NO_INCAPSULE (DPTR_NO_INCAPSULE,
+# AUTO_NO_INCAPSULE) is that method through a connection to the port with
+# in-capsule data off (port_inline 0: DPTR's data is then fetched by an R2T
+# over tcp, an RDMA READ over rdma; the baseline without ByteExpress);
+# every other method runs with the port's in-capsule data on (16 KiB).  scripts/pair-xfer.sh takes the per-Store differences.
 suite_xfer() {
 	_tr=${XFER_TRANSPORT:-tcp}
 	link_up "$_tr" xfer || return
@@ -206,9 +206,8 @@ suite_xfer() {
 		_order=$(for _m in $_methods $_methods; do echo $_m; done |
 			tail -n +$(( (_r - 1) % _nm + 1 )) | head -n "$_nm")
 		for _m in $_order; do
-			_bm=$_m
-			if [ "$_m" = DPTR_NO_INCAPSULE ]; then
-				_bm=DPTR
+			_bm=${_m%_NO_INCAPSULE}
+			if [ "$_bm" != "$_m" ]; then
 				reconnect_inline "$_tr" 0 ||
 					{ _rc=1; echo "# no $_tr connection without in-capsule data"; break 2; }
 			fi
@@ -231,7 +230,7 @@ suite_xfer() {
 					done
 				done
 			done
-			if [ "$_m" = DPTR_NO_INCAPSULE ]; then
+			if [ "$_bm" != "$_m" ]; then
 				reconnect_inline "$_tr" "$_inline" ||
 					{ _rc=1; echo "# no $_tr connection with $_inline bytes of in-capsule data"; break 2; }
 			fi

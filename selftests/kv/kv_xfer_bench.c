@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * make bench-xfer, in the guest: Stores of the BandSlim paper's workloads
- * and of fixed sizes by every transfer method, through /dev/kvXnY, with
- * the traffic read from the driver's sysfs counters (the model of
- * Documentation/wire-format.md) and the time measured here.
+ * make bench-xfer, in the host guest (scripts/pair-xfer.sh and
+ * scripts/pair-rate.sh): Stores of the BandSlim paper's workloads and of
+ * fixed sizes by every transfer method, through /dev/kvXnY, with the time
+ * measured here.  The traffic columns are the driver's own accounting of
+ * what it submitted (its sysfs stats, Documentation/wire-format.md), not a
+ * measurement: the benchmarks count wire bytes at the target's NIC and
+ * instructions with the TCG plugin.
  *
  *   kv_xfer_bench <kv-device> <ops per run> <threads> <rounds>
  *                 [<workloads> [<methods>]]
