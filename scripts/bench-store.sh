@@ -13,7 +13,7 @@
 # group commit over its Stores/s without, their geometric mean, and a 95 %
 # bootstrap interval (2000 resamples of the pairs, fixed seed); the control
 # pairs (group commit in both rounds) give the same figure for two equal
-# modes.
+# modes.  A PNG of the pairs' ratios beside the JSON (scripts/ratio-plot.py).
 set -eu
 
 kver=$1
@@ -23,6 +23,7 @@ controls=${4:-10}
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench
 mkdir -p "$out"
+"$top/scripts/pydeps.sh" bench-store
 if [ "${BENCH_STORE_ON:-guest}" = pair ]; then
 	# the two-guest topology: the store on the target guest's emulated
 	# NVMe drive, the Stores from the host guest over nvme-tcp
@@ -59,3 +60,5 @@ cmd="$cmd BENCH_STORE_OPS=$ops BENCH_STORE_PAIRS=$pairs BENCH_STORE_CONTROLS=$co
 tr -d '\r' < "$res" | awk -v json="$json" -v cmd="$cmd" -v where="$where" -v stat="$stat" \
 	-f "$top/scripts/paired-ratio.awk" -f "$top/scripts/bench-store.awk"
 echo "wrote ${json#"$top"/}"
+/usr/bin/python3 "$top/scripts/ratio-plot.py" "$json" "${json%.json}.png" \
+	"bench-store: group commit over one write per Store, Stores/s ($where)"

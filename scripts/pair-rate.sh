@@ -5,7 +5,8 @@
 # one Transfer at a time) on RATE_WORKLOAD (default W(D)), RATE_PAIRS
 # alternated pairs of rounds and RATE_CONTROLS A/A control pairs, without
 # the instruction counter (it slows the guests unevenly).  Writes
-# build/bench/xfer-rate-<transport>.json and prints the figures.
+# build/bench/xfer-rate-<transport>.json (and a PNG of the pairs' ratios,
+# scripts/ratio-plot.py) and prints the figures.
 #
 #   scripts/pair-rate.sh <kernel-release>
 #
@@ -18,6 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/pair
 bench=$top/build/bench
 mkdir -p "$bench"
+"$top/scripts/pydeps.sh" bench-xfer
 tr=${RATE_TRANSPORT:-tcp}
 a=${RATE_A:-PIGGYBACK}
 b=${RATE_B:-PIGGYBACK_SERIAL}
@@ -37,3 +39,5 @@ tr -d '\r' < "$out/host.out" | awk -v a="$a" -v b="$b" -v json="$json" \
 	-v what="$w over $tr between two guests, ${RATE_THREADS:-1} thread(s)" \
 	-f "$top/scripts/paired-ratio.awk" -f "$top/scripts/pair-rate.awk"
 echo "wrote ${json#"$top"/}"
+/usr/bin/python3 "$top/scripts/ratio-plot.py" "$json" "${json%.json}.png" \
+	"$a over $b on $w over $tr between two guests: Stores/s"

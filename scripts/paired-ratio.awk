@@ -28,3 +28,10 @@ function paired(r, n,   b, i, s, m, g) {
 	hi = g[1951]
 	return exp(s / n)
 }
+# jlist(r, n): r[1..n] as a JSON array
+function jlist(r, n,   i, s) {
+	s = "["
+	for (i = 1; i <= n; i++)
+		s = s (i > 1 ? ", " : "") sprintf("%.4f", r[i])
+	return s "]"
+}

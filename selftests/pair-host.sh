@@ -172,7 +172,7 @@ reconnect_inline() {
 	echo 1 > /sys/class/nvme-kv/rescan
 	tgt "$TGT_SH port_inline $1 $2" || { echo "# port_inline $1 $2 failed"; return 1; }
 	connect "$1" || { echo "# connect $1 failed"; return 1; }
-	bound "$1" || { echo "# bound failed"; ls /sys/class/nvme-kv /dev; return 1; }
+	bound "$1" || { echo "# not bound: $(ls /sys/class/nvme-kv)"; return 1; }
 	kv=$(kv_of "$1")
 }
 
