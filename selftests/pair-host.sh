@@ -72,7 +72,14 @@ kv_of() {
 	echo "kv${_c#nvme}n1"
 }
 
+# bound <transport>: nvme-kv has bound the namespace of the controller
+# connected over it.  The host scans a new controller's namespaces in the
+# background after nvme connect returns, so the rescan is retried for up
+# to 10 s until the namespace is there.
 bound() {
+	wait_for 10 bound_now "$1"
+}
+bound_now() {
 	echo 1 > /sys/class/nvme-kv/rescan
 	_kv=$(kv_of "$1") && [ -c "/dev/$_kv" ]
 }
