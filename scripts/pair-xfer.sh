@@ -50,13 +50,23 @@ done
 # user kernel nvmet_kv nvmet_transport rdma block_nvme nic other total,
 # host user kernel nvme_kv nvme_host rdma nic other total, nic bytes,
 # nic packets
-tr -d '\r' < "$out/host.out" | awk -v n1="$n1" -v n2="$n2" '
+tr -d '\r' < "$out/host.out" | awk -v n1="$n1" -v n2="$n2" -v idle="$bench/xfer-pair-$tr.idle" '
 FNR == 1 { f++ }
-f == 1 && $1 == "window" { seq++; what[seq] = $3; ops[seq] = $4; nb[seq] = $6; np[seq] = $8; next }
+f == 1 && $1 == "window" { seq++; what[seq] = $3; ops[seq] = $4; nb[seq] = $6; np[seq] = $8; sec[seq] = $10; next }
 f == 1 { next }
 f == 2 { for (i = 2; i <= NF; i++) tg[$1, i] = $i; next }
 { for (i = 2; i <= NF; i++) hs[$1, i] = $i }
 END {
+	# the idle rate of the link (keep-alives), bytes and packets a second:
+	# the long idle window less the short one, over the seconds between
+	for (s = 1; s <= seq; s++) {
+		if (what[s] == "idle-short") is = s
+		if (what[s] == "idle-long") il = s
+	}
+	if (!is || !il || sec[il] <= sec[is]) { print "no idle windows" > "/dev/stderr"; exit 1 }
+	rb = (nb[il] - nb[is]) / (sec[il] - sec[is])
+	rp = (np[il] - np[is]) / (sec[il] - sec[is])
+	printf "%.2f %.4f\n", rb, rp > idle
 	for (s = 1; s < seq; s++) {
 		if (ops[s] != n1 || ops[s + 1] != n2 || what[s] != what[s + 1]) continue
 		u = s + 1
@@ -72,7 +82,9 @@ END {
 		split("2 3 4 7 8 10 11", hc, " ")
 		for (k = 1; k <= 7; k++) { v = (hs[u, hc[k]] - hs[s, hc[k]]) / (n2 - n1); ht += v; line = line " " v }
 		line = line " " ht
-		line = line " " (nb[u] - nb[s]) / (n2 - n1) " " (np[u] - np[s]) / (n2 - n1)
+		# the link less its idle traffic over the time the windows differ
+		dt = sec[u] - sec[s]
+		line = line " " (nb[u] - nb[s] - rb * dt) / (n2 - n1) " " (np[u] - np[s] - rp * dt) / (n2 - n1)
 		print line
 	}
 }' - "$out/target.xfer-windows" "$out/host.xfer-windows" | sort > "$bench/xfer-pair-$tr.rounds"
@@ -83,7 +95,9 @@ awk -v keys=3 -v first=5 -v total=13 -f "$top/scripts/rounds-median.awk" "$bench
 json=$bench/xfer-pair-$tr.json
 {
 	printf '{\n  "what": "per Store over %s between two guests (target: nvmet-kv on an emulated NVMe drive; host: nvme-kv), one thread, by mode, value size and transfer method",\n' "$tr"
-	printf '  "kind": "exact counters: instructions (TCG plugin qemu/plugin/kvcount.c, one vCPU per guest), the target NIC bytes and packets (both directions, its /sys/class/net/eth0/statistics)",\n'
+	printf '  "kind": "exact counters: instructions (TCG plugin qemu/plugin/kvcount.c, one vCPU per guest), the target NIC bytes and packets (both directions, its /sys/class/net/eth0/statistics) less the link idle traffic",\n'
+	read -r idle_b idle_p < "$bench/xfer-pair-$tr.idle"
+	printf '  "idle": {"kind": "exact counters over the host guest clock", "how": "(NIC count of a 12 s idle window - that of a 2 s one) / their difference in seconds; wire_bytes and wire_packets have this rate times the time the two windows of a round differ subtracted", "bytes_per_s": %s, "packets_per_s": %s},\n' "$idle_b" "$idle_p"
 	printf '  "how": "(count of a %s-Store window - count of a %s-Store window) / %s, both windows in the same round; median of %s rounds whose method order rotates; total_min and total_max: the range of the target total",\n' "$n2" "$n1" "$((n2 - n1))" "$rounds"
 	printf '  "command": "%s scripts/pair-xfer.sh %s",\n  "results": [\n' "$vars" "$kver"
 	awk '{
@@ -93,7 +107,7 @@ json=$bench/xfer-pair-$tr.json
 	printf '\n  ]\n}\n'
 } > "$json"
 
-echo "# per Store over $tr ($json); target: instructions by component; host: instructions; NIC: bytes, packets"
+echo "# per Store over $tr ($json); target: instructions by component; host: instructions; NIC: bytes, packets (less the link's idle $(cut -d' ' -f1 "$bench/xfer-pair-$tr.idle") bytes/s)"
 printf '%-9s %-5s %-17s %9s %8s %8s %13s %9s %8s %7s\n' mode size method target nvmet_kv nvmet+tr tgt_min-max host nic_bytes packets
 awk '{ printf "%-9s %-5s %-17s %9.0f %8.0f %8.0f %13s %9.0f %8.1f %7.2f\n", $1, $2, $3, $12, $6, $7, sprintf("%.0f-%.0f", $23, $24), $20, $21, $22 }' "$bench/xfer-pair-$tr.table"
 

@@ -18,9 +18,9 @@
 #           (scripts/bench-store.sh with BENCH_STORE_ON=pair)
 #
 # Counted windows, for scripts/cost-attrib.awk on each guest's counts:
-#   window TAG WHAT N nic_bytes B nic_packets P
+#   window TAG WHAT N nic_bytes B nic_packets P secs S
 # (WHAT the workload, N its Stores, B and P what the target guest's NIC sent
-# and received in the window)
+# and received in the window, S how long it took by this guest's clock)
 #   section MODULE NAME ADDRESS
 PAIR_TARGET_ADDR=10.75.0.1
 PAIR_HOST_ADDR=10.75.0.2
@@ -49,16 +49,16 @@ nic() {
 window() {
 	_tag=$1 _what=$2 _n=$3
 	shift 3
-	_w0=$(nic)
+	_w0="$(nic) $(cut -d' ' -f1 /proc/uptime)"
 	tgt kv_mark start "$_tag" && kv_mark start "$_tag" || return 1
 	"$@" > /tmp/window.out 2>&1
 	_st=$?
 	kv_mark stop "$_tag"
 	tgt kv_mark stop "$_tag"
-	_w1=$(nic)
+	_w1="$(nic) $(cut -d' ' -f1 /proc/uptime)"
 	[ $_st = 0 ] || { cat /tmp/window.out; return 1; }
 	echo "$_w0 $_w1" | awk -v t="$_tag" -v w="$_what" -v n="$_n" \
-		'{ print "window", t, w, n, "nic_bytes", $3 - $1, "nic_packets", $4 - $2 }' \
+		'{ printf "window %s %s %s nic_bytes %d nic_packets %d secs %.2f\n", t, w, n, $4 - $1, $5 - $2, $6 - $3 }' \
 		>> /tmp/windows
 }
 
@@ -207,6 +207,10 @@ suite_xfer() {
 	done
 	: > /tmp/windows
 	_tag=0 _key=0 _rc=0
+	# the link's traffic without Stores (keep-alives): two idle windows,
+	# whose difference scripts/pair-xfer.sh takes per second
+	window 201 idle-short 0 sleep 2 && window 202 idle-long 0 sleep 12 ||
+		_rc=1
 	_nm=$(echo $_methods | wc -w)
 	for _r in $(seq 1 "${XFER_ROUNDS:-3}"); do
 		# the methods in an order that rotates by round
