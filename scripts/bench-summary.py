@@ -20,16 +20,25 @@ def load(d, name):
         return json.load(f)
 
 
+def results(d, name):
+    """The JSON of a per-Store benchmark, its results, and their methods and
+    sizes in the order they came; None (and a line saying so) without it."""
+    j = load(d, name)
+    if not j:
+        print("no build/bench/%s" % name)
+        return None
+    res = j["results"]
+    return (j, res, list(dict.fromkeys(r["method"] for r in res)),
+            list(dict.fromkeys(r["size"] for r in res)))
+
+
 def xfer(d):
     for tr in ("tcp", "rdma"):
-        j = load(d, "xfer-pair-%s.json" % tr)
-        if not j:
-            print("xfer over %s: no build/bench/xfer-pair-%s.json" % (tr, tr))
+        got = results(d, "xfer-pair-%s.json" % tr)
+        if not got:
             continue
-        res = j["results"]
+        j, res, methods, sizes = got
         by = {(r["mode"], r["size"], r["method"]): r for r in res}
-        methods = list(dict.fromkeys(r["method"] for r in res))
-        sizes = list(dict.fromkeys(r["size"] for r in res))
         print("== bench-xfer, %s, overwrites: per Store target instructions / wire bytes"
               " (exact counts, median of rounds; %s)" % (tr, j["command"]))
         print("%-6s" % "size" + "".join("%24s" % m for m in methods))
@@ -82,13 +91,10 @@ def xfer(d):
 
 def cost(d):
     for tr in ("loop", "tcp"):
-        j = load(d, "cost-xfer-%s.json" % tr)
-        if not j:
-            print("cost over %s: no build/bench/cost-xfer-%s.json" % (tr, tr))
+        got = results(d, "cost-xfer-%s.json" % tr)
+        if not got:
             continue
-        res = j["results"]
-        methods = list(dict.fromkeys(r["method"] for r in res))
-        sizes = list(dict.fromkeys(r["size"] for r in res))
+        j, res, methods, sizes = got
         by = {(r["size"], r["method"]): r for r in res}
         print("== bench-cost, %s (one guest): instructions per Store (exact counts; %s)"
               % (tr, j["command"]))
