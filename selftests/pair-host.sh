@@ -193,7 +193,8 @@ reconnect_inline() {
 # AUTO_NO_INCAPSULE) is that method through a connection to the port with
 # in-capsule data off (port_inline 0: DPTR's data is then fetched by an R2T
 # over tcp, an RDMA READ over rdma; the baseline without ByteExpress);
-# every other method runs with the port's in-capsule data on (16 KiB).  scripts/pair-xfer.sh takes the per-Store differences.
+# every other method runs with the port's in-capsule data on (16 KiB).
+# scripts/pair-xfer.sh takes the per-Store differences.
 suite_xfer() {
 	_tr=${XFER_TRANSPORT:-tcp}
 	link_up "$_tr" xfer || return
