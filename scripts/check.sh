@@ -99,7 +99,8 @@ else
 		# tracked files are checked as files; patches through stdin as patches
 		(cd "$top" && $cp --ignore SPDX_LICENSE_TAG -f host/*.[ch] target/*.[ch] \
 			include/linux/*.h uapi/linux/*.h) > "$out/checkpatch.txt" 2>&1
-		for p in "$top"/target/patches/*.patch; do
+		for p in "$top"/target/patches/[0-9]*.patch; do
+			case $p in */0000-cover-letter.patch) continue ;; esac
 			$cp - < "$p" | sed "s#^-:#$(basename "$p"):#"
 		done >> "$out/checkpatch.txt" 2>&1
 		if grep -qE 'ERROR|WARNING|CHECK' "$out/checkpatch.txt"; then
@@ -112,6 +113,11 @@ else
 	} > "$out/checkpatch.tap"
 	cat "$out/checkpatch.tap"
 	tally checkpatch "$out/checkpatch.tap"
+
+	echo "# the nvmet series: format-patch of its branch, and the tree built"
+	"$top/scripts/series.sh" check "$top/build/ksrc" > "$out/series.tap" 2>&1
+	cat "$out/series.tap"
+	tally series "$out/series.tap"
 
 	echo "# guest selftests (QEMU; loop, tcp and rdma)"
 	# GUEST_TIMEOUT bounds a hung guest, not a slow one: the run takes

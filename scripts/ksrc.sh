@@ -1,7 +1,8 @@
 #!/bin/sh
 # Extract what the build needs from Debian's linux-source-6.12 tarball into
 # build/ksrc/ (drivers/nvme/ and checkpatch.pl with its data files), then apply
-# target/patches/ in order.  Redone only when the tarball or a patch changed.
+# target/patches/ in order with git am.  Redone only when the tarball or a
+# patch changed.
 # Kbuild writes objects next to the sources, so the modules of the debug
 # kernel are built in a second copy: scripts/ksrc.sh <directory>.
 set -eu
@@ -16,18 +17,12 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	exit 0
 fi
 
-rm -rf "$out"
-mkdir -p "$out"
-tar -xJf "$tarball" -C "$out" --strip-components=1 \
-	linux-source-6.12/drivers/nvme \
-	linux-source-6.12/scripts/checkpatch.pl \
-	linux-source-6.12/scripts/spelling.txt \
-	linux-source-6.12/scripts/const_structs.checkpatch
-for p in "$top"/target/patches/*.patch; do
-	patch -p1 -s -d "$out" < "$p" || {
-		echo "ksrc: $(basename "$p") does not apply to $tarball" >&2
-		exit 1
-	}
-done
+# the tree is the series' branch (scripts/series.sh branch): a git
+# repository whose tip is what target/patches applies, so make check can
+# tell that the tree built is exactly the series (scripts/series.sh check)
+"$top/scripts/series.sh" branch "$out" || {
+	echo "ksrc: target/patches does not apply to $tarball" >&2
+	exit 1
+}
 echo "$want" > "$stamp"
-echo "ksrc: extracted and patched $(ls "$top"/target/patches/*.patch | wc -l) patches"
+echo "ksrc: extracted and applied $(ls "$top"/target/patches/*.patch | grep -vc /0000-) patches"
