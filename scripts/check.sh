@@ -99,7 +99,8 @@ else
 		# tracked files are checked as files; patches through stdin as patches
 		(cd "$top" && $cp --ignore SPDX_LICENSE_TAG -f host/*.[ch] target/*.[ch] \
 			include/linux/*.h uapi/linux/*.h) > "$out/checkpatch.txt" 2>&1
-		for p in "$top"/target/patches/[0-9]*.patch; do
+		for p in "$top"/target/patches/*.patch; do
+			# the cover letter is no patch (no diff, no Signed-off-by)
 			case $p in */0000-cover-letter.patch) continue ;; esac
 			$cp - < "$p" | sed "s#^-:#$(basename "$p"):#"
 		done >> "$out/checkpatch.txt" 2>&1

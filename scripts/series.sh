@@ -16,7 +16,7 @@
 #       no patch was edited by hand: hunks, diffstats and the cover letter
 #       all come from git); with <dir> (build/ksrc), the tree built there is
 #       exactly the branch's tip; and the size of each patch.
-#   scripts/series.sh size [<dir>]   lines added and removed per patch.
+#   scripts/series.sh size           lines added and removed per patch.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,8 +90,12 @@ do_format() {
 do_size() {
 	total_a=0 total_d=0
 	for p in $(series_files); do
-		a=$(awk '/^diff --git/ { d = 1 } d && /^\+/ && !/^\+\+\+ / { n++ } END { print n + 0 }' "$p")
-		r=$(awk '/^diff --git/ { d = 1 } d && /^-/ && !/^--- / && !/^-- $/ { n++ } END { print n + 0 }' "$p")
+		# counted in the diff only: the message may hold such lines too
+		set -- $(awk '/^diff --git/ { d = 1 }
+			d && /^\+/ && !/^\+\+\+ / { a++ }
+			d && /^-/ && !/^--- / { r++ }
+			END { print a + 0, r + 0 }' "$p")
+		a=$1 r=$2
 		total_a=$((total_a + a))
 		total_d=$((total_d + r))
 		printf '%s +%s -%s\n' "$(basename "$p")" "$a" "$r"
@@ -117,9 +121,8 @@ check)
 	built=${2:-}
 	scratch=$(mktemp -d)
 	trap 'rm -rf "$scratch"' EXIT
-	n=0
 	dir=$scratch/tree
-	n=$((n + 1))
+	n=1
 	if (do_branch) > "$scratch/branch.log" 2>&1 &&
 	    (do_format "$scratch/out") >> "$scratch/branch.log" 2>&1 &&
 	    diff -ru "$patches" "$scratch/out" > "$scratch/diff" 2>&1; then
