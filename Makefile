@@ -45,10 +45,16 @@ deps:
 ksrc: deps
 	@$(TOP)/scripts/ksrc.sh
 
+# The series also patches include/linux/nvme.h (definitions only), so every
+# module built against it takes that header from the extract before the
+# installed one: NOSTDINC_FLAGS comes first on the compiler's command line
+# (scripts/Makefile.lib), ahead of LINUXINCLUDE.
+hdrs	= NOSTDINC_FLAGS="-nostdinc -I$(1)/include"
+
 # The patched nvmet stack: nvmet, nvme-loop, nvmet-tcp, nvmet-rdma (and the
 # FC pieces the same Makefile builds), with module versions matching nvmet-kv.
 nvmet: ksrc
-	@$(MAKE) -s -C $(KDIR) M=$(NVMET) -j$(JOBS) modules
+	@$(MAKE) -s -C $(KDIR) M=$(NVMET) -j$(JOBS) $(call hdrs,$(KSRC)) modules
 
 # Kbuild writes objects next to the sources, so build a copy under build/.
 modules: nvmet
@@ -58,6 +64,7 @@ modules: nvmet
 	@cp -a --update selftests/kv/api selftests/kv/peer selftests/kv/cost \
 		$(MODDIR)/selftests/kv/
 	@$(MAKE) -s -C $(KDIR) M=$(MODDIR) -j$(JOBS) NVME_KV_KSRC=$(KSRC) \
+		$(call hdrs,$(KSRC)) \
 		KBUILD_EXTRA_SYMBOLS=$(NVMET)/Module.symvers modules
 
 LIB_SRC	:= userspace/libnvmekv/nvmekv.c
@@ -200,13 +207,13 @@ debug-kernel: deps
 debug-modules: debug-kernel
 	@$(TOP)/scripts/ksrc.sh $(DBGK)/ksrc
 	@$(MAKE) -s -C $(DBGK)/linux M=$(DBGK)/ksrc/drivers/nvme/target \
-		-j$(JOBS) modules
+		-j$(JOBS) $(call hdrs,$(DBGK)/ksrc) modules
 	@mkdir -p $(DBGK)/mod/selftests/kv
 	@cp -a --update Kbuild host target uapi include $(DBGK)/mod/
 	@cp -a --update selftests/kv/api selftests/kv/peer selftests/kv/cost \
 		$(DBGK)/mod/selftests/kv/
 	@$(MAKE) -s -C $(DBGK)/linux M=$(DBGK)/mod -j$(JOBS) \
-		NVME_KV_KSRC=$(DBGK)/ksrc \
+		NVME_KV_KSRC=$(DBGK)/ksrc $(call hdrs,$(DBGK)/ksrc) \
 		KBUILD_EXTRA_SYMBOLS=$(DBGK)/ksrc/drivers/nvme/target/Module.symvers \
 		modules
 

@@ -4,10 +4,11 @@
 # here; this script rebuilds it from the series, writes the series back from
 # it, and checks that the two agree.
 #
-#   scripts/series.sh branch <dir>   extract the kernel's drivers/nvme (and
-#       checkpatch) into <dir>, commit it as "base", and apply the series on
-#       branch nvmet-iocs with git am.  The cover letter's subject and body
-#       become the branch description.  scripts/ksrc.sh builds from this.
+#   scripts/series.sh branch <dir>   extract the kernel's drivers/nvme,
+#       include/linux/nvme.h (and checkpatch) into <dir>, commit it as
+#       "base", and apply the series on branch nvmet-iocs with git am.
+#       The cover letter's subject and body become the branch description.
+#       scripts/ksrc.sh builds from this.
 #   scripts/series.sh format <dir>   write target/patches/ from <dir>'s
 #       branch: git format-patch base..nvmet-iocs with a cover letter.  Edit
 #       the branch (git commit --amend, rebase -i), never a .patch file.
@@ -44,6 +45,7 @@ do_branch() {
 	mkdir -p "$dir"
 	tar -xJf "$tarball" -C "$dir" --strip-components=1 \
 		linux-source-6.12/drivers/nvme \
+		linux-source-6.12/include/linux/nvme.h \
 		linux-source-6.12/scripts/checkpatch.pl \
 		linux-source-6.12/scripts/spelling.txt \
 		linux-source-6.12/scripts/const_structs.checkpatch

@@ -123,7 +123,7 @@ suite_smoke() {
 	cat /tmp/windows
 	ok $rc "pair: counted windows of a fixed workload on both guests"
 
-	# a port that takes no in-capsule data (target/patches 0013): the
+	# a port that takes no in-capsule data (target/patches 0018): the
 	# host still connects (its Connect's data rides in the capsule), is
 	# told there is no room (IOCCSZ 4: the command alone), and a write's
 	# data follows an R2T

@@ -1718,6 +1718,9 @@ t "target: I/O sent while the namespace replays gets Namespace Not Ready (0x82) 
 	replay_io_not_ready
 t "target: the replay test's subsystem, port and null_blk go away" rp_teardown
 
+# stock nvmet under the series, with no KV namespace (selftests/stock.sh)
+. /selftests/stock.sh
+
 if [ "$SUITE" = full ]; then
 # rdma_device_removed: the soft-RoCE device removed under a one-sided
 # session.  nvme-rdma deletes its controller; nvme-kv's session lets the

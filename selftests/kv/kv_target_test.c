@@ -66,6 +66,33 @@ int main(int argc, char **argv)
 	      "effects log for CSI 01h lists the five KV commands as supported",
 	      "status 0x%x", st);
 
+	/*
+	 * Routing by CSI (target/patches 0007, 0008): only the namespace's own
+	 * set has a CNS 05h structure for it, CNS 06h and the effects log of a
+	 * CSI no module provides are refused, and the CS-independent Identify
+	 * (0003) describes the namespace on its RAM disk: no rotational media
+	 * and no volatile write cache (brd has none).
+	 */
+	st = kvp_admin_in(ctrl, 0x06, nsid, 0x05, 3u << 24, 0, id);
+	check(st == 0x2c, "identify CNS 05h of a KV namespace for CSI 03h gets Invalid I/O Command Set",
+	      "status 0x%x", st);
+	st = kvp_admin_in(ctrl, 0x06, nsid, 0x05, 0, 0, id);
+	check(st == 0x02, "identify CNS 05h of a KV namespace for CSI 00h gets Invalid Field, as for any NVM namespace in nvmet",
+	      "status 0x%x", st);
+	st = kvp_admin_in(ctrl, 0x06, 0, 0x06, 3u << 24, 0, id);
+	check(st == 0x02, "identify CNS 06h for a CSI no module provides (03h) gets Invalid Field",
+	      "status 0x%x", st);
+	st = kvp_admin_in(ctrl, 0x06, 0, 0x06, (uint32_t)NVME_KV_CSI << 24, 0, id);
+	check(st == 0, "identify CNS 06h for CSI 01h succeeds", "status 0x%x", st);
+	st = kvp_admin_in(ctrl, 0x02, 0, 0x05 | (1023u << 16), 0, 3u << 24, buf);
+	check(st == 0x109, "effects log for a CSI no module provides (03h) gets Invalid Log Page",
+	      "status 0x%x", st);
+	memset(id, 0xee, sizeof(id));
+	st = kvp_admin_in(ctrl, 0x06, nsid, 0x08, 0, 0, id);
+	check(!st && id[0] == 0x20 && id[1] == 1 && (id[14] & 1),
+	      "identify CNS 08h: nsfeat has VWC Not Present and not Rotational, shared, ready",
+	      "status 0x%x nsfeat 0x%x nmic 0x%x nstat 0x%x", st, id[0], id[1], id[14]);
+
 	st = kvp_store(ng, nsid, K("tgt-key"), "0123456789", 10, 0);
 	memset(buf, 0xee, sizeof(buf));
 	res = 0;
