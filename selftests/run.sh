@@ -235,15 +235,19 @@ ednek() {
 	[ "$(feat20 "$1" 0)" = 1 ] &&
 	! nvme-kv delete "/dev/$2" ednek-missing 2> /dev/null
 }
-# ednek_bad <ctrl>: reserved bits, Save and an unknown feature are refused
-# and leave EDNEK as it was
+# ednek_bad <ctrl>: reserved bits, Save, a reserved SEL and an unknown
+# feature are refused and leave EDNEK as it was; Saved reads the default
+# (nvmet's generic handling of a command set's feature, target/patches 0011)
 ednek_bad() {
 	! nvme set-feature "/dev/$1" -n 1 -f 0x20 -v 2 > /dev/null 2> /tmp/err &&
 	grep -qi "invalid field" /tmp/err &&
 	! nvme set-feature "/dev/$1" -n 1 -f 0x20 -v 0 -s > /dev/null 2> /tmp/err &&
 	grep -qi "not saveable" /tmp/err &&
 	! nvme get-feature "/dev/$1" -n 1 -f 0x21 > /dev/null 2>&1 &&
-	[ "$(feat20 "$1" 0)" = 1 ] && [ "$(feat20 "$1" 3)" = 6 ]
+	! nvme get-feature "/dev/$1" -n 1 -f 0x20 -s 4 > /dev/null 2> /tmp/err &&
+	grep -qi "invalid field" /tmp/err &&
+	[ "$(feat20 "$1" 0)" = 1 ] && [ "$(feat20 "$1" 2)" = 1 ] &&
+	[ "$(feat20 "$1" 3)" = 6 ]
 }
 # retrieve_deferred <kv>: a Retrieve that would wait for the device (its
 # value dropped from the target's page cache) runs on nvmet-kv's workqueue
@@ -412,7 +416,7 @@ for tr in $TRANSPORTS; do
 		retrieve_deferred "/dev/$kv"
 	t "$tr: feature 20h: EDNEK is 1 by default; set to 0 a Delete of a missing key succeeds, set to 1 it gets Key Does Not Exist again" \
 		ednek "$ctrl" "$kv"
-	t "$tr: feature 20h: reserved bits get Invalid Field, Save gets Not Saveable, capabilities say changeable and per namespace" \
+	t "$tr: feature 20h: reserved bits and a reserved SEL get Invalid Field, Save gets Not Saveable, Saved reads the default, capabilities say changeable and per namespace" \
 		ednek_bad "$ctrl"
 	t "$tr: write-protected (feature 84h): Retrieve, Exist and List work, Store and Delete are refused and change nothing" \
 		write_protected "$ctrl" "$kv"
@@ -863,7 +867,7 @@ onesided_stat() {
 # Invalid Field
 cache_log() {
 	_c=$1
-	nvme get-log "/dev/$_c" --log-id=0xc0 --log-len=80 --namespace-id=1 -b \
+	nvme get-log "/dev/$_c" --log-id=0xc0 --csi=1 --log-len=80 --namespace-id=1 -b \
 		> /tmp/log.bin || return 1
 	# version 3, flags 3 (cached, rdma), port, slot bytes 128, then the
 	# cache id, blocks 16, slots 4, inline 64, and the block namespace 2
@@ -873,7 +877,7 @@ cache_log() {
 	[ "$1 $2 $3 $4 $6 $7 $8 $9" = "3 3 $ONESIDED_PORT 128 16 4 64 2" ] || return 1
 	[ "$(log_cntlid)" = "$(cat "/sys/class/nvme/$_c/cntlid")" ] || return 1
 	[ "$(log_token)" != 00000000000000000000000000000000 ] || return 1
-	! nvme get-log "/dev/$_c" --log-id=0xc1 --log-len=64 \
+	! nvme get-log "/dev/$_c" --log-id=0xc1 --csi=1 --log-len=64 \
 		--namespace-id=1 -b > /dev/null 2>&1
 }
 # fields of the log page cache_log read into /tmp/log.bin
@@ -894,7 +898,7 @@ peer() {
 }
 # cache_access <ctrl> <kv>: who may connect to the cache service
 cache_access() {
-	nvme get-log "/dev/$1" --log-id=0xc0 --log-len=80 --namespace-id=1 -b \
+	nvme get-log "/dev/$1" --log-id=0xc0 --csi=1 --log-len=80 --namespace-id=1 -b \
 		> /tmp/log.bin || return 1
 	_id=$(log_cache_id)
 	_cn=$(log_cntlid)
@@ -926,7 +930,7 @@ service_conns() { [ "$(target_stat cache_service_connections)" = "$1" ]; }
 # should.  hostile_peers runs it next to the good host (this controller's
 # /dev/kvXnY, whose GETs the same service serves one-sided).
 peer_attack() {
-	nvme get-log "/dev/$1" --log-id=0xc0 --log-len=80 --namespace-id=1 -b \
+	nvme get-log "/dev/$1" --log-id=0xc0 --csi=1 --log-len=80 --namespace-id=1 -b \
 		> /tmp/log.bin || return 1
 	_id=$(log_cache_id) _cn=$(log_cntlid) _tok=$(log_token)
 	_bad=$(echo "$_tok" | sed 's/^0/X/;s/^[1-9a-f]/0/;s/^X/1/')
@@ -953,7 +957,7 @@ hostile_peers() {
 # token_valid <ctrl>: the controller's token, read again, still opens the
 # service (so that token_revoked tests the revocation, not a stale id)
 token_valid() {
-	nvme get-log "/dev/$1" --log-id=0xc0 --log-len=80 --namespace-id=1 -b \
+	nvme get-log "/dev/$1" --log-id=0xc0 --csi=1 --log-len=80 --namespace-id=1 -b \
 		> /tmp/log.bin &&
 	peer "accepted 1 refused 0 errors 0 reads 1" cache_id="$(log_cache_id)" \
 		cntlid="$(log_cntlid)" token="$(log_token)"

@@ -1284,24 +1284,19 @@ static void nvmet_kv_get_effects(struct nvme_effects_log *log)
 	log->iocs[NVME_KV_CMD_LOCATE] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 }
 
-/* Get Features with SEL 3: bits of the supported capabilities */
-#define NVMET_KV_FEAT_NS_SPECIFIC	BIT(1)
-#define NVMET_KV_FEAT_CHANGEABLE	BIT(2)
+/*
+ * Key Value Configuration (FID 20h), per namespace and changeable.  nvmet
+ * refuses SV (nothing is saveable) and answers Supported Capabilities.
+ */
+static const struct nvmet_iocs_feature nvmet_kv_features[] = {
+	{ .fid = NVME_KV_FEAT_KV_CONFIG, .changeable = true },
+};
 
-/* Set Features for a KV namespace (req->ns); nvmet completes @req. */
-static u16 nvmet_kv_set_features(struct nvmet_req *req)
+static u16 nvmet_kv_set_feature(struct nvmet_req *req,
+				const struct nvmet_iocs_feature *feat)
 {
-	u32 cdw10 = le32_to_cpu(req->cmd->common.cdw10);
 	u32 cdw11 = le32_to_cpu(req->cmd->common.cdw11);
 
-	if ((cdw10 & 0xff) != NVME_KV_FEAT_KV_CONFIG) {
-		req->error_loc = offsetof(struct nvme_common_command, cdw10);
-		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-	}
-	if (cdw10 & BIT(31)) {	/* SV: the setting is volatile */
-		req->error_loc = offsetof(struct nvme_common_command, cdw10);
-		return NVME_SC_FEATURE_NOT_SAVEABLE | NVME_STATUS_DNR;
-	}
 	if (cdw11 & ~NVME_KV_FEAT_EDNEK) {
 		req->error_loc = offsetof(struct nvme_common_command, cdw11);
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
@@ -1310,32 +1305,16 @@ static u16 nvmet_kv_set_features(struct nvmet_req *req)
 	return 0;
 }
 
-static u16 nvmet_kv_get_features(struct nvmet_req *req)
+static u16 nvmet_kv_get_feature(struct nvmet_req *req,
+				const struct nvmet_iocs_feature *feat,
+				bool dflt, u32 *result)
 {
-	u32 cdw10 = le32_to_cpu(req->cmd->common.cdw10);
-	u32 result;
-
-	if ((cdw10 & 0xff) != NVME_KV_FEAT_KV_CONFIG) {
-		req->error_loc = offsetof(struct nvme_common_command, cdw10);
-		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-	}
-	switch ((cdw10 >> 8) & 7) {	/* SEL */
-	case 0:		/* current */
-		result = READ_ONCE(nvmet_kv_ns(req->ns)->ednek) ?
-			 NVME_KV_FEAT_EDNEK : 0;
-		break;
-	case 1:		/* default */
-	case 2:		/* saved: not saveable, so the default */
-		result = NVME_KV_FEAT_EDNEK;
-		break;
-	case 3:		/* supported capabilities */
-		result = NVMET_KV_FEAT_NS_SPECIFIC | NVMET_KV_FEAT_CHANGEABLE;
-		break;
-	default:
-		req->error_loc = offsetof(struct nvme_common_command, cdw10);
-		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-	}
-	nvmet_set_result(req, result);
+	/* EDNEK is 1 by default: Delete of a missing key is an error */
+	if (dflt)
+		*result = NVME_KV_FEAT_EDNEK;
+	else
+		*result = READ_ONCE(nvmet_kv_ns(req->ns)->ednek) ?
+			  NVME_KV_FEAT_EDNEK : 0;
 	return 0;
 }
 
@@ -1345,8 +1324,8 @@ static u16 nvmet_kv_get_features(struct nvmet_req *req)
  */
 static u16 nvmet_kv_get_log_page(struct nvmet_req *req)
 {
-	struct nvmet_kv_ns *kns = nvmet_kv_ns(req->ns);
 	struct nvme_get_log_page_command *c = &req->cmd->get_log_page;
+	struct nvmet_kv_ns *kns;
 	u64 off = le32_to_cpu(c->lpol) | (u64)le32_to_cpu(c->lpou) << 32;
 	/* NUMD, 0's based dwords; nvmet checked it against the transfer */
 	u32 len = ((u32)le16_to_cpu(c->numdu) << 16 | le16_to_cpu(c->numdl)) *
@@ -1355,14 +1334,21 @@ static u16 nvmet_kv_get_log_page(struct nvmet_req *req)
 	u16 status, port;
 	u32 n;
 
+	/* nvmet routes only the identifiers of nvmet_kv_log_pages here */
 	if (c->lid != NVME_KV_LOG_CACHE) {
 		req->error_loc = offsetof(struct nvme_get_log_page_command, lid);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	/* the cache log is about one namespace: NSID 0 or FFFFFFFFh names none */
+	if (!req->ns) {
+		req->error_loc = offsetof(struct nvme_get_log_page_command, nsid);
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
 	if (off >= sizeof(log)) {
 		req->error_loc = offsetof(struct nvme_get_log_page_command, lpol);
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
+	kns = nvmet_kv_ns(req->ns);
 	log.version = cpu_to_le16(NVME_KV_CACHE_VERSION);
 	if (kns->cache.slots) {
 		port = nvmet_kv_rdma_port();
@@ -1704,6 +1690,9 @@ out_close:
 	kfree(kns);
 }
 
+/* Get Log Page identifiers nvmet routes to this set for CSI 01h */
+static const u8 nvmet_kv_log_pages[] = { NVME_KV_LOG_CACHE };
+
 static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.csi		= NVME_KV_CSI,
 	.owner		= THIS_MODULE,
@@ -1714,8 +1703,12 @@ static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.parse_io_cmd	= nvmet_kv_parse_io_cmd,
 	.identify_ns	= nvmet_kv_identify_ns,
 	.get_effects	= nvmet_kv_get_effects,
-	.set_features	= nvmet_kv_set_features,
-	.get_features	= nvmet_kv_get_features,
+	.features	= nvmet_kv_features,
+	.nr_features	= ARRAY_SIZE(nvmet_kv_features),
+	.set_feature	= nvmet_kv_set_feature,
+	.get_feature	= nvmet_kv_get_feature,
+	.log_pages	= nvmet_kv_log_pages,
+	.nr_log_pages	= ARRAY_SIZE(nvmet_kv_log_pages),
 	.get_log_page	= nvmet_kv_get_log_page,
 	.cmd_modifies	= nvmet_kv_cmd_modifies,
 	.ctrl_free	= nvmet_kv_ctrl_free,

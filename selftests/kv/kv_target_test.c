@@ -19,6 +19,22 @@
 
 #define K(s) (s), (uint8_t)strlen(s)
 
+/* an admin command that moves no data; its status, the result in *res */
+static int admin_nodata(int fd, uint8_t opcode, uint32_t cdw10, uint32_t cdw11,
+			uint32_t *res)
+{
+	struct nvme_passthru_cmd c;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.opcode = opcode;
+	c.cdw10 = cdw10;
+	c.cdw11 = cdw11;
+	ret = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &c);
+	*res = c.result;
+	return ret < 0 ? -errno : ret & 0x7ff;
+}
+
 static const char *const own[] = {
 	"tgt-key", "empty", "tgt-new", "tgt-big", "tgt-opt", "list-a", "list-bb",
 	"list-ccc",
@@ -87,6 +103,61 @@ int main(int argc, char **argv)
 	st = kvp_admin_in(ctrl, 0x02, 0, 0x05 | (1023u << 16), 0, 3u << 24, buf);
 	check(st == 0x109, "effects log for a CSI no module provides (03h) gets Invalid Log Page",
 	      "status 0x%x", st);
+	/* log page C0h is CSI 01h's (target/patches 0012) and per namespace */
+	st = kvp_admin_in(ctrl, 0x02, nsid, 0xc0 | (1023u << 16), 0,
+			  (uint32_t)NVME_KV_CSI << 24, buf);
+	check(!st && (buf[0] | buf[1] << 8) == NVME_KV_CACHE_VERSION,
+	      "log page C0h for CSI 01h describes the namespace's cache",
+	      "status 0x%x version %u", st, buf[0] | buf[1] << 8);
+	st = kvp_admin_in(ctrl, 0x02, nsid, 0xc0 | (1023u << 16), 0, 0, buf);
+	check(st == 0x02, "log page C0h for CSI 00h gets Invalid Field: nvmet routes it by CSI",
+	      "status 0x%x", st);
+	st = kvp_admin_in(ctrl, 0x02, 0, 0xc0 | (1023u << 16), 0,
+			  (uint32_t)NVME_KV_CSI << 24, buf);
+	check(st == 0x02, "log page C0h for CSI 01h naming no namespace gets Invalid Field",
+	      "status 0x%x", st);
+	st = kvp_admin_in(ctrl, 0x02, nsid, 0xc1 | (1023u << 16), 0,
+			  (uint32_t)NVME_KV_CSI << 24, buf);
+	check(st == 0x02, "log page C1h, which CSI 01h did not register, gets Invalid Field",
+	      "status 0x%x", st);
+	/*
+	 * CNS 07h lists a set's namespaces only (0019); CNS 1Ch has one
+	 * combination, NVM, KV and ZNS, which FID 19h selects (0020).
+	 */
+	st = kvp_admin_in(ctrl, 0x06, 0, 0x07, (uint32_t)NVME_KV_CSI << 24, 0, id);
+	check(!st && nvme_kv_get_le32(id) == nsid,
+	      "identify CNS 07h for CSI 01h lists the KV namespace first",
+	      "status 0x%x first 0x%x", st, nvme_kv_get_le32(id));
+	st = kvp_admin_in(ctrl, 0x06, 0, 0x07, 0, 0, id);
+	{
+		size_t j;
+
+		for (j = 0; j < 1024 && nvme_kv_get_le32(id + 4 * j) &&
+		     nvme_kv_get_le32(id + 4 * j) != nsid; j++)
+			;
+		check(!st && (j == 1024 || !nvme_kv_get_le32(id + 4 * j)),
+		      "identify CNS 07h for CSI 00h leaves the KV namespace out",
+		      "status 0x%x", st);
+	}
+	st = kvp_admin_in(ctrl, 0x06, 0, 0x07, 3u << 24, 0, id);
+	check(!st && nvme_kv_get_le32(id) == 0,
+	      "identify CNS 07h for a CSI no namespace has (03h) is an empty list",
+	      "status 0x%x first 0x%x", st, nvme_kv_get_le32(id));
+	st = kvp_admin_in(ctrl, 0x06, 0, 0x1c, 0, 0, id);
+	check(!st && nvme_kv_get_le32(id) == 0x7 && nvme_kv_get_le32(id + 4) == 0 &&
+	      nvme_kv_get_le32(id + 8) == 0,
+	      "identify CNS 1Ch: one combination, NVM, KV and ZNS (vector 7h)",
+	      "status 0x%x vector 0 0x%x, vector 1 0x%x", st,
+	      nvme_kv_get_le32(id), nvme_kv_get_le32(id + 8));
+	st = admin_nodata(ctrl, 0x0a, 0x19, 0, &res);
+	check(!st && res == 0, "get features 19h: the I/O Command Set Profile is index 0",
+	      "status 0x%x result %u", st, res);
+	st = admin_nodata(ctrl, 0x09, 0x19, 1, &res);
+	check(st == 0x2b, "set features 19h to index 1 gets I/O Command Set Combination Rejected",
+	      "status 0x%x", st);
+	st = admin_nodata(ctrl, 0x09, 0x19, 0, &res);
+	check(!st, "set features 19h to index 0 succeeds", "status 0x%x", st);
+
 	memset(id, 0xee, sizeof(id));
 	st = kvp_admin_in(ctrl, 0x06, nsid, 0x08, 0, 0, id);
 	check(!st && id[0] == 0x20 && id[1] == 1 && (id[14] & 1),
