@@ -129,6 +129,10 @@ $(BIN)/kv_damage_rec: selftests/kv/kv_damage_rec.c target/kv_store.h target/kv_i
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -I$(TOP)/target -static -o $@ selftests/kv/kv_damage_rec.c
 
+$(BIN)/kv_kmsg_wait: selftests/kv/kv_kmsg_wait.c
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_kmsg_wait.c
+
 $(BIN)/kv_hostile: selftests/kv/kv_hostile.c $(KV_TEST_HDRS) $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_hostile.c $(LIB_SRC)
@@ -182,7 +186,7 @@ userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
 	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys \
 	$(BIN)/kv_forge_sb $(BIN)/kv_damage_rec $(BIN)/kv_hostile $(BIN)/kv_mark \
-	$(BIN)/kv_ctl
+	$(BIN)/kv_ctl $(BIN)/kv_kmsg_wait
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps
