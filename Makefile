@@ -10,6 +10,7 @@
 #                 kernel, whose first build takes about 20 minutes)
 #   make demo     boot a guest, store and read back a few pairs
 #   make check-debug  the guest selftests under the debug kernel alone
+#   make series-each  every commit of the nvmet series builds on its own
 #   make deps     install the Debian packages the above need (done by each)
 #   make install  libnvmekv (shared and static, header, pkg-config file), the
 #                 nvme-kv CLI and its man page, the udev rule, under
@@ -35,7 +36,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost pair-test bench
+	fio-engine plugin cost-test bench-cost pair-test bench series-each
 
 all: modules userspace
 
@@ -224,6 +225,10 @@ debug-modules: debug-kernel
 debug-guest: debug-modules userspace nvme-cli fio-engine
 	@GUEST_OUT=$(DBGK)/guest GUEST_MODROOT=$(DBGK)/root GUEST_BUILD=$(DBGK) \
 		$(TOP)/qemu/mkinitramfs.sh "$(DBGK_REL)"
+
+# every commit of the nvmet series builds on its own (not in make check)
+series-each: deps
+	@$(TOP)/scripts/series.sh each
 
 check-debug: debug-guest
 	@$(TOP)/scripts/check.sh "$(KVER)" debug
