@@ -20,7 +20,7 @@
 #   scripts/series.sh size           lines added and removed per patch.
 #   scripts/series.sh each           TAP: every commit of the series, one
 #       after the other, builds nvmet's modules against the installed
-#       headers without a warning (make series-each; about 4 minutes here).
+#       headers without a warning (make series-each; about 5 minutes here).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
