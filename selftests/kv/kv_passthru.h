@@ -98,10 +98,13 @@ static inline int kvp_exist(int fd, uint32_t nsid, const void *key,
 		      0, NULL);
 }
 
-/* Admin command with a 4 KiB data-in buffer on the controller device. */
-static inline int kvp_admin_in(int fd, uint8_t opcode, uint32_t nsid,
-			       uint32_t cdw10, uint32_t cdw11, uint32_t cdw14,
-			       void *buf)
+/*
+ * Admin command on the controller device moving @len bytes of @buf (0 and
+ * NULL for none); its status, and its result in *@result if not NULL.
+ */
+static inline int kvp_admin(int fd, uint8_t opcode, uint32_t nsid,
+			    uint32_t cdw10, uint32_t cdw11, uint32_t cdw14,
+			    void *buf, uint32_t len, uint32_t *result)
 {
 	struct nvme_passthru_cmd c;
 	int ret;
@@ -113,9 +116,19 @@ static inline int kvp_admin_in(int fd, uint8_t opcode, uint32_t nsid,
 	c.cdw11 = cdw11;
 	c.cdw14 = cdw14;
 	c.addr = (uintptr_t)buf;
-	c.data_len = 4096;
+	c.data_len = len;
 	ret = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &c);
+	if (result)
+		*result = c.result;
 	return ret < 0 ? -errno : ret & 0x7ff;
+}
+
+/* Admin command with a 4 KiB data-in buffer on the controller device. */
+static inline int kvp_admin_in(int fd, uint8_t opcode, uint32_t nsid,
+			       uint32_t cdw10, uint32_t cdw11, uint32_t cdw14,
+			       void *buf)
+{
+	return kvp_admin(fd, opcode, nsid, cdw10, cdw11, cdw14, buf, 4096, NULL);
 }
 
 #endif

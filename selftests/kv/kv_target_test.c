@@ -19,22 +19,6 @@
 
 #define K(s) (s), (uint8_t)strlen(s)
 
-/* an admin command that moves no data; its status, the result in *res */
-static int admin_nodata(int fd, uint8_t opcode, uint32_t cdw10, uint32_t cdw11,
-			uint32_t *res)
-{
-	struct nvme_passthru_cmd c;
-	int ret;
-
-	memset(&c, 0, sizeof(c));
-	c.opcode = opcode;
-	c.cdw10 = cdw10;
-	c.cdw11 = cdw11;
-	ret = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &c);
-	*res = c.result;
-	return ret < 0 ? -errno : ret & 0x7ff;
-}
-
 static const char *const own[] = {
 	"tgt-key", "empty", "tgt-new", "tgt-big", "tgt-opt", "list-a", "list-bb",
 	"list-ccc",
@@ -150,13 +134,13 @@ int main(int argc, char **argv)
 	      "identify CNS 1Ch: one combination, NVM, KV and ZNS where zoned devices are supported (vector 7h or 3h)",
 	      "status 0x%x vector 0 0x%x, vector 1 0x%x", st,
 	      nvme_kv_get_le32(id), nvme_kv_get_le32(id + 8));
-	st = admin_nodata(ctrl, 0x0a, 0x19, 0, &res);
+	st = kvp_admin(ctrl, 0x0a, 0, 0x19, 0, 0, NULL, 0, &res);
 	check(!st && res == 0, "get features 19h: the I/O Command Set Profile is index 0",
 	      "status 0x%x result %u", st, res);
-	st = admin_nodata(ctrl, 0x09, 0x19, 1, &res);
+	st = kvp_admin(ctrl, 0x09, 0, 0x19, 1, 0, NULL, 0, &res);
 	check(st == 0x2b, "set features 19h to index 1 gets I/O Command Set Combination Rejected",
 	      "status 0x%x", st);
-	st = admin_nodata(ctrl, 0x09, 0x19, 0, &res);
+	st = kvp_admin(ctrl, 0x09, 0, 0x19, 0, 0, NULL, 0, &res);
 	check(!st, "set features 19h to index 0 succeeds", "status 0x%x", st);
 
 	memset(id, 0xee, sizeof(id));
