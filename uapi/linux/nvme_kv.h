@@ -174,7 +174,9 @@ enum nvme_kv_status {
 
 /*
  * The namespace's DRAM cache, for one-sided readers (Documentation/cache.md).
- * Vendor specific log page C0h, namespace scoped, describes it; a host that
+ * Vendor specific log page C0h, namespace scoped and read with CSI 01h in
+ * Get Log Page (CDW14 bits 31:24; any other CSI, or NSID 0 or FFFFFFFFh,
+ * gets Invalid Field), describes it; a host that
  * reads it over RDMA connects an RC queue pair with rdma_cm to the target's
  * address and @rdma_port, sending struct nvme_kv_cache_conn as private
  * data, and receives struct nvme_kv_cache_region as the first message.
