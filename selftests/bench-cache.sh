@@ -3,8 +3,8 @@
 # make bench-cache, in the guest: YCSB C and B (Zipf 0.99, 16-byte keys,
 # 64-byte values) on a KV namespace over nvme-rdma on soft-RoCE, in four
 # modes: the DRAM cache holding the working set read one-sided by the host
-# (onesided), the same with the host filling it (hostfill, csi_params
-# cache_host_fills=1), the cache behind Retrieve commands (cache), and no
+# (onesided), the same with the host filling it (hostfill,
+# kv/cache_host_fills 1), the cache behind Retrieve commands (cache), and no
 # cache (nocache); the target's time per GET from nvmet-kv's retrieve_ns
 # counter, the GETs served one-sided from nvme-kv's counters, and the CPU
 # busy time of the whole guest from /proc/stat; then the linearizability

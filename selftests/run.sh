@@ -62,7 +62,7 @@ t "modules: brd backing device loads" modprobe brd rd_nr=3 rd_size=65536
 # Retrieves through the cache's slots, with constant misses and evictions.
 NS1_PARAMS="cache_slots=64 cache_block_slots=4 cache_lease_ms=100"
 t "target: KV namespace (csi 1) enables" target_up 1 /dev/ram0 "$NS1_PARAMS"
-t "target: namespace 1 has a DRAM cache of 16 blocks of 4 slots (csi_params)" \
+t "target: namespace 1 has a DRAM cache of 16 blocks of 4 slots (group kv)" \
 	sh -c "dmesg | grep -q 'nsid 1: KV store on /dev/ram0: .*cache 16 x 4 slots' &&
 	       grep -qx 'cache_slots 64' /sys/kernel/debug/nvmet_kv/1@$NQN"
 t "target: nvmet loaded nvmet-kv on demand for csi 1" \
@@ -1086,7 +1086,7 @@ target_stat() {
 	sed -n "s/^$1 //p" "/sys/kernel/debug/nvmet_kv/1@$NQN"
 }
 t "rdma: soft-RoCE (rdma_rxe) comes up on a veth" rdma_link_up
-t "rdma: namespace 2 exposes namespace 1's device as a block namespace, named in its csi_params" \
+t "rdma: namespace 2 exposes namespace 1's device as a block namespace, named in its kv/cache_block_nsid" \
 	block_ns_setup
 t "rdma: the target serves namespace caches one-sided on port $ONESIDED_PORT" \
 	onesided_service_up
@@ -1139,7 +1139,7 @@ t "target: cache: 6 clients on loop, tcp and rdma controllers (rdma ones reading
 	linearizable
 grep '^LIN ' /tmp/tap.out | sed 's/^/# /'
 
-# ---- the cache filled by hosts over RDMA (csi_params cache_host_fills=1) ----
+# ---- the cache filled by hosts over RDMA (kv/cache_host_fills 1) ----
 # host_fill_roundtrip <retrieve|device>: over rdma a miss is filled by
 # nvme-kv itself (CAS of a victim's lock word, key, double read, the value,
 # CAS complete): by Retrieve, or with a block namespace by Locate and a
@@ -1233,7 +1233,7 @@ linearizable_host() {
 	return $_st
 }
 if [ -d /sys/class/infiniband/kvrxe0 ]; then
-	t "host fills: namespace 1's cache is filled by hosts (csi_params cache_host_fills=1), log page C0h says so" \
+	t "host fills: namespace 1's cache is filled by hosts (kv/cache_host_fills 1), log page C0h says so" \
 		ns_params 1 "$NS1_PARAMS cache_host_fills=1"
 	t "host fills: a miss is filled by nvme-kv over RDMA with the value Retrieve returns, later GETs hit one-sided, the target fills nothing, a Store invalidates" \
 		host_fill_roundtrip retrieve
@@ -1245,7 +1245,7 @@ if [ -d /sys/class/infiniband/kvrxe0 ]; then
 	tap_lines "" < /tmp/fr.out
 	t "rdma: a descriptor held open across the unbind gets ENODEV; its GETs do not touch the freed one-sided session" \
 		unbound_held_open
-	t "host fills: with a block namespace, csi_params cache_block_nsid=2" \
+	t "host fills: with a block namespace, kv/cache_block_nsid 2" \
 		host_fill_device_setup
 	t "host fills: nvme-kv fills a miss from the device (Locate, NVMe Read of the record) with no Retrieve at all, 4096-byte values by location, a Store invalidates" \
 		host_fill_roundtrip device
@@ -1283,55 +1283,171 @@ replayed() {
 }
 t "target: pairs survive a namespace disable and enable (log replay)" replayed
 
-# per-namespace settings: the configfs csi_params string (namespace 2)
+# per-namespace settings: the configfs group "kv" of namespace 2, one
+# attribute per setting
 NS2=$SUBSYS/namespaces/2
 NS2_PARAMS="max_value_len=4096 group_commit=0 reassembly_cap=2048 reassembly_timeout_ms=200"
-params_refused() {
-	for _p in "bogus=1" "max_value_len=0" "max_value_len=4k" \
-		  "max_value_len=33554433" "group_commit=2" \
-		  "group_commit_delay_us=1000001" "max_value_len" \
-		  "cache_block_slots=0" "cache_block_slots=65" \
-		  "cache_slots=3 cache_block_slots=4" "cache_lease_ms=0" \
-		  "cache_slots=16777217"; do
-		if echo "$_p" > "$NS2/csi_params"; then
-			echo "accepted: $_p"
+KV_SETTINGS="max_value_len group_commit group_commit_delay_us reassembly_cap
+	reassembly_timeout_ms cache_slots cache_block_slots cache_lease_ms
+	cache_block_nsid cache_host_fills truncate_damaged_log"
+t "target: an NVM (csi 0) namespace has no group kv" \
+	sh -c "mkdir $NS2 && echo /dev/ram1 > $NS2/device_path &&
+	       ! mkdir $NS2/kv 2> /dev/null && [ ! -d $NS2/kv ]"
+echo 1 > "$NS2/csi"
+t "target: a KV namespace takes a group named kv and no other" \
+	sh -c "! mkdir $NS2/settings 2> /dev/null && mkdir $NS2/kv &&
+	       ! mkdir $NS2/kv2 2> /dev/null && [ ! -d $NS2/kv2 ]"
+# module_default <setting>: the module parameter it defaults to, as the
+# group shows it (a bool parameter reads Y or N); 0 for the settings that
+# have no module parameter
+module_default() {
+	_mp=/sys/module/nvmet_kv/parameters/$1
+	[ -e "$_mp" ] || { echo 0; return; }
+	case "$(cat "$_mp")" in
+	Y) echo 1 ;;
+	N) echo 0 ;;
+	*) cat "$_mp" ;;
+	esac
+}
+# kv_defaults: the group has exactly the settings, one file each, and a
+# new group shows the module parameters
+kv_defaults() {
+	_want=$(echo $KV_SETTINGS | tr ' ' '\n' | sort)
+	_have=$(ls "$NS2/kv" | sort)
+	[ "$_have" = "$_want" ] ||
+		{ echo "attributes: $(echo $_have)"; return 1; }
+	for _s in $KV_SETTINGS; do
+		_d=$(module_default $_s)
+		[ "$(cat "$NS2/kv/$_s")" = "$_d" ] ||
+			{ echo "kv/$_s reads $(cat "$NS2/kv/$_s"), not $_d"; return 1; }
+	done
+}
+t "target: group kv has the 11 settings, each the module parameter's value" \
+	kv_defaults
+# kv_refused: each bad value is refused and the setting keeps its value;
+# no file can be made in the group
+kv_refused() {
+	while read -r _s _v; do
+		_was=$(cat "$NS2/kv/$_s")
+		if printf '%s\n' "$_v" > "$NS2/kv/$_s" 2> /dev/null; then
+			echo "kv/$_s accepted \"$_v\""
 			return 1
 		fi
-	done
-	[ -z "$(cat "$NS2/csi_params")" ]
+		[ "$(cat "$NS2/kv/$_s")" = "$_was" ] ||
+			{ echo "kv/$_s changed after refusing \"$_v\""; return 1; }
+	done <<-END
+	max_value_len 0
+	max_value_len 4k
+	max_value_len 33554433
+	max_value_len -1
+	max_value_len 4294967296
+	max_value_len 
+	max_value_len 4096 1
+	group_commit 2
+	group_commit yes
+	group_commit_delay_us 1000001
+	reassembly_cap 268435457
+	reassembly_timeout_ms 9
+	reassembly_timeout_ms 600001
+	cache_slots 16777217
+	cache_block_slots 0
+	cache_block_slots 65
+	cache_lease_ms 0
+	cache_lease_ms 60001
+	cache_block_nsid 4294967295
+	cache_host_fills 2
+	truncate_damaged_log 1x
+	END
+	! touch "$NS2/kv/bogus" 2> /dev/null && [ ! -e "$NS2/kv/bogus" ]
 }
-t "target: csi_params of an NVM (csi 0) namespace is refused" \
-	sh -c "mkdir $NS2 && echo /dev/ram1 > $NS2/device_path &&
-	       ! echo max_value_len=4096 > $NS2/csi_params"
-echo 1 > "$NS2/csi"
-t "target: csi_params refuses unknown names and bad values, keeps nothing" \
-	params_refused
-# params_page_sized: 4095 bytes, the most configfs takes in one write,
-# read back as exactly those bytes: show keeps to its page (its newline
-# does not fit; a sprintf would write it, and its NUL past the page)
-params_page_sized() {
-	_v=$(_i=0; while [ $_i -lt 273 ]; do
-		printf 'group_commit=0,'; _i=$((_i + 1)); done)
-	printf '%s' "$_v" > "$NS2/csi_params" || return 1
-	_n=$(wc -c < "$NS2/csi_params")
-	_st=0
-	[ "$_n" = 4095 ] && [ "$(cat "$NS2/csi_params")" = "$_v" ] ||
-		{ echo "a ${#_v}-byte value reads back as $_n bytes"; _st=1; }
-	echo > "$NS2/csi_params"
-	[ -z "$(cat "$NS2/csi_params")" ] && return $_st
+t "target: group kv refuses out-of-range and malformed values, each keeps its value" \
+	kv_refused
+# kv_takes: each setting takes its largest value and reads it back; then
+# the group is made anew, with the module parameters again
+kv_takes() {
+	while read -r _s _v; do
+		echo "$_v" > "$NS2/kv/$_s" &&
+		[ "$(cat "$NS2/kv/$_s")" = "$_v" ] ||
+			{ echo "kv/$_s did not take $_v"; return 1; }
+	done <<-END
+	max_value_len 33554432
+	group_commit 1
+	group_commit_delay_us 1000000
+	reassembly_cap 268435456
+	reassembly_timeout_ms 600000
+	cache_slots 16777216
+	cache_block_slots 64
+	cache_lease_ms 60000
+	cache_block_nsid 4294967294
+	cache_host_fills 1
+	truncate_damaged_log 1
+	END
+	rmdir "$NS2/kv" && mkdir "$NS2/kv" && kv_defaults
 }
-t "target: csi_params of 4095 bytes reads back as those 4095 bytes, never past configfs's page" \
-	params_page_sized
-t "target: csi_params takes max_value_len and group_commit, reads back" \
-	sh -c "echo '$NS2_PARAMS' > $NS2/csi_params &&
-	       [ \"\$(cat $NS2/csi_params)\" = '$NS2_PARAMS' ]"
-t "target: csi cannot change while csi_params are set" \
-	sh -c "! echo 0 > $NS2/csi"
-t "target: namespace 2 enables with its csi_params" \
-	sh -c ". /selftests/kv/target.sh && ns_enable $NS2 &&
+t "target: each setting of group kv takes its largest value and reads it back" \
+	kv_takes
+t "target: csi cannot change while the namespace has group kv" \
+	sh -c "! echo 0 > $NS2/csi 2> /dev/null && [ \$(cat $NS2/csi) = 1 ]"
+# kv_cross_checked: cache_slots must hold a whole block of cache_block_slots;
+# that is checked when the namespace is enabled, which then fails and
+# leaves it disabled
+kv_cross_checked() {
+	echo 4 > "$NS2/kv/cache_block_slots" && echo 3 > "$NS2/kv/cache_slots" ||
+		return 1
+	if echo 1 > "$NS2/enable" 2> /dev/null; then
+		echo "enabled with cache_slots 3, cache_block_slots 4"
+		echo 0 > "$NS2/enable"
+		return 1
+	fi
+	[ "$(cat "$NS2/enable")" = 0 ] &&
+	dmesg | grep -q 'nsid 2: kv/cache_slots 3 is not 0 and holds less than one block of kv/cache_block_slots 4' &&
+	echo 0 > "$NS2/kv/cache_slots"
+}
+t "target: enable refuses cache_slots smaller than one block of cache_block_slots, and names both" \
+	kv_cross_checked
+# kv_race: mkdir and rmdir of the group race enable, disable and csi
+# writes for a while; configfs and nvmet take their locks in one order,
+# so none of it deadlocks (lockdep in the debug kernel checks the order),
+# and after it the namespace is disabled with its group or without.  An
+# enable here formats /dev/ram1, and the superblock keeps the largest
+# max_value_len it was opened with, so the module parameter is 4096 here
+# and the race starts without a group (whose snapshot would be 1 MiB).
+kv_race() {
+	_mvl=$(cat /sys/module/nvmet_kv/parameters/max_value_len)
+	echo 4096 > /sys/module/nvmet_kv/parameters/max_value_len
+	kv_settings "$NS2" "" || return 1
+	_n0=$(dmesg | grep -c 'nsid 2: KV store on /dev/ram1')
+	( _i=0; while [ $_i -lt 100 ]; do
+		mkdir "$NS2/kv" 2> /dev/null; rmdir "$NS2/kv" 2> /dev/null
+		_i=$((_i + 1)); done ) &
+	_mk=$!
+	( _i=0; while [ $_i -lt 100 ]; do
+		echo 1 > "$NS2/enable" 2> /dev/null
+		echo 0 > "$NS2/enable" 2> /dev/null
+		echo 1 > "$NS2/csi" 2> /dev/null
+		_i=$((_i + 1)); done ) &
+	_en=$!
+	wait $_mk $_en
+	echo "$_mvl" > /sys/module/nvmet_kv/parameters/max_value_len
+	_n1=$(dmesg | grep -c 'nsid 2: KV store on /dev/ram1')
+	echo "namespace 2 enabled $((_n1 - _n0)) of 100 times"
+	[ $((_n1 - _n0)) -gt 0 ] || return 1
+	echo 0 > "$NS2/enable" && [ "$(cat "$NS2/csi")" = 1 ] &&
+		kv_settings "$NS2" "" && [ ! -d "$NS2/kv" ]
+}
+t "target: making and removing group kv races enable, disable and csi without a deadlock" \
+	kv_race
+t "target: namespace 2 enables with the settings of its group kv" \
+	sh -c ". /selftests/kv/target.sh && kv_settings $NS2 '$NS2_PARAMS' &&
+	       ns_enable $NS2 &&
 	       dmesg | grep -q 'nsid 2: KV store on /dev/ram1: .*values up to 4096 bytes, group commit off'"
-t "target: csi_params cannot change while the namespace is enabled" \
-	sh -c "! echo group_commit=1 > $NS2/csi_params"
+t "target: group kv cannot change while the namespace is enabled" \
+	sh -c "! echo 1 > $NS2/kv/group_commit 2> /dev/null &&
+	       [ \$(cat $NS2/kv/group_commit) = 0 ]"
+t "target: an enabled namespace keeps group kv, and a namespace with it stays" \
+	sh -c "! rmdir $NS2/kv 2> /dev/null && [ -d $NS2/kv ] &&
+	       echo 0 > $NS2/enable && ! rmdir $NS2 2> /dev/null &&
+	       . /selftests/kv/target.sh && ns_enable $NS2"
 
 # store_status <ng> <nsid> <size>: a raw Store of <size> bytes under key "k"
 store_status() {
@@ -1361,7 +1477,7 @@ value_limit_applied() {
 		echo "$bad" | grep -qiE "value size|\(0x[0-9a-f]?[0-9a-f]085\)"
 }
 exec 3>&1
-t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores, 4097 gets Invalid Value Size" \
+t "target: kv/max_value_len 4096: Identify reports it, 4096 stores, 4097 gets Invalid Value Size" \
 	value_limit_applied
 
 # reassembly_bounded: a controller holds fragments that no Store commits
@@ -1373,9 +1489,8 @@ t "target: max_value_len=4096 from csi_params: Identify reports it, 4096 stores,
 xfer_held() { sed -n "s/^transfer_bytes_held_all //p" "/sys/kernel/debug/nvmet_kv/2@$NQN"; }
 xfer_held_none() { [ "$(xfer_held)" = 0 ]; }
 reassembly_bounded() {
-	echo 0 > "$NS2/enable" &&
-	echo "max_value_len=4096 group_commit=0 reassembly_cap=3000 reassembly_timeout_ms=60000" \
-		> "$NS2/csi_params" && ns_enable "$NS2" || return 1
+	ns_params 2 "max_value_len=4096 group_commit=0 reassembly_cap=3000 reassembly_timeout_ms=60000" ||
+		return 1
 	echo 4000 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
 	port_up loop && connect loop > /dev/null || return 1
 	_ca=$(ctrl_of loop) || return 1
@@ -1388,8 +1503,7 @@ reassembly_bounded() {
 	_h1=$(xfer_held)
 	echo "namespace 2 kept $2 fragments ($3), namespace 1 kept $5 ($6); held $_h0, after the disconnect $_h1"
 	echo 67108864 > /sys/module/nvmet_kv/parameters/reassembly_total_cap
-	echo 0 > "$NS2/enable" && echo "$NS2_PARAMS" > "$NS2/csi_params" &&
-		ns_enable "$NS2"
+	ns_params 2 "$NS2_PARAMS"
 	port_down loop
 	# 0xc4: Transfer Cap Exceeded
 	[ "$1 $4" = "HELD HELD" ] && [ "$3" = 0xc4 ] && [ "$6" = 0xc4 ] &&
@@ -1544,11 +1658,11 @@ media_control_up() {
 	echo 0 > "$NS2/enable" &&
 	dd if=/dev/ram1 of=/dev/ram2 bs=1M 2> /dev/null &&
 	mkdir -p "$MC_NS" && echo /dev/ram2 > "$MC_NS/device_path" &&
-	echo 1 > "$MC_NS/csi" && echo "$NS2_PARAMS" > "$MC_NS/csi_params" &&
+	echo 1 > "$MC_NS/csi" && kv_settings "$MC_NS" "$NS2_PARAMS" &&
 	ns_enable "$MC_NS" && ns_enable "$NS2"
 }
 media_control_down() {
-	echo 0 > "$MC_NS/enable" && rmdir "$MC_NS" &&
+	ns_remove "$MC_NS" &&
 	rmdir "$NVMET/subsystems/$MC_NQN"
 }
 hostile_media() {
@@ -1581,7 +1695,7 @@ t "hostile: namespace 2's superblock forged and a record damaged through the blo
 grep -E '^(READ|CHECK|media:|control:)' /tmp/tap.out | sed 's/^/# /'
 
 # truncate_recovers: the administrator accepts the loss.  With
-# truncate_damaged_log=1 in csi_params, namespace 2's log, damaged at its
+# kv/truncate_damaged_log 1, namespace 2's log, damaged at its
 # record 100, opens with the pairs before it and one warning naming the
 # record; what followed it is gone for good (written over with zeros), so
 # without the setting the store then opens again just as it was left.
@@ -1592,14 +1706,13 @@ truncate_recovers() {
 	set -- $(kv_damage_rec /dev/ram1 100)
 	echo "damaged: $*"
 	[ "$1" = offset ] || return 1
-	echo "$NS2_PARAMS truncate_damaged_log=1" > "$NS2/csi_params" &&
+	kv_settings "$NS2" "$NS2_PARAMS truncate_damaged_log=1" &&
 	ns_enable "$NS2" || return 1
 	_k1=$(ns2_keys)
 	dmesg | grep "nsid 2: the log on /dev/ram1 is damaged" | tail -n 1
 	dmesg | grep -q "nsid 2: the log on /dev/ram1 is damaged at log position $4 (sequence $6) .*truncated there" ||
 		{ echo "no warning naming position $4"; return 1; }
-	echo 0 > "$NS2/enable" && echo "$NS2_PARAMS" > "$NS2/csi_params" &&
-	ns_enable "$NS2" || return 1
+	ns_params 2 "$NS2_PARAMS" || return 1
 	_k2=$(ns2_keys)
 	echo "keys: $_k0 before, $_k1 truncated, $_k2 opened again without truncate_damaged_log"
 	[ "$_k1" -lt "$_k0" ] && [ "$_k2" = "$_k1" ]

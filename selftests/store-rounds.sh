@@ -9,12 +9,12 @@
 # pair to pair (1 0, 0 1, 1 0, ...), so that drift over the run (a store
 # that grows, a host that gets busier) falls on both modes alike.  Then
 # control pairs run mode 1 twice: their ratio shows what the pairing
-# itself does.  Every round inserts fresh keys.  The namespace's
-# csi_params are set between rounds, with no host connected; the store
-# device's counters are read around the Stores only.
+# itself does.  Every round inserts fresh keys.  The namespace's settings
+# (its configfs group kv) are set between rounds, with no host connected;
+# the store device's counters are read around the Stores only.
 #
 # The caller defines
-#   store_params <csi_params>  set the KV namespace's parameters
+#   store_params <settings>    set the KV namespace's settings (kv_settings)
 #   store_stat                 print the store device's write I/Os, sectors
 #                              and flushes (/sys/block/*/stat fields 5, 7
 #                              and 16: the block layer's exact counts)

@@ -6,10 +6,11 @@
  * on enable (alias nvmet-csi-1).  The pairs live in a durable store engine
  * (kv_store.c) on that device.
  *
- * Settings: the module parameters are the defaults; the namespace's configfs
- * "csi_params" string ("max_value_len=4096 group_commit_delay_us=100", see
- * kv_parse_params()) overrides them.  Both are read when the namespace is
- * enabled.
+ * Settings: the attributes of the namespace's configfs group "kv"
+ * (kv_configfs.c, "mkdir namespaces/N/kv"), one per field of struct
+ * kv_params, which start from the module parameters when the group is made;
+ * a namespace without the group uses the module parameters.  They are read
+ * when the namespace is enabled and cannot change until it is disabled.
  *
  * Concurrency and locking, per namespace:
  *  - Stores and Deletes are queued on kns->pending (spinlock
@@ -22,7 +23,7 @@
  *  - Retrieve, Exist and List hold kns->lock (rwsem) for read while they
  *    use the index and read values; the engine takes it for write through
  *    its io->lock callback when it changes the index or frees log space.
- *  - The DRAM cache (kv_cache.c, when csi_params cache_slots is not 0):
+ *  - The DRAM cache (kv_cache.c, when kv/cache_slots is not 0):
  *    a slot changes state only under the spinlock of its block,
  *    kns->cache_locks[block % NVMET_KV_CACHE_LOCKS], which is taken inside
  *    kns->lock and never held across I/O.  Retrieve looks the key up under
@@ -81,6 +82,7 @@
 #include <linux/stringhash.h>
 #include "nvmet.h"
 #include "kv_parse.h"
+#include "kv_configfs.h"
 #include "kv_store.h"
 #include "kv_xfer.h"
 #include "kv_cache.h"
@@ -1468,8 +1470,14 @@ static void nvmet_kv_debugfs_add(struct nvmet_kv_ns *kns)
 					nvmet_kv_debugfs, &kns->abandon_fills);
 }
 
-/* The module parameters, then the namespace's csi_params string */
-static int nvmet_kv_params(const char *str, struct kv_params *params)
+/**
+ * nvmet_kv_default_params() - the module parameters, as namespace settings
+ * @params:	the settings, on return
+ *
+ * What a namespace without a configfs group "kv" is enabled with, and what
+ * a new group starts from.  Values out of range are clamped.
+ */
+void nvmet_kv_default_params(struct kv_params *params)
 {
 	params->max_value_len = clamp(READ_ONCE(max_value_len), 1U,
 				      KV_PARAM_VALUE_LEN_MAX);
@@ -1487,18 +1495,9 @@ static int nvmet_kv_params(const char *str, struct kv_params *params)
 					  KV_PARAM_CACHE_BLOCK_SLOTS_MAX);
 	params->cache_lease_ms = clamp(READ_ONCE(cache_lease_ms), 1U,
 				       KV_PARAM_CACHE_LEASE_MS_MAX);
-	params->cache_block_nsid = 0;	/* csi_params only */
+	params->cache_block_nsid = 0;	/* the group only */
 	params->cache_host_fills = false;
-	params->truncate_damaged_log = false;	/* csi_params only */
-	return str ? kv_parse_params(str, params) : 0;
-}
-
-/* Called by nvmet for a write to csi_params; may sleep. */
-static int nvmet_kv_check_params(const char *str)
-{
-	struct kv_params params;
-
-	return nvmet_kv_params(str, &params);
+	params->truncate_damaged_log = false;	/* the group only */
 }
 
 /*
@@ -1531,10 +1530,16 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	kns = kzalloc(sizeof(*kns), GFP_KERNEL);
 	if (!kns)
 		return -ENOMEM;
-	ret = nvmet_kv_params(ns->csi_params, &kns->params);
+	/* ns->iocs_group is pinned and its attributes fixed from here on */
+	if (ns->iocs_group)
+		nvmet_kv_ns_group_params(ns->iocs_group, &kns->params);
+	else
+		nvmet_kv_default_params(&kns->params);
+	ret = kv_params_check(&kns->params);
 	if (ret) {
-		pr_err("nsid %u: invalid csi_params \"%s\"\n", ns->nsid,
-		       ns->csi_params);
+		pr_err("nsid %u: kv/cache_slots %u is not 0 and holds less than one block of kv/cache_block_slots %u\n",
+		       ns->nsid, kns->params.cache_slots,
+		       kns->params.cache_block_slots);
 		kfree(kns);
 		return ret;
 	}
@@ -1696,7 +1701,7 @@ static const u8 nvmet_kv_log_pages[] = { NVME_KV_LOG_CACHE };
 static const struct nvmet_iocs_ops nvmet_kv_iocs = {
 	.csi		= NVME_KV_CSI,
 	.owner		= THIS_MODULE,
-	.check_params	= nvmet_kv_check_params,
+	.make_ns_group	= nvmet_kv_make_ns_group,
 	.ns_enable	= nvmet_kv_ns_enable,
 	.ns_start	= nvmet_kv_ns_start,
 	.ns_disable	= nvmet_kv_ns_disable,

@@ -102,11 +102,6 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 	return 0;
 }
 
-static bool kv_param_sep(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == ',';
-}
-
 /* a decimal number up to @max that fills [s, end) exactly */
 static int kv_param_u32(const char *s, const char *end, u32 max, u32 *val)
 {
@@ -125,109 +120,132 @@ static int kv_param_u32(const char *s, const char *end, u32 max, u32 *val)
 	return 0;
 }
 
+/* one setting: its name, where it sits in struct kv_params, its range */
+struct kv_param_desc {
+	const char	*name;
+	size_t		offset;
+	bool		is_bool;
+	u32		min;
+	u32		max;
+};
+
+#define KV_PARAM_U32(_name, _min, _max) \
+	{ #_name, offsetof(struct kv_params, _name), false, _min, _max }
+#define KV_PARAM_BOOL(_name) \
+	{ #_name, offsetof(struct kv_params, _name), true, 0, 1 }
+
+static const struct kv_param_desc kv_param_descs[] = {
+	KV_PARAM_U32(max_value_len, 1, KV_PARAM_VALUE_LEN_MAX),
+	KV_PARAM_BOOL(group_commit),
+	KV_PARAM_U32(group_commit_delay_us, 0, KV_PARAM_DELAY_US_MAX),
+	KV_PARAM_U32(reassembly_cap, 0, KV_PARAM_REASSEMBLY_CAP_MAX),
+	KV_PARAM_U32(reassembly_timeout_ms, KV_PARAM_TIMEOUT_MS_MIN,
+		     KV_PARAM_TIMEOUT_MS_MAX),
+	KV_PARAM_U32(cache_slots, 0, KV_PARAM_CACHE_SLOTS_MAX),
+	KV_PARAM_U32(cache_block_slots, 1, KV_PARAM_CACHE_BLOCK_SLOTS_MAX),
+	KV_PARAM_U32(cache_lease_ms, 1, KV_PARAM_CACHE_LEASE_MS_MAX),
+	KV_PARAM_U32(cache_block_nsid, 0, 0xfffffffeU),
+	KV_PARAM_BOOL(cache_host_fills),
+	KV_PARAM_BOOL(truncate_damaged_log),
+};
+
+static const struct kv_param_desc *kv_param_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kv_param_descs); i++)
+		if (!strcmp(kv_param_descs[i].name, name))
+			return &kv_param_descs[i];
+	return NULL;
+}
+
 /**
- * kv_parse_params() - parse the csi_params string of a KV namespace
- * @str:	"name=value" settings separated by blanks or commas
- * @params:	defaults on entry; the settings of @str on success
+ * kv_param_name() - the name of a setting of a KV namespace
+ * @i:		its index, from 0
+ *
+ * Return: the name, which is also its configfs attribute, or NULL when
+ * @i is past the last setting.
+ */
+const char *kv_param_name(size_t i)
+{
+	return i < ARRAY_SIZE(kv_param_descs) ? kv_param_descs[i].name : NULL;
+}
+
+/**
+ * kv_parse_param() - parse one setting of a KV namespace
+ * @name:	the setting's name, NUL-terminated (its configfs attribute)
+ * @val:	its value as written, a decimal number; one trailing newline
+ *		is allowed.  Need not be NUL-terminated.
+ * @len:	bytes at @val
+ * @params:	the settings; only @name's field changes, and only on success
  *
  * Names: max_value_len (1..KV_PARAM_VALUE_LEN_MAX), group_commit (0 or 1),
  * group_commit_delay_us (0..KV_PARAM_DELAY_US_MAX), reassembly_cap
- * (0..KV_PARAM_REASSEMBLY_CAP_MAX; 0 refuses every fragment),
- * reassembly_timeout_ms (KV_PARAM_TIMEOUT_MS_MIN..KV_PARAM_TIMEOUT_MS_MAX),
- * cache_slots (0..KV_PARAM_CACHE_SLOTS_MAX), cache_block_slots
+ * (0..KV_PARAM_REASSEMBLY_CAP_MAX), reassembly_timeout_ms
+ * (KV_PARAM_TIMEOUT_MS_MIN..KV_PARAM_TIMEOUT_MS_MAX), cache_slots
+ * (0..KV_PARAM_CACHE_SLOTS_MAX; 0: no cache), cache_block_slots
  * (1..KV_PARAM_CACHE_BLOCK_SLOTS_MAX), cache_lease_ms
  * (1..KV_PARAM_CACHE_LEASE_MS_MAX), cache_block_nsid (0..FFFFFFFEh; 0:
  * none), cache_host_fills (0 or 1), truncate_damaged_log (0 or 1).
- * A name given twice takes its last value.
+ * Settings that must agree with each other are checked by
+ * kv_params_check(), when the namespace is enabled.
  *
  * Return: 0, or -EINVAL for an unknown name, a missing or malformed value,
- * or a value out of range; @params is unchanged then.
+ * or a value out of range.
  */
-int kv_parse_params(const char *str, struct kv_params *params)
+int kv_parse_param(const char *name, const char *val, size_t len,
+		   struct kv_params *params)
 {
-	struct kv_params p = *params;
-	const char *name, *eq, *end;
-	size_t len;
+	const struct kv_param_desc *d = kv_param_find(name);
+	u8 *field;
 	u32 v;
 
-	while (*str) {
-		if (kv_param_sep(*str)) {
-			str++;
-			continue;
-		}
-		name = str;
-		while (*str && !kv_param_sep(*str))
-			str++;
-		end = str;
-		eq = memchr(name, '=', (size_t)(end - name));
-		if (!eq)
-			return -EINVAL;
-		len = (size_t)(eq - name);
-		if (len == 13 && !memcmp(name, "max_value_len", len)) {
-			if (kv_param_u32(eq + 1, end, KV_PARAM_VALUE_LEN_MAX,
-					 &v) || !v)
-				return -EINVAL;
-			p.max_value_len = v;
-		} else if (len == 12 && !memcmp(name, "group_commit", len)) {
-			if (kv_param_u32(eq + 1, end, 1, &v))
-				return -EINVAL;
-			p.group_commit = v;
-		} else if (len == 21 &&
-			   !memcmp(name, "group_commit_delay_us", len)) {
-			if (kv_param_u32(eq + 1, end, KV_PARAM_DELAY_US_MAX,
-					 &v))
-				return -EINVAL;
-			p.group_commit_delay_us = v;
-		} else if (len == 14 && !memcmp(name, "reassembly_cap", len)) {
-			if (kv_param_u32(eq + 1, end,
-					 KV_PARAM_REASSEMBLY_CAP_MAX, &v))
-				return -EINVAL;
-			p.reassembly_cap = v;
-		} else if (len == 21 &&
-			   !memcmp(name, "reassembly_timeout_ms", len)) {
-			if (kv_param_u32(eq + 1, end, KV_PARAM_TIMEOUT_MS_MAX,
-					 &v) || v < KV_PARAM_TIMEOUT_MS_MIN)
-				return -EINVAL;
-			p.reassembly_timeout_ms = v;
-		} else if (len == 11 && !memcmp(name, "cache_slots", len)) {
-			if (kv_param_u32(eq + 1, end, KV_PARAM_CACHE_SLOTS_MAX,
-					 &v))
-				return -EINVAL;
-			p.cache_slots = v;
-		} else if (len == 17 &&
-			   !memcmp(name, "cache_block_slots", len)) {
-			if (kv_param_u32(eq + 1, end,
-					 KV_PARAM_CACHE_BLOCK_SLOTS_MAX, &v) ||
-			    !v)
-				return -EINVAL;
-			p.cache_block_slots = v;
-		} else if (len == 14 && !memcmp(name, "cache_lease_ms", len)) {
-			if (kv_param_u32(eq + 1, end,
-					 KV_PARAM_CACHE_LEASE_MS_MAX, &v) || !v)
-				return -EINVAL;
-			p.cache_lease_ms = v;
-		} else if (len == 16 &&
-			   !memcmp(name, "cache_block_nsid", len)) {
-			if (kv_param_u32(eq + 1, end, 0xfffffffeU, &v))
-				return -EINVAL;
-			p.cache_block_nsid = v;
-		} else if (len == 16 &&
-			   !memcmp(name, "cache_host_fills", len)) {
-			if (kv_param_u32(eq + 1, end, 1, &v))
-				return -EINVAL;
-			p.cache_host_fills = v;
-		} else if (len == 20 &&
-			   !memcmp(name, "truncate_damaged_log", len)) {
-			if (kv_param_u32(eq + 1, end, 1, &v))
-				return -EINVAL;
-			p.truncate_damaged_log = v;
-		} else {
-			return -EINVAL;
-		}
-	}
-	/* a cache holds at least one whole block */
-	if (p.cache_slots && p.cache_slots < p.cache_block_slots)
+	if (!d)
 		return -EINVAL;
-	*params = p;
+	if (len && val[len - 1] == '\n')
+		len--;
+	if (kv_param_u32(val, val + len, d->max, &v) || v < d->min)
+		return -EINVAL;
+	field = (u8 *)params + d->offset;
+	if (d->is_bool)
+		*(bool *)field = v;
+	else
+		*(u32 *)field = v;
+	return 0;
+}
+
+/**
+ * kv_param_value() - read one setting of a KV namespace
+ * @name:	the setting's name, as for kv_parse_param()
+ * @params:	the settings
+ * @val:	its value (0 or 1 for an on/off setting) on success
+ *
+ * Return: 0, or -EINVAL for an unknown name.
+ */
+int kv_param_value(const char *name, const struct kv_params *params,
+		   u32 *val)
+{
+	const struct kv_param_desc *d = kv_param_find(name);
+	const u8 *field;
+
+	if (!d)
+		return -EINVAL;
+	field = (const u8 *)params + d->offset;
+	*val = d->is_bool ? *(const bool *)field : *(const u32 *)field;
+	return 0;
+}
+
+/**
+ * kv_params_check() - check that the settings of a namespace agree
+ * @params:	settings each of which kv_parse_param() accepted
+ *
+ * Return: 0, or -EINVAL if a cache is asked for that holds less than one
+ * whole block (0 < cache_slots < cache_block_slots).
+ */
+int kv_params_check(const struct kv_params *params)
+{
+	if (params->cache_slots &&
+	    params->cache_slots < params->cache_block_slots)
+		return -EINVAL;
 	return 0;
 }

@@ -44,7 +44,7 @@ u16 kv_parse_cmd(const u8 *sqe, u32 max_value_len, struct kv_cmd *cmd,
 #define KV_PARAM_CACHE_LEASE_MS_MAX	60000U
 
 /**
- * struct kv_params - settings of one KV namespace (configfs csi_params)
+ * struct kv_params - settings of one KV namespace (its configfs group "kv")
  * @max_value_len:		largest value a Store may carry, in bytes
  * @group_commit:		commit many queued operations per device write
  * @group_commit_delay_us:	wait for more operations before a batch that
@@ -82,6 +82,11 @@ struct kv_params {
 	bool	truncate_damaged_log;
 };
 
-int kv_parse_params(const char *str, struct kv_params *params);
+int kv_parse_param(const char *name, const char *val, size_t len,
+		   struct kv_params *params);
+int kv_param_value(const char *name, const struct kv_params *params,
+		   u32 *val);
+const char *kv_param_name(size_t i);
+int kv_params_check(const struct kv_params *params);
 
 #endif /* NVMET_KV_PARSE_H */

@@ -7,6 +7,8 @@
 #define NVMET_KV_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/array_size.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #else

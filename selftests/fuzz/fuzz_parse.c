@@ -3,37 +3,77 @@
  * libFuzzer target: the KV command decoder (target/kv_parse.c) on any
  * 64-byte submission queue entry and any value limit.  Checks that an
  * accepted command obeys every rule the decoder enforces, and that its key
- * re-encodes to the same wire bytes.  The same input, as a string, goes
- * through the csi_params parser, whose result must stay within its limits.
+ * re-encodes to the same wire bytes.  The same input also goes through the
+ * parser of the namespace settings (kv_parse_param()), whose result must
+ * stay within its limits.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kv_parse.h"
 
+/*
+ * The input's first byte picks a setting, the rest is its value: a value
+ * accepted must read back the same and lie within its limits; a value
+ * refused changes nothing.
+ */
 static void fuzz_params(const uint8_t *data, size_t size)
 {
-	const struct kv_params def = { 7, false, 3, 5, 77 };
-	struct kv_params p = def;
-	char *str = malloc(size + 1);
+	const struct kv_params def = { 7, false, 3, 5, 77, 0, 8, 100, 0,
+				       false, false };
+	struct kv_params p = def, q;
+	const char *name;
+	size_t n = 0;
+	uint32_t v;
+	char *val;
 
-	if (!str)
+	if (!size)
 		return;
-	memcpy(str, data, size);
-	str[size] = 0;
-	if (kv_parse_params(str, &p)) {
+	while (kv_param_name(n))
+		n++;
+	name = data[0] < n ? kv_param_name(data[0]) : "bogus";
+	val = malloc(size);	/* not NUL-terminated, as configfs may pass */
+	if (!val)
+		return;
+	memcpy(val, data + 1, size - 1);
+	if (kv_parse_param(name, val, size - 1, &p)) {
 		if (memcmp(&p, &def, sizeof(p)))
 			abort();
-	} else if (!p.max_value_len ||
-		   p.max_value_len > KV_PARAM_VALUE_LEN_MAX ||
-		   p.group_commit_delay_us > KV_PARAM_DELAY_US_MAX ||
-		   p.reassembly_cap > KV_PARAM_REASSEMBLY_CAP_MAX ||
-		   (p.reassembly_timeout_ms != 77 &&
-		    (p.reassembly_timeout_ms < KV_PARAM_TIMEOUT_MS_MIN ||
-		     p.reassembly_timeout_ms > KV_PARAM_TIMEOUT_MS_MAX))) {
-		abort();
+	} else {
+		char buf[16];
+
+		/* what is shown parses back to the same settings */
+		if (kv_param_value(name, &p, &v))
+			abort();
+		snprintf(buf, sizeof(buf), "%u", v);
+		q = def;
+		if (kv_parse_param(name, buf, strlen(buf), &q) ||
+		    memcmp(&p, &q, sizeof(p)))
+			abort();
+		/* and no other setting changed */
+		if (kv_param_value(name, &def, &v))
+			abort();
+		snprintf(buf, sizeof(buf), "%u", v);
+		if (kv_parse_param(name, buf, strlen(buf), &q) ||
+		    memcmp(&q, &def, sizeof(q)))
+			abort();
+		if (!p.max_value_len ||
+		    p.max_value_len > KV_PARAM_VALUE_LEN_MAX ||
+		    p.group_commit_delay_us > KV_PARAM_DELAY_US_MAX ||
+		    p.reassembly_cap > KV_PARAM_REASSEMBLY_CAP_MAX ||
+		    (p.reassembly_timeout_ms != 77 &&
+		     (p.reassembly_timeout_ms < KV_PARAM_TIMEOUT_MS_MIN ||
+		      p.reassembly_timeout_ms > KV_PARAM_TIMEOUT_MS_MAX)) ||
+		    p.cache_slots > KV_PARAM_CACHE_SLOTS_MAX ||
+		    !p.cache_block_slots ||
+		    p.cache_block_slots > KV_PARAM_CACHE_BLOCK_SLOTS_MAX ||
+		    !p.cache_lease_ms ||
+		    p.cache_lease_ms > KV_PARAM_CACHE_LEASE_MS_MAX ||
+		    p.cache_block_nsid == 0xffffffffU)
+			abort();
 	}
-	free(str);
+	free(val);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

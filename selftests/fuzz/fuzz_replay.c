@@ -9,7 +9,7 @@
  * corrupts; and a real store whose superblock fields the input rewrites
  * with a valid CRC, as a host that can write the device would (a CRC is
  * no protection against anyone who can compute one).  Bit 2 of the first
- * byte opens with truncate_damaged, as csi_params truncate_damaged_log=1
+ * byte opens with truncate_damaged, as kv/truncate_damaged_log 1
  * does; a store that opened that way, closed cleanly, must open again
  * without it, with the same keys.
  */

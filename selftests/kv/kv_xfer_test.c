@@ -5,7 +5,7 @@
  * device: every malformed case gets its documented status and changes
  * nothing; fragments are reassembled; an unprivileged cap and timeout are
  * honoured (namespace 2 is set up with reassembly_cap and
- * reassembly_timeout_ms in csi_params).
+ * reassembly_timeout_ms in its configfs group kv).
  *
  *   kv_xfer_test <ng-device> <nsid> <cap-bytes> <timeout-ms> <debugfs-file>
  *   kv_xfer_test hold <ng-device> <nsid> <tag> <count>

@@ -39,8 +39,42 @@ ns_enable() {
 	done
 }
 
-# target_up <nsid> <backing device> [csi_params]: KV subsystem with that
-# namespace
+# kv_settings <namespace directory> [settings]: give the KV namespace (csi
+# 1, disabled) a new configfs group "kv" with those settings, "name=value"
+# separated by blanks or commas, each name an attribute of the group; a
+# setting not named has the module parameter's value.  Any group there
+# before is removed first.  With no settings, the namespace keeps no group
+# and is enabled with the module parameters.
+kv_settings() {
+	if [ -d "$1/kv" ]; then
+		rmdir "$1/kv" || return 1
+	fi
+	[ -n "${2:-}" ] || return 0
+	mkdir "$1/kv" || return 1
+	for _kvs in $(echo "$2" | tr ',' ' '); do
+		case "$_kvs" in
+		*=*) ;;
+		*) echo "kv_settings: \"$_kvs\" is not name=value"; return 1 ;;
+		esac
+		echo "${_kvs#*=}" > "$1/kv/${_kvs%%=*}" || {
+			echo "kv_settings: kv/${_kvs%%=*} refused \"${_kvs#*=}\""
+			return 1
+		}
+	done
+}
+
+# ns_remove <namespace directory>: disable it, remove its group "kv" if it
+# has one (configfs keeps a directory with a child), then the namespace
+ns_remove() {
+	echo 0 > "$1/enable" || return 1
+	if [ -d "$1/kv" ]; then
+		rmdir "$1/kv" || return 1
+	fi
+	rmdir "$1"
+}
+
+# target_up <nsid> <backing device> [settings]: KV subsystem with that
+# namespace, its settings as for kv_settings
 target_up() {
 	modprobe nvmet || return 1
 	mkdir -p "$SUBSYS" || return 1
@@ -48,7 +82,7 @@ target_up() {
 	mkdir -p "$SUBSYS/namespaces/$1" || return 1
 	echo "$2" > "$SUBSYS/namespaces/$1/device_path" || return 1
 	echo 1 > "$SUBSYS/namespaces/$1/csi" || return 1
-	echo "${3:-}" > "$SUBSYS/namespaces/$1/csi_params" || return 1
+	kv_settings "$SUBSYS/namespaces/$1" "${3:-}" || return 1
 	ns_enable "$SUBSYS/namespaces/$1"
 }
 
@@ -63,15 +97,14 @@ block_ns_up() {
 	ns_enable "$SUBSYS/namespaces/$1"
 }
 block_ns_down() {
-	echo 0 > "$SUBSYS/namespaces/$1/enable" &&
-	rmdir "$SUBSYS/namespaces/$1"
+	ns_remove "$SUBSYS/namespaces/$1"
 }
 
-# ns_params <nsid> <csi_params>: disable the namespace, set its parameters
-# and enable it again
+# ns_params <nsid> <settings>: disable the KV namespace, give it those
+# settings (kv_settings) and enable it again
 ns_params() {
 	echo 0 > "$SUBSYS/namespaces/$1/enable" &&
-	echo "$2" > "$SUBSYS/namespaces/$1/csi_params" &&
+	kv_settings "$SUBSYS/namespaces/$1" "$2" &&
 	ns_enable "$SUBSYS/namespaces/$1"
 }
 
@@ -130,8 +163,7 @@ port_down() {
 target_down() {
 	for _ns in "$SUBSYS"/namespaces/*; do
 		[ -d "$_ns" ] || continue
-		echo 0 > "$_ns/enable"
-		rmdir "$_ns"
+		ns_remove "$_ns"
 	done
 	rmdir "$SUBSYS"
 }

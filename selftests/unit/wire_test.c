@@ -192,66 +192,121 @@ static void test_lib(void)
 static void test_params(void)
 {
 	const struct kv_params def = { 1048576, true, 0, 1 << 20, 5000, 0, 8, 100, 0, false, false };
-	static const char *const bad[] = {
-		"max_value_len", "max_value_len=", "max_value_len=0",
-		"max_value_len=33554433", "max_value_len=4k",
-		"max_value_len=-1", "max_value_len=99999999999999999999",
-		"group_commit=2", "group_commit=on", "group_commit_delay_us=1000001",
-		"max_value_lenx=1", "max_value_le=1", "=5", "bogus=1",
-		"max_value_len=4096 bogus=1", "reassembly_cap=268435457",
-		"reassembly_timeout_ms=9", "reassembly_timeout_ms=600001",
-		"reassembly_cap=1k", "cache_slots=16777217", "cache_block_slots=0",
-		"cache_block_slots=65", "cache_lease_ms=0", "cache_lease_ms=60001",
-		"cache_block_nsid=4294967295", "cache_block_nsid=x",
-		"cache_host_fills=2",
-		"truncate_damaged_log=2",
-		"truncate_damaged_log=",
-		"cache_slots=7", "cache_slots=1 cache_block_slots=2",
+	static const char *const names[] = {
+		"max_value_len", "group_commit", "group_commit_delay_us",
+		"reassembly_cap", "reassembly_timeout_ms", "cache_slots",
+		"cache_block_slots", "cache_lease_ms", "cache_block_nsid",
+		"cache_host_fills", "truncate_damaged_log",
+	};
+	static const char *const bad[][2] = {
+		{ "max_value_len", "" }, { "max_value_len", "\n" },
+		{ "max_value_len", "0" }, { "max_value_len", "33554433" },
+		{ "max_value_len", "4k" }, { "max_value_len", "-1" },
+		{ "max_value_len", "+1" }, { "max_value_len", " 1" },
+		{ "max_value_len", "1 " }, { "max_value_len", "1\n\n" },
+		{ "max_value_len", "99999999999999999999" },
+		{ "group_commit", "2" }, { "group_commit", "on" },
+		{ "group_commit_delay_us", "1000001" },
+		{ "max_value_lenx", "1" }, { "max_value_le", "1" }, { "", "5" },
+		{ "bogus", "1" }, { "MAX_VALUE_LEN", "1" },
+		{ "reassembly_cap", "268435457" }, { "reassembly_cap", "1k" },
+		{ "reassembly_timeout_ms", "9" },
+		{ "reassembly_timeout_ms", "600001" },
+		{ "cache_slots", "16777217" }, { "cache_block_slots", "0" },
+		{ "cache_block_slots", "65" }, { "cache_lease_ms", "0" },
+		{ "cache_lease_ms", "60001" },
+		{ "cache_block_nsid", "4294967295" }, { "cache_block_nsid", "x" },
+		{ "cache_host_fills", "2" }, { "truncate_damaged_log", "2" },
+		{ "truncate_damaged_log", "" },
 	};
 	struct kv_params p = def;
+	char buf[16];
 	unsigned int i;
 	int good = 1;
+	u32 v;
 
-	tap_ok(kv_parse_params("", &p) == 0 && !memcmp(&p, &def, sizeof(p)),
-	       "params: an empty string keeps every default");
-	tap_ok(kv_parse_params(" max_value_len=4096,group_commit=0\tgroup_commit_delay_us=250\n",
-			       &p) == 0 &&
-	       p.max_value_len == 4096 && !p.group_commit &&
-	       p.group_commit_delay_us == 250,
-	       "params: blanks, commas and a newline separate settings");
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!kv_param_name(i) || strcmp(kv_param_name(i), names[i]))
+			good = 0;
+	tap_ok(good && !kv_param_name(ARRAY_SIZE(names)),
+	       "params: the eleven settings, named as their configfs attributes");
+	good = 1;
+	for (i = 0; kv_param_name(i); i++) {
+		p = def;
+		if (kv_param_value(kv_param_name(i), &def, &v)) {
+			good = 0;
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%u\n", v);
+		if (kv_parse_param(kv_param_name(i), buf, strlen(buf), &p) ||
+		    memcmp(&p, &def, sizeof(p))) {
+			good = 0;
+			printf("# %s: \"%u\" does not read back\n",
+			       kv_param_name(i), v);
+		}
+	}
+	tap_ok(good && kv_param_value("bogus", &def, &v) == -EINVAL,
+	       "params: each setting shows a value that parses back to itself");
 	p = def;
-	tap_ok(kv_parse_params("reassembly_cap=0 reassembly_timeout_ms=10", &p) == 0 &&
+	tap_ok(kv_parse_param("max_value_len", "4096", 4, &p) == 0 &&
+	       kv_parse_param("group_commit", "0\n", 2, &p) == 0 &&
+	       kv_parse_param("group_commit_delay_us", "250junk", 3, &p) == 0 &&
+	       p.max_value_len == 4096 && !p.group_commit &&
+	       p.group_commit_delay_us == 250 && p.reassembly_cap == 1 << 20,
+	       "params: one setting per call, one trailing newline, only @len bytes read");
+	p = def;
+	tap_ok(kv_parse_param("reassembly_cap", "0", 1, &p) == 0 &&
+	       kv_parse_param("reassembly_timeout_ms", "10", 2, &p) == 0 &&
 	       p.reassembly_cap == 0 && p.reassembly_timeout_ms == 10 &&
 	       p.max_value_len == 1048576,
 	       "params: reassembly_cap and reassembly_timeout_ms at their lower limits");
 	p = def;
-	tap_ok(kv_parse_params("cache_slots=64,cache_block_slots=64 cache_lease_ms=60000 cache_block_nsid=2 cache_host_fills=1", &p) == 0 &&
-	       p.cache_block_nsid == 2 && p.cache_host_fills &&
+	tap_ok(kv_parse_param("cache_slots", "64", 2, &p) == 0 &&
+	       kv_parse_param("cache_block_slots", "64", 2, &p) == 0 &&
+	       kv_parse_param("cache_lease_ms", "60000", 5, &p) == 0 &&
+	       kv_parse_param("cache_block_nsid", "4294967294", 10, &p) == 0 &&
+	       kv_parse_param("cache_host_fills", "1", 1, &p) == 0 &&
+	       p.cache_block_nsid == 0xfffffffe && p.cache_host_fills &&
 	       p.cache_slots == 64 && p.cache_block_slots == 64 &&
-	       p.cache_lease_ms == 60000 &&
-	       kv_parse_params("cache_slots=0 cache_block_slots=1 cache_lease_ms=1", &p) == 0 &&
+	       p.cache_lease_ms == 60000 && kv_params_check(&p) == 0 &&
+	       kv_parse_param("cache_slots", "0", 1, &p) == 0 &&
+	       kv_parse_param("cache_block_slots", "1", 1, &p) == 0 &&
+	       kv_parse_param("cache_lease_ms", "1", 1, &p) == 0 &&
 	       !p.cache_slots && p.cache_block_slots == 1 && p.cache_lease_ms == 1,
 	       "params: cache geometry and lease at their limits; cache_slots=0 turns the cache off");
 	p = def;
 	tap_ok(!def.truncate_damaged_log &&
-	       kv_parse_params("truncate_damaged_log=1", &p) == 0 &&
+	       kv_parse_param("truncate_damaged_log", "1", 1, &p) == 0 &&
 	       p.truncate_damaged_log &&
-	       kv_parse_params("truncate_damaged_log=0", &p) == 0 &&
+	       kv_parse_param("truncate_damaged_log", "0", 1, &p) == 0 &&
 	       !p.truncate_damaged_log,
 	       "params: truncate_damaged_log is off unless set to 1");
 	p = def;
-	tap_ok(kv_parse_params("max_value_len=1 max_value_len=33554432", &p) == 0 &&
-	       p.max_value_len == 33554432 && p.group_commit,
-	       "params: a repeated name takes its last value, the limit is inclusive");
+	tap_ok(kv_parse_param("max_value_len", "33554432", 8, &p) == 0 &&
+	       p.max_value_len == 33554432 &&
+	       kv_parse_param("max_value_len", "1", 1, &p) == 0 &&
+	       p.max_value_len == 1,
+	       "params: the limits are inclusive");
+	good = 1;
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		p = def;
-		if (kv_parse_params(bad[i], &p) != -EINVAL ||
+		if (kv_parse_param(bad[i][0], bad[i][1], strlen(bad[i][1]),
+				   &p) != -EINVAL ||
 		    memcmp(&p, &def, sizeof(p))) {
 			good = 0;
-			printf("# accepted or changed: \"%s\"\n", bad[i]);
+			printf("# accepted or changed: %s \"%s\"\n", bad[i][0],
+			       bad[i][1]);
 		}
 	}
 	tap_ok(good, "params: unknown names, malformed and out-of-range values give EINVAL and change nothing");
+	p = def;
+	tap_ok(kv_params_check(&p) == 0 &&
+	       (p.cache_slots = 8, kv_params_check(&p) == 0) &&
+	       (p.cache_slots = 7, kv_params_check(&p) == -EINVAL) &&
+	       (p.cache_slots = 1, p.cache_block_slots = 2,
+		kv_params_check(&p) == -EINVAL) &&
+	       (p.cache_slots = 0, kv_params_check(&p) == 0),
+	       "params: a cache of less than one block is refused at enable, none is fine");
 }
 
 /* append a List entry: le16 length, key, padding to 4 bytes */
