@@ -11,7 +11,11 @@ fail() { echo "demo: FAILED: $*"; exit 1; }
 
 step "target: KV namespace (csi 1) on a 64 MiB RAM disk, NVMe/TCP port 127.0.0.1:$TCP_PORT"
 modprobe brd rd_nr=1 rd_size=65536 || fail "brd"
-target_up 1 /dev/ram0 || fail "target set-up"
+# its settings: the configfs group kv, one attribute each (a setting not
+# written keeps its module parameter's value)
+target_up 1 /dev/ram0 "max_value_len=65536 group_commit=1" || fail "target set-up"
+step "target: settings in $SUBSYS/namespaces/1/kv: $(cd "$SUBSYS/namespaces/1/kv" &&
+	for a in max_value_len group_commit cache_slots; do printf '%s %s, ' $a "$(cat $a)"; done)..."
 port_up tcp || fail "tcp port"
 step "host: nvme connect -t tcp -a 127.0.0.1 -s $TCP_PORT -n $NQN"
 connect tcp > /dev/null || fail "connect"
