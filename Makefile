@@ -13,7 +13,8 @@
 #   make series-each  every commit of the nvmet series builds on its own
 #   make deps     install the Debian packages the above need (done by each)
 #   make install  libnvmekv (shared and static, header, pkg-config file), the
-#                 nvme-kv CLI and its man page, the udev rule, under
+#                 nvme-kv CLI and its man page, the udev rule, the target
+#                 configuration tool nvmet-kv-config, under
 #                 $(DESTDIR)$(PREFIX) (default /usr/local)
 #
 # The kernel version is derived from the installed Debian packages
@@ -169,6 +170,7 @@ $(BIN)/nvme-kv-dyn: $(CLI_SRC) $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION)
 
 install: lib $(BIN)/nvme-kv-dyn
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/sbin \
 		$(DESTDIR)$(PREFIX)/include/nvmekv/linux \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/udev/rules.d
 	install -m 0755 $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/
@@ -181,6 +183,7 @@ install: lib $(BIN)/nvme-kv-dyn
 	install -m 0644 uapi/linux/nvme_kv.h $(DESTDIR)$(PREFIX)/include/nvmekv/linux/
 	install -m 0755 $(BIN)/nvme-kv-dyn $(DESTDIR)$(PREFIX)/bin/nvme-kv
 	install -m 0644 userspace/cli/nvme-kv.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0755 userspace/nvmet-config/nvmet-kv-config $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 userspace/udev/60-nvme-kv.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
 
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \

@@ -1449,6 +1449,39 @@ t "target: an enabled namespace keeps group kv, and a namespace with it stays" \
 	       echo 0 > $NS2/enable && ! rmdir $NS2 2> /dev/null &&
 	       . /selftests/kv/target.sh && ns_enable $NS2"
 
+# config_restored: nvmet-kv-config saves the whole tree (the KV subsystem,
+# namespaces 1 and 2 with their groups kv, a tcp port), the tree is torn
+# down, and the restore makes it again: a second save is the same file,
+# both namespaces come back with as many keys as they replayed before,
+# namespace 2 with its settings (dmesg's line), and a host connects over tcp
+replayed_keys() {
+	dmesg | sed -n "s/.*nsid $1: KV store on [^:]*: \([0-9]*\) keys replayed.*/\1/p" |
+		tail -n 1
+}
+config_restored() {
+	port_up tcp || return 1
+	nvmet-kv-config save /tmp/nvmet.json || return 1
+	_k1=$(replayed_keys 1) _k2=$(replayed_keys 2)
+	jq -c '{hosts, ports: [.ports[].portid],
+		subsystems: [.subsystems[] | {nqn, namespaces: [.namespaces[] |
+			{nsid, csi, kv: (.kv | length)}]}]}' /tmp/nvmet.json
+	port_down tcp && target_down || return 1
+	_left=$(ls "$NVMET/subsystems"; ls "$NVMET/ports")
+	[ -z "$_left" ] || { echo "left after the teardown: $_left"; return 1; }
+	nvmet-kv-config restore /tmp/nvmet.json || return 1
+	ns_enable "$SUBSYS/namespaces/1" && ns_enable "$NS2" || return 1
+	nvmet-kv-config save /tmp/nvmet2.json || return 1
+	cmp /tmp/nvmet.json /tmp/nvmet2.json || return 1
+	echo "keys: namespace 1 $_k1 before, $(replayed_keys 1) restored; namespace 2 $_k2 before, $(replayed_keys 2) restored"
+	[ "$(replayed_keys 1)" = "$_k1" ] && [ "$(replayed_keys 2)" = "$_k2" ] &&
+	dmesg | tail -n 40 | grep -q 'nsid 2: KV store on /dev/ram1: .*values up to 4096 bytes, group commit off' &&
+	[ "$(jq '[.subsystems[].namespaces[] | select(.kv)] | length' /tmp/nvmet.json)" = 2 ] || return 1
+	connect tcp > /dev/null && wait_for 10 ctrl_of tcp > /dev/null &&
+	disconnect_down tcp
+}
+t "target: nvmet-kv-config saves the tree as nvmetcli-style JSON and restores it: the same JSON again, both namespaces with their keys and groups kv, a host connects" \
+	config_restored
+
 # store_status <ng> <nsid> <size>: a raw Store of <size> bytes under key "k"
 store_status() {
 	head -c "$3" /dev/zero > /tmp/v

@@ -23,12 +23,13 @@ t() {
 }
 
 rm -rf "$stage"
-t "make install puts the library, header, pkg-config file, CLI, man page and udev rule in place" \
+t "make install puts the library, header, pkg-config file, CLI, man page, udev rule and nvmet-kv-config in place" \
 	sh -c "MAKEFLAGS= MAKEOVERRIDES= make -s -C '$top' install DESTDIR='$stage' PREFIX=/usr &&
 	       for f in lib/libnvmekv.so.1 lib/libnvmekv.so lib/libnvmekv.a \
 			lib/pkgconfig/nvmekv.pc include/nvmekv.h \
 			include/nvmekv/linux/nvme_kv.h bin/nvme-kv \
-			share/man/man1/nvme-kv.1 lib/udev/rules.d/60-nvme-kv.rules; do
+			share/man/man1/nvme-kv.1 lib/udev/rules.d/60-nvme-kv.rules \
+			sbin/nvmet-kv-config; do
 			[ -e '$stage'/usr/\$f ] || { echo missing \$f; exit 1; }
 	       done"
 
