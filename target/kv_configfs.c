@@ -61,7 +61,6 @@ static ssize_t nvmet_kv_param_store(struct config_item *item,
 {
 	struct nvmet_kv_ns_group *kg = to_kv_ns_group(item);
 	struct nvmet_ns *ns = kg->ns;
-	struct kv_params params;
 	int ret;
 
 	mutex_lock(&ns->subsys->lock);
@@ -71,10 +70,8 @@ static ssize_t nvmet_kv_param_store(struct config_item *item,
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	params = kg->params;
-	ret = kv_parse_param(name, page, count, &params);
-	if (!ret)
-		kg->params = params;
+	/* changes the setting only if the value is valid */
+	ret = kv_parse_param(name, page, count, &kg->params);
 out_unlock:
 	mutex_unlock(&ns->subsys->lock);
 	return ret ? ret : count;
