@@ -11,6 +11,9 @@
 #   make demo     boot a guest, store and read back a few pairs
 #   make check-debug  the guest selftests under the debug kernel alone
 #   make series-each  every commit of the nvmet series builds on its own
+#   make blktests BLKTESTS=<dir>  blktests' nvme group on loop and tcp,
+#                 Debian's nvmet against the patched one, side by side
+#                 (scripts/blktests.sh; <dir> is a blktests checkout)
 #   make deps     install the Debian packages the above need (done by each)
 #   make install  libnvmekv (shared and static, header, pkg-config file), the
 #                 nvme-kv CLI and its man page, the udev rule, the target
@@ -37,7 +40,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost pair-test bench series-each
+	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests
 
 all: modules userspace
 
@@ -232,6 +235,13 @@ debug-guest: debug-modules userspace nvme-cli fio-engine
 # every commit of the nvmet series builds on its own (not in make check)
 series-each: deps
 	@$(TOP)/scripts/series.sh each
+
+# blktests' nvme group, stock nvmet against patched (not in make check: it
+# needs a blktests checkout and a Debian mirror for debootstrap, and takes
+# about an hour under TCG)
+blktests: modules
+	@test -n "$(BLKTESTS)" || { echo "make blktests BLKTESTS=<blktests checkout>" >&2; exit 2; }
+	@$(TOP)/scripts/blktests.sh "$(KVER)" "$(BLKTESTS)"
 
 check-debug: debug-guest
 	@$(TOP)/scripts/check.sh "$(KVER)" debug
