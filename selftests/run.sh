@@ -1450,8 +1450,8 @@ t "target: an enabled namespace keeps group kv, and a namespace with it stays" \
 	       . /selftests/kv/target.sh && ns_enable $NS2"
 
 # config_restored: nvmet-kv-config saves the whole tree (the KV subsystem,
-# namespaces 1 and 2 with their groups kv, a tcp port), the tree is torn
-# down, and the restore makes it again: a second save is the same file,
+# namespaces 1 and 2 with their groups kv, a tcp port), nvmet-kv-config
+# clear takes it all down, and the restore makes it again: a second save is the same file,
 # both namespaces come back with as many keys as they replayed before,
 # namespace 2 with its settings (dmesg's line), and a host connects over tcp
 replayed_keys() {
@@ -1465,9 +1465,9 @@ config_restored() {
 	jq -c '{hosts, ports: [.ports[].portid],
 		subsystems: [.subsystems[] | {nqn, namespaces: [.namespaces[] |
 			{nsid, csi, kv: (.kv | length)}]}]}' /tmp/nvmet.json
-	port_down tcp && target_down || return 1
-	_left=$(ls "$NVMET/subsystems"; ls "$NVMET/ports")
-	[ -z "$_left" ] || { echo "left after the teardown: $_left"; return 1; }
+	nvmet-kv-config clear || return 1
+	_left=$(ls "$NVMET/subsystems"; ls "$NVMET/ports"; ls "$NVMET/hosts")
+	[ -z "$_left" ] || { echo "left after the clear: $_left"; return 1; }
 	nvmet-kv-config restore /tmp/nvmet.json || return 1
 	ns_enable "$SUBSYS/namespaces/1" && ns_enable "$NS2" || return 1
 	nvmet-kv-config save /tmp/nvmet2.json || return 1
@@ -1479,7 +1479,7 @@ config_restored() {
 	connect tcp > /dev/null && wait_for 10 ctrl_of tcp > /dev/null &&
 	disconnect_down tcp
 }
-t "target: nvmet-kv-config saves the tree as nvmetcli-style JSON and restores it: the same JSON again, both namespaces with their keys and groups kv, a host connects" \
+t "target: nvmet-kv-config saves the tree as nvmetcli-style JSON, clears it and restores it: the same JSON again, both namespaces with their keys and groups kv, a host connects" \
 	config_restored
 
 # store_status <ng> <nsid> <size>: a raw Store of <size> bytes under key "k"

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # nvmet-kv-config without a kernel: save of a tree of plain files shaped
 # like nvmet's configfs, and restore of hostile files, each refused with
-# one line and a non-zero exit before anything is made.  The guest's
-# selftests save and restore the real tree (selftests/run.sh).
+# one line and a non-zero exit before anything is made, and clear's
+# usage and refusals.  The guest's selftests save, clear and restore the
+# real tree (selftests/run.sh).
 #   nvmet_config_test.sh <path to nvmet-kv-config>
 tool=$1
 T=$(mktemp -d)
@@ -110,6 +111,19 @@ result $? "save writes nvmetcli's keys, with csi and the group kv as numbers"
 "$tool" save "$T/out2.json" extra > /dev/null 2> "$T/err"
 [ $? = 2 ]
 result $? "save with two files is a usage error (2)"
+
+# clear: usage, nothing to clear, and a removal refused (a directory of
+# plain files is not empty where configfs's would be), reported by name
+"$tool" clear extra > /dev/null 2> "$T/err"
+[ $? = 2 ] && [ "$(wc -l < "$T/err")" = 1 ]
+result $? "clear with an argument is a usage error (2)"
+NVMET_CONFIGFS=$T/none "$tool" clear > "$T/out" 2> "$T/err" &&
+	[ ! -s "$T/out" ] && [ ! -s "$T/err" ]
+result $? "clear with no nvmet tree does nothing and succeeds"
+"$tool" clear > /dev/null 2> "$T/err"
+[ $? = 1 ] && [ "$(wc -l < "$T/err")" = 1 ] && grep -q 'ports/2' "$T/err" &&
+	[ ! -L "$T/cfs/ports/2/subsystems/nqn.x" ] && [ -d "$S" ]
+result $? "clear unlinks a port first, and stops with one line naming what it cannot remove"
 
 echo "1..$n"
 [ $failed = 0 ]
