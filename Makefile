@@ -11,13 +11,15 @@
 #   make demo     boot a guest, store and read back a few pairs
 #   make check-debug  the guest selftests under the debug kernel alone
 #   make series-each  every commit of the nvmet series builds on its own
+#   make deb      the Debian packages, checked by lintian (build/deb/)
 #   make blktests BLKTESTS=<dir>  blktests' nvme group on loop and tcp,
 #                 Debian's nvmet against the patched one, side by side
 #                 (scripts/blktests.sh; <dir> is a blktests checkout)
 #   make deps     install the Debian packages the above need (done by each)
 #   make install  libnvmekv (shared and static, header, pkg-config file), the
-#                 nvme-kv CLI and its man page, the udev rule, the target
-#                 configuration tool nvmet-kv-config, under
+#                 nvme-kv CLI, the YCSB driver, the udev rule, the target
+#                 configuration tool nvmet-kv-config and its boot-time
+#                 service nvmet-kv.service, with their man pages, under
 #                 $(DESTDIR)$(PREFIX) (default /usr/local)
 #
 # The kernel version is derived from the installed Debian packages
@@ -37,10 +39,14 @@ JOBS	?= $(shell nproc)
 CC		?= gcc
 USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 		   -I$(TOP)/userspace/libnvmekv
+# what a distribution's build adds (debian/rules: dpkg-buildflags' hardening)
+# to the installed library and programs
+DIST_CFLAGS	?=
+DIST_LDFLAGS	?=
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests
+	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests deb
 
 all: modules userspace
 
@@ -152,42 +158,61 @@ LIBDIR_B	:= $(B)/lib
 LIB_SONAME	:= libnvmekv.so.1
 LIB_VERSION	:= 1.0.0
 PREFIX		?= /usr/local
+# the library's directory (debian/rules: /usr/lib/<multiarch triplet>)
+LIBDIR		?= $(PREFIX)/lib
 DESTDIR		?=
 
 $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION): $(LIB_SRC) $(HDRS)
 	@mkdir -p $(LIBDIR_B)
-	$(CC) $(USER_CFLAGS) -fPIC -shared -Wl,-soname,$(LIB_SONAME) \
-		-o $@ $(LIB_SRC)
+	$(CC) $(USER_CFLAGS) $(DIST_CFLAGS) -fPIC -shared \
+		-Wl,-soname,$(LIB_SONAME) $(DIST_LDFLAGS) -o $@ $(LIB_SRC)
 	ln -sf libnvmekv.so.$(LIB_VERSION) $(LIBDIR_B)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(LIBDIR_B)/libnvmekv.so
 
 $(LIBDIR_B)/libnvmekv.a: $(LIB_SRC) $(HDRS)
 	@mkdir -p $(LIBDIR_B)
-	$(CC) $(USER_CFLAGS) -c -o $(LIBDIR_B)/nvmekv.o $(LIB_SRC)
+	$(CC) $(USER_CFLAGS) $(DIST_CFLAGS) -c -o $(LIBDIR_B)/nvmekv.o $(LIB_SRC)
 	$(AR) rcs $@ $(LIBDIR_B)/nvmekv.o
 
 lib: $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION) $(LIBDIR_B)/libnvmekv.a
 
 $(BIN)/nvme-kv-dyn: $(CLI_SRC) $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION)
-	$(CC) $(USER_CFLAGS) -o $@ $(CLI_SRC) -L$(LIBDIR_B) -lnvmekv
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) $(DIST_CFLAGS) $(DIST_LDFLAGS) -o $@ $(CLI_SRC) \
+		-L$(LIBDIR_B) -lnvmekv
 
-install: lib $(BIN)/nvme-kv-dyn
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+# the YCSB driver as installed: linked to the shared libnvmekv
+$(BIN)/nvmekv-ycsb-dyn: userspace/ycsb/nvmekv-ycsb.c $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) $(DIST_CFLAGS) $(DIST_LDFLAGS) -pthread -o $@ \
+		userspace/ycsb/nvmekv-ycsb.c -L$(LIBDIR_B) -lnvmekv -lm
+
+install: lib $(BIN)/nvme-kv-dyn $(BIN)/nvmekv-ycsb-dyn
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/sbin \
 		$(DESTDIR)$(PREFIX)/include/nvmekv/linux \
-		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/udev/rules.d
-	install -m 0755 $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libnvmekv.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
-	ln -sf $(LIB_SONAME) $(DESTDIR)$(PREFIX)/lib/libnvmekv.so
-	install -m 0644 $(LIBDIR_B)/libnvmekv.a $(DESTDIR)$(PREFIX)/lib/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
-		userspace/libnvmekv/nvmekv.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nvmekv.pc
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/lib/udev/rules.d \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0644 $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libnvmekv.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libnvmekv.so
+	install -m 0644 $(LIBDIR_B)/libnvmekv.a $(DESTDIR)$(LIBDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@VERSION@|$(LIB_VERSION)|' \
+		userspace/libnvmekv/nvmekv.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/nvmekv.pc
 	install -m 0644 userspace/libnvmekv/nvmekv.h $(DESTDIR)$(PREFIX)/include/
 	install -m 0644 uapi/linux/nvme_kv.h $(DESTDIR)$(PREFIX)/include/nvmekv/linux/
 	install -m 0755 $(BIN)/nvme-kv-dyn $(DESTDIR)$(PREFIX)/bin/nvme-kv
-	install -m 0644 userspace/cli/nvme-kv.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0755 $(BIN)/nvmekv-ycsb-dyn $(DESTDIR)$(PREFIX)/bin/nvmekv-ycsb
+	install -m 0644 userspace/cli/nvme-kv.1 userspace/ycsb/nvmekv-ycsb.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 userspace/nvmet-config/nvmet-kv-config.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0755 userspace/nvmet-config/nvmet-kv-config $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 userspace/udev/60-nvme-kv.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' userspace/systemd/nvmet-kv.service.in \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/nvmet-kv.service
 
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
@@ -235,6 +260,11 @@ debug-guest: debug-modules userspace nvme-cli fio-engine
 # every commit of the nvmet series builds on its own (not in make check)
 series-each: deps
 	@$(TOP)/scripts/series.sh each
+
+# the Debian packages (debian/): libnvmekv1, libnvmekv-dev, nvme-kv-tools,
+# built in build/deb/ from a copy of this tree and checked by lintian
+deb:
+	@$(TOP)/scripts/deb.sh
 
 # blktests' nvme group, stock nvmet against patched (not in make check: it
 # needs a blktests checkout and a Debian mirror for debootstrap, and takes

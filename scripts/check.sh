@@ -1,5 +1,6 @@
 #!/bin/sh
-# make check: unit tests, checkpatch, then the in-guest selftests.  Prints
+# make check: unit tests, checkpatch, the series, the Debian packages, then
+# the in-guest selftests.  Prints
 # every TAP line and ends with "N passed, N failed[, N skipped]".  A stream
 # whose plan does not match the results it printed (a crash, a hang, a guest
 # that died) counts as one more failure.
@@ -121,6 +122,44 @@ else
 	"$top/scripts/series.sh" check "$top/build/ksrc" > "$out/series.tap" 2>&1
 	cat "$out/series.tap"
 	tally series "$out/series.tap"
+
+	echo "# Debian packages (make deb: dpkg-buildpackage, lintian)"
+	{
+		if "$top/scripts/deb.sh" > "$out/deb.txt" 2>&1; then
+			echo "ok 1 - make deb: libnvmekv1, libnvmekv-dev and nvme-kv-tools build, and lintian reports no error"
+		else
+			echo "not ok 1 - make deb: libnvmekv1, libnvmekv-dev and nvme-kv-tools build, and lintian reports no error"
+			tail -n 20 "$out/deb.txt" | sed 's/^/# /'
+		fi
+		grep '^W:' "$top/build/deb/lintian.txt" 2> /dev/null | sed 's/^/# lintian /'
+		# each package holds its part of make install
+		missing=""
+		ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2> /dev/null)
+		for want in \
+			libnvmekv1:usr/lib/$ma/libnvmekv.so.1 \
+			libnvmekv-dev:usr/include/nvmekv.h \
+			libnvmekv-dev:usr/include/nvmekv/linux/nvme_kv.h \
+			libnvmekv-dev:usr/lib/$ma/pkgconfig/nvmekv.pc \
+			libnvmekv-dev:usr/lib/$ma/libnvmekv.so \
+			nvme-kv-tools:usr/bin/nvme-kv nvme-kv-tools:usr/bin/nvmekv-ycsb \
+			nvme-kv-tools:usr/sbin/nvmet-kv-config \
+			nvme-kv-tools:usr/lib/udev/rules.d/60-nvme-kv.rules \
+			nvme-kv-tools:usr/lib/systemd/system/nvmet-kv.service \
+			nvme-kv-tools:usr/share/man/man8/nvmet-kv-config.8.gz; do
+			deb=$(ls "$top"/build/deb/"${want%%:*}"_*.deb 2> /dev/null)
+			[ -n "$deb" ] && dpkg-deb -c "$deb" 2> /dev/null | grep -q " \./${want#*:}\( \|$\)" ||
+				missing="$missing $want"
+		done
+		if [ -z "$missing" ]; then
+			echo "ok 2 - make deb: each package holds its files (library, header and pkg-config file, CLI, YCSB driver, nvmet-kv-config, udev rule, service, man pages)"
+		else
+			echo "not ok 2 - make deb: each package holds its files"
+			echo "# missing:$missing"
+		fi
+		echo "1..2"
+	} > "$out/deb.tap"
+	cat "$out/deb.tap"
+	tally deb "$out/deb.tap"
 
 	echo "# guest selftests (QEMU; loop, tcp and rdma)"
 	# GUEST_TIMEOUT bounds a hung guest, not a slow one: the run takes

@@ -23,13 +23,14 @@ t() {
 }
 
 rm -rf "$stage"
-t "make install puts the library, header, pkg-config file, CLI, man page, udev rule and nvmet-kv-config in place" \
+t "make install puts the library, header, pkg-config file, CLI, man page, udev rule, nvmet-kv-config and its service in place" \
 	sh -c "MAKEFLAGS= MAKEOVERRIDES= make -s -C '$top' install DESTDIR='$stage' PREFIX=/usr &&
 	       for f in lib/libnvmekv.so.1 lib/libnvmekv.so lib/libnvmekv.a \
 			lib/pkgconfig/nvmekv.pc include/nvmekv.h \
-			include/nvmekv/linux/nvme_kv.h bin/nvme-kv \
-			share/man/man1/nvme-kv.1 lib/udev/rules.d/60-nvme-kv.rules \
-			sbin/nvmet-kv-config; do
+			include/nvmekv/linux/nvme_kv.h bin/nvme-kv bin/nvmekv-ycsb \
+			share/man/man1/nvme-kv.1 share/man/man1/nvmekv-ycsb.1 \
+			share/man/man8/nvmet-kv-config.8 lib/udev/rules.d/60-nvme-kv.rules \
+			sbin/nvmet-kv-config lib/systemd/system/nvmet-kv.service; do
 			[ -e '$stage'/usr/\$f ] || { echo missing \$f; exit 1; }
 	       done"
 
@@ -68,5 +69,14 @@ t "the man page documents every command" \
 	sh -c "for c in store retrieve delete exist list identify stats; do
 			grep -q \"^\\.B nvme-kv \$c\" '$stage/usr/share/man/man1/nvme-kv.1' || { echo no \$c; exit 1; }
 	       done"
+# the service names the installed tool; systemd-analyze checks the unit
+# where systemd is there (it wants the commands it names to exist)
+t "nvmet-kv.service restores and clears with the installed nvmet-kv-config, and systemd-analyze verifies it" \
+	sh -c "grep -qx 'ExecStart=/usr/sbin/nvmet-kv-config restore /etc/nvmet/nvmet-kv.json' '$stage/usr/lib/systemd/system/nvmet-kv.service' &&
+	       grep -qx 'ExecStop=/usr/sbin/nvmet-kv-config clear' '$stage/usr/lib/systemd/system/nvmet-kv.service' &&
+	       if command -v systemd-analyze > /dev/null; then
+			sed 's|/usr/sbin/|$stage/usr/sbin/|' '$stage/usr/lib/systemd/system/nvmet-kv.service' > '$stage.service' &&
+			systemd-analyze verify --man=no '$stage.service'
+	       fi"
 echo "1..$n"
 [ $failed = 0 ]

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Build the Debian packages from debian/ (make deb): the tracked and the
+# new, not ignored files of this tree are copied into build/deb/ and built
+# there with dpkg-buildpackage (unsigned, source and binary), so the build
+# never cleans or touches this tree's build/.  Then lintian checks the
+# result; its errors fail the build, its warnings are printed.
+#
+#   scripts/deb.sh
+#
+# The packages and lintian's report (lintian.txt) land in build/deb/.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/deb
+ver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version 2> /dev/null ||
+	sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$top/debian/changelog")
+src=$out/nvme-kv-$ver
+
+pkgs="debhelper dpkg-dev fakeroot lintian"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q " installed$" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	[ "$(id -u)" = 0 ] || { echo "deb: need root to install$missing" >&2; exit 1; }
+	echo "deb: installing$missing"
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing > /dev/null
+fi
+
+rm -rf "$out"
+mkdir -p "$src"
+(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+	xargs -0 -I{} sh -c '[ -e "{}" ] && echo "{}"' |
+	tar -cf - -T -) | tar -xf - -C "$src"
+(cd "$src" && dpkg-buildpackage -us -uc > "$out/build.log" 2>&1) || {
+	echo "deb: dpkg-buildpackage failed; tail of $out/build.log:" >&2
+	tail -n 30 "$out/build.log" >&2
+	exit 1
+}
+changes=$(ls "$out"/nvme-kv_"$ver"_*.changes)
+lintian --info --display-info "$changes" > "$out/lintian.txt" 2>&1 || true
+ls "$out"/*.deb | sed 's|.*/|deb: built |'
+echo "deb: lintian: $(grep -c '^E:' "$out/lintian.txt") errors, $(grep -c '^W:' "$out/lintian.txt") warnings ($out/lintian.txt)"
+grep '^[EW]:' "$out/lintian.txt" || true
+! grep -q '^E:' "$out/lintian.txt"
