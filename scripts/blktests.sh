@@ -50,8 +50,7 @@ ls "$patched"/nvmet.ko > /dev/null || exit 1
 pkgs="bash,util-linux,xfsprogs,kmod,nvme-cli,fio,blktrace,e2fsprogs,iproute2,procps,jq,gawk,python3,ethtool,expect,file,psmisc,keyutils,udev,liburing2,bsdextrautils,dmsetup"
 mkdir -p "$out"
 if [ ! -f "$base/.packages" ] || [ "$(cat "$base/.packages")" != "$pkgs" ]; then
-	command -v debootstrap > /dev/null ||
-		apt-get install -y -qq --no-install-recommends debootstrap > /dev/null
+	"$top/scripts/need.sh" blktests debootstrap
 	rm -rf "$base"
 	echo "blktests: debootstrap bookworm ($pkgs)"
 	debootstrap --variant=minbase --include="$pkgs" bookworm "$base" \
@@ -78,8 +77,7 @@ cp "$patched"/*.ko "$root/opt/nvmet-patched/"
 # blktests, with its src/ helpers built against this machine's (Debian
 # 12's) libc and liburing; a helper that does not build here leaves its
 # tests skipped on both module sets alike
-dpkg-query -W -f='${Status}' liburing-dev 2> /dev/null | grep -q " installed$" ||
-	apt-get install -y -qq --no-install-recommends liburing-dev > /dev/null
+"$top/scripts/need.sh" blktests liburing-dev
 cp -a "$src" "$root/opt/blktests"
 rm -rf "$root/opt/blktests/.git"
 git -C "$src" describe --always --dirty 2> /dev/null > "$root/opt/blktests/.commit" ||

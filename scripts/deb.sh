@@ -16,25 +16,14 @@ ver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version 2> /dev/null ||
 	sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$top/debian/changelog")
 src=$out/nvme-kv-$ver
 
-pkgs="debhelper dpkg-dev fakeroot lintian"
-missing=""
-for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q " installed$" ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	[ "$(id -u)" = 0 ] || { echo "deb: need root to install$missing" >&2; exit 1; }
-	echo "deb: installing$missing"
-	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends $missing > /dev/null
-fi
+"$top/scripts/need.sh" deb debhelper dpkg-dev fakeroot lintian jq
 
 rm -rf "$out"
 mkdir -p "$src"
+# a tracked file deleted in the tree is left out, as a commit would
 (cd "$top" && git ls-files -z --cached --others --exclude-standard |
-	xargs -0 -I{} sh -c '[ -e "{}" ] && echo "{}"' |
-	tar -cf - -T -) | tar -xf - -C "$src"
+	tar --null --ignore-failed-read -cf - -T - 2> /dev/null) |
+	tar -xf - -C "$src"
 (cd "$src" && dpkg-buildpackage -us -uc > "$out/build.log" 2>&1) || {
 	echo "deb: dpkg-buildpackage failed; tail of $out/build.log:" >&2
 	tail -n 30 "$out/build.log" >&2

@@ -22,20 +22,8 @@ need_root() {
 "$top/scripts/debsrc.sh"
 
 # build tools and nvme-cli's build dependencies
-pkgs="meson ninja-build pkgconf libnvme-dev libdbus-1-dev libssl-dev
-libjson-c-dev zlib1g-dev"
-missing=""
-for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q " installed$" ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	[ "$(id -u)" = 0 ] || { echo "nvme-cli: need root to install$missing" >&2; exit 1; }
-	echo "nvme-cli: installing$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing > /dev/null
-fi
+"$top/scripts/need.sh" nvme-cli meson ninja-build pkgconf libnvme-dev \
+	libdbus-1-dev libssl-dev libjson-c-dev zlib1g-dev
 
 # the source of the nvme-cli version this machine packages
 rm -rf "$src"
