@@ -20,7 +20,10 @@
 #
 # BLKTESTS_IMG_SIZE (default 512M) is blktests' NVME_IMG_SIZE, the size of
 # the file and loop device each test exports (mkfs.xfs wants 300M at
-# least); QEMU_TIMEOUT bounds each guest (default 7200 s).
+# least); QEMU_TIMEOUT bounds each guest (default 7200 s); BLKTESTS_TESTS
+# (comma-separated, e.g. nvme/058) runs only those tests of the group;
+# BLKTESTS_SETS=patched (or stock) boots only that guest, and the table
+# then compares with the other set's output left from an earlier run.
 set -eu
 
 kver=$1
@@ -95,19 +98,26 @@ mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"
 echo "blktests: initramfs $(du -h "$out/initramfs.cpio" | cut -f1) for $kver"
 
 guest() {
-	GUEST_OUT=$out QEMU_MEM=${QEMU_MEM:-5120} \
+	QEMU_APPEND="${BLKTESTS_TESTS:+nvmekv.blktests=$BLKTESTS_TESTS}" \
+		GUEST_OUT=$out QEMU_MEM=${QEMU_MEM:-5120} \
 		QEMU_TIMEOUT=${QEMU_TIMEOUT:-7200} \
 		"$top/qemu/run.sh" "$kver" "blktests-$1"
 }
 status=0
+sets=${BLKTESTS_SETS:-stock patched}
 if [ "${BLKTESTS_SERIAL:-0}" = 1 ]; then
-	guest stock || status=1
-	guest patched || status=1
+	for set in $sets; do
+		guest "$set" || status=1
+	done
 else
-	guest stock & s=$!
-	guest patched & p=$!
-	wait $s || status=1
-	wait $p || status=1
+	pids=""
+	for set in $sets; do
+		guest "$set" &
+		pids="$pids $!"
+	done
+	for pid in $pids; do
+		wait "$pid" || status=1
+	done
 fi
 awk -f "$top/scripts/blktests-table.awk" \
 	"$out/blktests-stock.out" "$out/blktests-patched.out" \
