@@ -214,6 +214,23 @@ install: lib $(BIN)/nvme-kv-dyn $(BIN)/nvmekv-ycsb-dyn
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' userspace/systemd/nvmet-kv.service.in \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/system/nvmet-kv.service
 
+# The DKMS source tree (debian/rules puts it in nvme-kv-dkms):
+# /usr/src/nvme-kv-<version>/ with dkms.conf, dkms/build.sh, the modules'
+# sources and the nvmet series; dkms/dkms.conf says what DKMS builds.
+VERSION		:= $(shell sed -n '1s/^[^ ]* (\([^)-]*\).*/\1/p' $(TOP)/debian/changelog)
+DKMS_SRC	= $(DESTDIR)/usr/src/nvme-kv-$(VERSION)
+
+dkms-source:
+	install -d $(DKMS_SRC)/dkms $(DKMS_SRC)/host $(DKMS_SRC)/target/patches \
+		$(DKMS_SRC)/uapi/linux $(DKMS_SRC)/include/linux
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms/dkms.conf > $(DKMS_SRC)/dkms.conf
+	install -m 0644 dkms/build.sh $(DKMS_SRC)/dkms/
+	install -m 0644 host/Kbuild host/*.[ch] $(DKMS_SRC)/host/
+	install -m 0644 target/Kbuild target/*.[ch] $(DKMS_SRC)/target/
+	install -m 0644 target/patches/*.patch $(DKMS_SRC)/target/patches/
+	install -m 0644 uapi/linux/nvme_kv.h $(DKMS_SRC)/uapi/linux/
+	install -m 0644 include/linux/nvme-kv.h $(DKMS_SRC)/include/linux/
+
 userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
 	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys \

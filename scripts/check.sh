@@ -126,37 +126,46 @@ else
 	echo "# Debian packages (make deb: dpkg-buildpackage, lintian)"
 	{
 		if "$top/scripts/deb.sh" > "$out/deb.txt" 2>&1; then
-			echo "ok 1 - make deb: libnvmekv1, libnvmekv-dev and nvme-kv-tools build, and lintian reports no error"
+			echo "ok 1 - make deb: libnvmekv1, libnvmekv-dev, nvme-kv-tools and nvme-kv-dkms build, and lintian reports no error"
 		else
-			echo "not ok 1 - make deb: libnvmekv1, libnvmekv-dev and nvme-kv-tools build, and lintian reports no error"
+			echo "not ok 1 - make deb: libnvmekv1, libnvmekv-dev, nvme-kv-tools and nvme-kv-dkms build, and lintian reports no error"
 			tail -n 20 "$out/deb.txt" | sed 's/^/# /'
 		fi
 		grep '^W:' "$top/build/deb/lintian.txt" 2> /dev/null | sed 's/^/# lintian /'
-		# each package holds its part of make install
-		missing=""
+		# every file make install and make dkms-source put in a DESTDIR
+		# is in one of the packages (dh_compress may have gzipped it)
 		ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2> /dev/null)
-		for want in \
-			libnvmekv1:usr/lib/$ma/libnvmekv.so.1 \
-			libnvmekv-dev:usr/include/nvmekv.h \
-			libnvmekv-dev:usr/include/nvmekv/linux/nvme_kv.h \
-			libnvmekv-dev:usr/lib/$ma/pkgconfig/nvmekv.pc \
-			libnvmekv-dev:usr/lib/$ma/libnvmekv.so \
-			nvme-kv-tools:usr/bin/nvme-kv nvme-kv-tools:usr/bin/nvmekv-ycsb \
-			nvme-kv-tools:usr/sbin/nvmet-kv-config \
-			nvme-kv-tools:usr/lib/udev/rules.d/60-nvme-kv.rules \
-			nvme-kv-tools:usr/lib/systemd/system/nvmet-kv.service \
-			nvme-kv-tools:usr/share/man/man8/nvmet-kv-config.8.gz; do
-			deb=$(ls "$top"/build/deb/"${want%%:*}"_*.deb 2> /dev/null)
-			[ -n "$deb" ] && dpkg-deb -c "$deb" 2> /dev/null | grep -q " \./${want#*:}\( \|$\)" ||
-				missing="$missing $want"
-		done
-		if [ -z "$missing" ]; then
-			echo "ok 2 - make deb: each package holds its files (library, header and pkg-config file, CLI, YCSB driver, nvmet-kv-config, udev rule, service, man pages)"
+		dest=$out/deb-destdir
+		rm -rf "$dest"
+		for deb in "$top"/build/deb/*.deb; do
+			dpkg-deb -c "$deb" 2> /dev/null
+		done | awk '{ print $6 }' | sed 's|^\./||' | sort -u > "$out/deb-files.txt"
+		if make -s -C "$top" install dkms-source DESTDIR="$dest" PREFIX=/usr \
+			LIBDIR="/usr/lib/$ma" > "$out/deb-install.txt" 2>&1; then
+			(cd "$dest" && find . ! -type d | sed 's|^\./||' | sort) > "$out/deb-want.txt"
+			missing=$(while read -r f; do
+				grep -qxF -e "$f" -e "$f.gz" "$out/deb-files.txt" || echo "$f"
+			done < "$out/deb-want.txt")
+			n=$(wc -l < "$out/deb-want.txt")
 		else
-			echo "not ok 2 - make deb: each package holds its files"
-			echo "# missing:$missing"
+			missing="(make install failed: $(tail -n 1 "$out/deb-install.txt"))"
+			n=0
 		fi
-		echo "1..2"
+		if [ -z "$missing" ] && [ "$n" -gt 0 ]; then
+			echo "ok 2 - make deb: each of the $n files make install and make dkms-source install is in a package"
+		else
+			echo "not ok 2 - make deb: each file make install and make dkms-source install is in a package"
+			echo "$missing" | head -n 20 | sed 's/^/# missing: /'
+		fi
+		# the DKMS package builds every module it declares, for this
+		# kernel, in DKMS trees of its own (the machine's are not touched)
+		if "$top/scripts/dkms-test.sh" "$kver" > "$out/dkms.txt" 2>&1; then
+			echo "ok 3 - nvme-kv-dkms: dkms add and build make the patched nvmet stack, nvmet-kv.ko and nvme-kv.ko for $kver"
+		else
+			echo "not ok 3 - nvme-kv-dkms: dkms add and build make the patched nvmet stack, nvmet-kv.ko and nvme-kv.ko for $kver"
+			tail -n 20 "$out/dkms.txt" | sed 's/^/# /'
+		fi
+		echo "1..3"
 	} > "$out/deb.tap"
 	cat "$out/deb.tap"
 	tally deb "$out/deb.tap"
