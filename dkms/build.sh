@@ -2,13 +2,16 @@
 # Build nvme-kv's modules for one kernel, as DKMS runs it (dkms.conf's
 # MAKE) in its copy of /usr/src/nvme-kv-<version>:
 #
-#   sh dkms/build.sh <kernel-release> <kernel-build-dir> [<jobs>]
+#   sh dkms/build.sh <kernel-release> <kernel-build-dir> [<jobs> [<version>]]
 #
 # 1. From Debian's linux-source-<major>.<minor> tarball, extract into ksrc/
 #    drivers/nvme/ and the headers target/patches changes, and check that
 #    the tarball is the kernel's own upstream version: nvmet is rebuilt in
 #    full, so its source must be the one the kernel was built from.
-# 2. Apply target/patches in order (patch -p1, from git format-patch).
+# 2. Apply target/patches in order (patch -p1, from git format-patch), and
+#    give each module of the nvmet stack MODULE_VERSION
+#    "<upstream>-nvmekv<version>": DKMS will not install a module whose
+#    version equals the kernel's copy's, and the stock ones have none.
 # 3. Build the patched nvmet stack, then nvmet-kv.ko and nvme-kv.ko against
 #    its Module.symvers, with the patched include/linux/nvme.h ahead of the
 #    kernel's (NOSTDINC_FLAGS comes first on the compiler's command line).
@@ -19,6 +22,7 @@ set -eu
 kver=$1
 kdir=$2
 jobs=${3:-1}
+pkgver=${4:-0}
 here=$(pwd)
 ksrc=$here/ksrc
 
@@ -57,6 +61,17 @@ for p in target/patches/0*.patch; do
 		echo "nvme-kv: $p does not apply to $tarball" >&2
 		exit 1
 	}
+done
+
+# the source file holding each module's MODULE_LICENSE
+modver="$upstream-nvmekv$pkgver"
+for f in core loop tcp rdma fc fcloop; do
+	src=$ksrc/drivers/nvme/target/$f.c
+	grep -q '^MODULE_LICENSE' "$src" || {
+		echo "nvme-kv: $src has no MODULE_LICENSE line" >&2
+		exit 1
+	}
+	printf 'MODULE_VERSION("%s");\n' "$modver" >> "$src"
 done
 
 nostdinc="-nostdinc -I$ksrc/include"

@@ -8,8 +8,11 @@
 #   scripts/dkms-test.sh <kernel-release>
 #
 # It checks that dkms builds every module dkms.conf declares, for that
-# kernel (vermagic), and that the nvmet it built carries the series (the
-# registry of I/O command sets that nvmet-kv uses).
+# kernel (vermagic), that the nvmet it built carries the series (the
+# registry of I/O command sets that nvmet-kv uses), and then that dkms
+# installs them over the kernel's own nvmet stack: into a copy of the
+# kernel's drivers/nvme under build/dkms/sys/lib/modules, where depmod
+# and modinfo must then resolve every name to updates/dkms.
 set -eu
 
 kver=$1
@@ -63,5 +66,50 @@ if ! nm "$out/nvmet.ko" | grep -q ' __ksymtab_nvmet_register_iocs$'; then
 	echo "dkms-test: the nvmet dkms built does not export nvmet_register_iocs (series not applied?)"
 	fail=1
 fi
-[ $fail = 0 ] && echo "dkms-test: dkms built all 8 modules for $kver"
-exit $fail
+for m in nvmet nvme-loop nvmet-tcp nvmet-rdma nvmet-fc nvme-fcloop; do
+	v=$(modinfo -F version "$mods/$m.ko"* 2> /dev/null)
+	case $v in
+	*-nvmekv"$ver") ;;
+	*)
+		echo "dkms-test: $m has version '$v', not *-nvmekv$ver"
+		fail=1
+		;;
+	esac
+done
+[ $fail = 0 ] || exit 1
+echo "dkms-test: dkms built all 8 modules for $kver"
+
+# dkms install into a module tree holding the kernel's own nvmet stack
+sys=$out/sys
+kmod=/lib/modules/$kver
+[ -d "$kmod/kernel/drivers/nvme" ] || {
+	echo "dkms-test: $kmod has no drivers/nvme (linux-image-$kver?)"
+	exit 1
+}
+mkdir -p "$sys/lib/modules/$kver/kernel/drivers"
+cp -a "$kmod/kernel/drivers/nvme" "$sys/lib/modules/$kver/kernel/drivers/"
+cp -a "$kmod"/modules.order "$kmod"/modules.builtin* "$sys/lib/modules/$kver/"
+# shellcheck disable=SC2086
+dkms install -m nvme-kv -v "$ver" -k "$kver" $trees \
+	--installtree "$sys/lib/modules" --no-depmod > "$out/install.txt" 2>&1 || {
+	echo "dkms-test: dkms install failed:"
+	tail -n 20 "$out/install.txt"
+	exit 1
+}
+depmod -b "$sys" "$kver" 2> "$out/depmod.txt"
+for m in nvmet nvme-loop nvmet-tcp nvmet-rdma nvmet-fc nvme-fcloop nvmet-kv nvme-kv; do
+	path=$(modinfo -b "$sys" -k "$kver" -n "$m" 2> /dev/null)
+	case $path in
+	*/updates/dkms/*) ;;
+	*)
+		echo "dkms-test: after dkms install, $m resolves to '${path#"$sys"}'"
+		fail=1
+		;;
+	esac
+done
+if [ $fail != 0 ]; then
+	echo "dkms-test: dkms install said:"
+	grep -iE 'will not replace|not newer|override' "$out/install.txt" | head
+	exit 1
+fi
+echo "dkms-test: dkms installed all 8 over the kernel's, and they resolve to updates/dkms"
