@@ -63,6 +63,7 @@
 #include <linux/delay.h>
 #include <linux/inet.h>
 #include <linux/random.h>
+#include <linux/rcupdate.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 #include <linux/nvme_kv.h>
@@ -473,6 +474,17 @@ static void nvme_kv_onesided_destroy_qp(struct nvme_kv_onesided *os)
 	ib_dma_unmap_single(dev, os->msg_dma, sizeof(*os->msg),
 			    DMA_FROM_DEVICE);
 	kfree(os->msg);
+	/*
+	 * ib_drain_qp() returns once the drain's completion ran, while the
+	 * softirq that ran it may still be in ib_poll_handler(): between
+	 * irq_poll_complete() and ib_req_notify_cq() nothing stops
+	 * ib_free_cq() on another CPU, and the driver's CQ would be gone
+	 * when the handler re-arms it (seen with rdma_rxe under TCG: a NULL
+	 * dereference in rxe_req_notify_cq()).  The handler runs with
+	 * bottom halves disabled, so a grace period waits it out; no new
+	 * completion can come, the QP is destroyed.
+	 */
+	synchronize_rcu();
 	ib_free_cq(os->cq);
 	ib_dealloc_pd(os->pd);
 }

@@ -147,7 +147,14 @@ static int peer_setup_qp(struct peer *p)
 		p->pd = NULL;
 		return ret;
 	}
-	p->cq = ib_alloc_cq(dev, p, 8, 0, IB_POLL_SOFTIRQ);
+	/*
+	 * A workqueue, not softirq: ib_free_cq() then waits for the whole
+	 * handler (cancel_work_sync()), where with softirq it can free the
+	 * CQ while the handler that ran the drain's completion is about to
+	 * re-arm it (host/kv_onesided.c says more); the flood of refused
+	 * connections below frees hundreds of CQs.
+	 */
+	p->cq = ib_alloc_cq(dev, p, 8, 0, IB_POLL_WORKQUEUE);
 	if (IS_ERR(p->cq)) {
 		ret = PTR_ERR(p->cq);
 		p->cq = NULL;
