@@ -85,7 +85,7 @@ HDRS	:= uapi/linux/nvme_kv.h userspace/libnvmekv/nvmekv.h
 # Static binaries, so the busybox guest needs no shared libraries for them.
 $(BIN)/nvme-kv: $(CLI_SRC) $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
-	$(CC) $(USER_CFLAGS) -static -o $@ $(CLI_SRC) $(LIB_SRC)
+	$(CC) $(USER_CFLAGS) -static -o $@ $(CLI_SRC) $(LIB_SRC) -ljson-c
 
 $(BIN)/kv_ioctl_test: selftests/kv/kv_ioctl_test.c selftests/kv/check.h $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
@@ -179,7 +179,7 @@ lib: $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION) $(LIBDIR_B)/libnvmekv.a
 $(BIN)/nvme-kv-dyn: $(CLI_SRC) $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) $(DIST_CFLAGS) $(DIST_LDFLAGS) -o $@ $(CLI_SRC) \
-		-L$(LIBDIR_B) -lnvmekv
+		-L$(LIBDIR_B) -lnvmekv -ljson-c
 
 # the YCSB driver as installed: linked to the shared libnvmekv
 $(BIN)/nvmekv-ycsb-dyn: userspace/ycsb/nvmekv-ycsb.c $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION)

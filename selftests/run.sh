@@ -218,6 +218,40 @@ cli_stats() {
 		'.store == $s and .retrieve > 0 and .errors > 0 and .bytes_written > 0'
 }
 
+# nvme-cli's conventions in the CLI: store says nothing, -n names the
+# namespace of a controller, -v reports the status, JSON stays valid for a
+# key of any bytes, stats shows every counter, identify -o binary
+cli_conventions() {
+	_kv=$1
+	_c=${_kv#kv}
+	_c=${_c%%n*}
+	_n=${_kv##*n}
+	_out=$(nvme-kv store "/dev/$_kv" cli-conv v1) || return 1
+	[ -z "$_out" ] || { echo "store printed '$_out'"; return 1; }
+	[ "$(nvme-kv retrieve "/dev/nvme$_c" -n "$_n" cli-conv)" = v1 ] || return 1
+	nvme-kv retrieve "/dev/$_kv" -n "$((_n + 1))" cli-conv 2> /tmp/err
+	[ $? = 2 ] || { echo "-n of another namespace was not refused"; return 1; }
+	nvme-kv exist "/dev/$_kv" cli-conv -v 2> /tmp/err || return 1
+	grep -q 'NVMe status 0x000' /tmp/err || { cat /tmp/err; return 1; }
+	# a key of control, quote, non-ASCII, backslash and NUL bytes
+	nvme-kv store "/dev/$_kv" -x 0a22ff5c00 bin || return 1
+	nvme-kv list "/dev/$_kv" -o json > /tmp/l.json || return 1
+	jq -e '[.keys[] | select(.key_hex == "0a22ff5c00")] |
+		length == 1 and (.[0] | has("key") | not)' /tmp/l.json || return 1
+	nvme-kv retrieve "/dev/$_kv" -x 0a22ff5c00 -o json |
+		jq -e '.value == "bin" and .key_hex == "0a22ff5c00"' || return 1
+	nvme-kv delete "/dev/$_kv" -x 0a22ff5c00 || return 1
+	# one field per file of stats/, and "device"
+	_files=$(ls "/sys/class/nvme-kv/$_kv/stats" | wc -l)
+	nvme-kv stats "/dev/$_kv" -o json |
+		jq -e --argjson n "$_files" 'keys | length == $n + 1' || return 1
+	[ "$(nvme-kv stats "/dev/$_kv" | wc -l)" = "$_files" ] || return 1
+	# struct nvme_kv_identify: 72 bytes, nsid at offset 8
+	nvme-kv identify "/dev/$_kv" -o binary > /tmp/id.bin || return 1
+	[ "$(wc -c < /tmp/id.bin)" = 72 ] || return 1
+	[ "$(od -An -tu4 -j8 -N4 /tmp/id.bin | tr -d ' ')" = "$_n" ]
+}
+
 # feat20 <ctrl> <sel>: the value Get Features 20h (Key Value
 # Configuration) returns for namespace 1, as a decimal number
 feat20() {
@@ -360,6 +394,8 @@ for tr in $TRANSPORTS; do
 		       jq -e '.max_key_len == 16 and .max_value_len == 1048576 and .utilization > 0'"
 	t "$tr: CLI stats counts the commands this binding sent" \
 		cli_stats "/dev/$kv"
+	t "$tr: CLI follows nvme-cli: -n, -v, quiet store, JSON of any key, every counter" \
+		cli_conventions "$kv"
 	t "$tr: sysfs transfer_method sets how Stores that name no method travel" \
 		transfer_method "$kv"
 	t "$tr: fio external ioengine stores values of 64..2048 bytes and verifies them" \

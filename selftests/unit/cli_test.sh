@@ -48,9 +48,20 @@ expect 0 "list --help succeeds" list --help
 expect 0 "identify --help succeeds" identify --help
 expect 0 "stats --help succeeds" stats --help
 expect 2 "list with a key argument is a usage error" list /dev/null k
-expect 2 "list --max-keys 0 is a usage error" list /dev/null -n 0
+expect 2 "list --max-keys 0 is a usage error" list /dev/null -m 0
 expect 2 "list --max-keys -1 is a usage error" list /dev/null --max-keys=-1
-expect 2 "list --max-keys abc is a usage error" list /dev/null -n abc
+expect 2 "list --max-keys abc is a usage error" list /dev/null -m abc
+expect 2 "-n 0 is a usage error" retrieve /dev/null k -n 0
+expect 2 "-n 0xffffffff is a usage error" list /dev/null --namespace-id=0xffffffff
+expect 2 "-n abc is a usage error" exist /dev/null k -n abc
+expect 2 "-n on a device that is neither /dev/nvme<N> nor /dev/kv* is a usage error" \
+	store /dev/null k v -n 1
+expect 4 "-n 3 on a controller opens /dev/kv<ctrl>n3 (missing here: exit status 4)" \
+	retrieve /dev/nvme9999 k -n 3
+expect 0 "-v is accepted (with --help)" list -v --help
+expect 2 "-o binary is refused for store" store /dev/null k v -o binary
+expect 2 "-o binary is refused for list" list /dev/null -o binary
+expect 2 "-o hex is refused for identify" identify /dev/null -o hex
 expect 2 "list with a 17-byte start key is a usage error" list /dev/null -s 12345678901234567
 expect 2 "an unknown output format is a usage error" retrieve /dev/null k -o xml
 expect 2 "-o hex is refused for store" store /dev/null k v -o hex
