@@ -123,6 +123,12 @@ else
 	cat "$out/series.tap"
 	tally series "$out/series.tap"
 
+	echo "# the nvme-cli plugin's series: format-patch of its branch, and the tree built"
+	SERIES=nvme-cli "$top/scripts/series.sh" check "$top/build/nvme-cli/tree" \
+		> "$out/series-nvme-cli.tap" 2>&1
+	cat "$out/series-nvme-cli.tap"
+	tally series-nvme-cli "$out/series-nvme-cli.tap"
+
 	echo "# Debian packages (make deb: dpkg-buildpackage, lintian)"
 	{
 		if "$top/scripts/deb.sh" > "$out/deb.txt" 2>&1; then

@@ -1,16 +1,19 @@
 #!/bin/sh
-# Build nvme-cli from Debian's nvme-cli source package with the "kv" plugin
-# (userspace/nvme-cli/) added, into build/nvme-cli/nvme.  Fetches the
-# source with apt-get (scripts/debsrc.sh adds a deb-src entry if needed) and
-# builds with meson without downloading anything else.  Redone only when the plugin, the uapi header or this
-# script changed.
+# Build nvme-cli from Debian's nvme-cli source package with the "kv" plugin,
+# into build/nvme-cli/nvme.  The plugin is a patch series against nvme-cli
+# (userspace/nvme-cli/patches/, made by git format-patch): the source is
+# fetched with apt-get (scripts/debsrc.sh adds a deb-src entry if needed)
+# into build/nvme-cli/src and left as it is; "SERIES=nvme-cli
+# scripts/series.sh branch" applies the series with git am on a branch in
+# build/nvme-cli/tree, and meson builds that tree without downloading
+# anything.  Redone only when the series or this script changed.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/nvme-cli
 src=$out/src
 stamp=$out/.stamp
-want=$(cat "$0" "$top"/userspace/nvme-cli/* "$top/uapi/linux/nvme_kv.h" | cksum)
+want=$(cat "$0" "$top"/userspace/nvme-cli/patches/*.patch | cksum)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$out/nvme" ]; then
 	exit 0
 fi
@@ -32,20 +35,17 @@ mkdir -p "$src"
 	echo "nvme-cli: apt-get source nvme-cli failed" >&2
 	exit 1
 }
-tree=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name 'nvme-cli-*' | head -n 1)
-[ -n "$tree" ] || { echo "nvme-cli: no source tree under $src" >&2; exit 1; }
-
-# the plugin, with the one header it needs, and its line in the build
-mkdir -p "$tree/plugins/kv"
-cp "$top"/userspace/nvme-cli/kv-nvme.c "$top"/userspace/nvme-cli/kv-nvme.h \
-	"$top/uapi/linux/nvme_kv.h" "$tree/plugins/kv/"
-grep -q "plugins/kv/kv-nvme.c" "$tree/plugins/meson.build" ||
-	sed -i "s|^sources += \[|sources += [\n  'plugins/kv/kv-nvme.c',|" \
-		"$tree/plugins/meson.build"
-grep -q "plugins/kv/kv-nvme.c" "$tree/plugins/meson.build" || {
-	echo "nvme-cli: could not add the plugin to plugins/meson.build" >&2
+find "$src" -mindepth 1 -maxdepth 1 -type d -name 'nvme-cli-*' | grep -q . || {
+	echo "nvme-cli: no source tree under $src" >&2
 	exit 1
 }
+
+# the series on a branch of that source
+SERIES=nvme-cli "$top/scripts/series.sh" branch "$out/tree" > "$out/series.log" 2>&1 || {
+	cat "$out/series.log" >&2
+	exit 1
+}
+tree=$out/tree
 
 rm -rf "$out/meson"
 meson setup --wrap-mode=nodownload -Ddocs=false -Dbuildtype=release \

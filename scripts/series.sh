@@ -4,6 +4,11 @@
 # here; this script rebuilds it from the series, writes the series back from
 # it, and checks that the two agree.
 #
+# SERIES=nvme-cli does the same for the nvme-cli plugin's series
+# (userspace/nvme-cli/patches/, branch kv-plugin), whose base is Debian's
+# nvme-cli source as scripts/nvme-cli.sh fetched it (build/nvme-cli/src);
+# "each" and the checkpatch files are the kernel series' only.
+#
 #   scripts/series.sh branch <dir>   extract the kernel's drivers/nvme,
 #       include/linux/nvme.h (and checkpatch) into <dir>, commit it as
 #       "base", and apply the series on branch nvmet-iocs with git am.
@@ -24,9 +29,22 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-patches=$top/target/patches
 tarball=/usr/src/linux-source-6.12.tar.xz
-branch=nvmet-iocs
+series=${SERIES:-nvmet}
+case $series in
+nvmet)
+	patches=$top/target/patches
+	branch=nvmet-iocs
+	;;
+nvme-cli)
+	patches=$top/userspace/nvme-cli/patches
+	branch=kv-plugin
+	;;
+*)
+	echo "series: SERIES is nvmet or nvme-cli, not '$series'" >&2
+	exit 2
+	;;
+esac
 # a fixed identity and date for what the script commits, so the base and
 # the scratch branch come out the same on every machine
 export GIT_AUTHOR_NAME="nvme-kv developers" GIT_COMMITTER_NAME="nvme-kv developers"
@@ -43,18 +61,38 @@ series_files() {
 	ls "$patches"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-'
 }
 
-do_branch() {
-	rm -rf "$dir"
-	mkdir -p "$dir"
+# the tree the series applies to, in $dir, and its commit message
+base_nvmet() {
 	tar -xJf "$tarball" -C "$dir" --strip-components=1 \
 		linux-source-6.12/drivers/nvme \
 		linux-source-6.12/include/linux/nvme.h \
 		linux-source-6.12/scripts/checkpatch.pl \
 		linux-source-6.12/scripts/spelling.txt \
 		linux-source-6.12/scripts/const_structs.checkpatch
+	base_msg="base: drivers/nvme of $(basename "$tarball")"
+}
+
+base_nvme_cli() {
+	src=$(ls -d "$top"/build/nvme-cli/src/nvme-cli-*/ 2> /dev/null | head -n 1)
+	[ -n "$src" ] || {
+		echo "series: no nvme-cli source in build/nvme-cli/src (make nvme-cli fetches it)" >&2
+		exit 1
+	}
+	# the source as Debian ships it, without quilt's bookkeeping
+	(cd "$src" && tar -cf - --exclude=./.pc .) | tar -xf - -C "$dir"
+	base_msg="base: $(basename "$src") (Debian's source package)"
+}
+
+do_branch() {
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	case $series in
+	nvmet) base_nvmet ;;
+	nvme-cli) base_nvme_cli ;;
+	esac
 	g init -q
 	g add -A -f .
-	g commit -q -m "base: drivers/nvme of $(basename "$tarball")"
+	g commit -q -m "$base_msg"
 	g tag base
 	g checkout -q -b "$branch"
 	for p in $(series_files); do
@@ -139,7 +177,7 @@ branch)
 format)
 	dir=$2
 	do_format "$patches"
-	echo "series: wrote $(series_files | wc -l) patches and a cover letter to target/patches/"
+	echo "series: wrote $(series_files | wc -l) patches and a cover letter to ${patches#"$top"/}/"
 	;;
 size)
 	do_size
@@ -161,9 +199,9 @@ check)
 	if (do_branch) > "$scratch/branch.log" 2>&1 &&
 	    (do_format "$scratch/out") >> "$scratch/branch.log" 2>&1 &&
 	    diff -ru "$patches" "$scratch/out" > "$scratch/diff" 2>&1; then
-		echo "ok $n - series: target/patches is git format-patch of the branch it applies as (rebuilt and formatted again, byte for byte)"
+		echo "ok $n - series: ${patches#"$top"/} is git format-patch of the branch it applies as (rebuilt and formatted again, byte for byte)"
 	else
-		echo "not ok $n - series: target/patches is git format-patch of the branch it applies as (rebuilt and formatted again, byte for byte)"
+		echo "not ok $n - series: ${patches#"$top"/} is git format-patch of the branch it applies as (rebuilt and formatted again, byte for byte)"
 		cat "$scratch/branch.log" "$scratch/diff" | head -n 40 | sed 's/^/# /'
 	fi
 	if [ -n "$built" ]; then

@@ -192,6 +192,35 @@ plugin_roundtrip() {
 	cmp /tmp/pvalue /tmp/pback
 }
 
+# nvme-cli's conventions in the plugin: store says nothing, list pages
+# (a 44-byte buffer holds two keys, so every page is one more List), JSON
+# for a key of any bytes, id-ns -o binary, -v, and a status named with its
+# type
+plugin_conventions() {
+	_out=$(nvme kv store "$1" -k plugin-conv -V v1) || return 1
+	[ -z "$_out" ] || { echo "store printed '$_out'"; return 1; }
+	_all=$(nvme kv list "$1" | wc -l)
+	_paged=$(nvme kv list "$1" -b 44 | wc -l)
+	echo "keys: $_all in one List, $_paged in 44-byte pages"
+	[ "$_all" -ge 3 ] && [ "$_paged" = "$_all" ] || return 1
+	[ "$(nvme kv list "$1" -b 44 -m 2 | wc -l)" = 2 ] || return 1
+	nvme kv store "$1" -x 0a22ff5c00 -V bin || return 1
+	nvme kv list "$1" -o json | jq -e --argjson n "$((_all + 1))" \
+		'.count == $n and ([.keys[] | select(.key_hex == "0a22ff5c00")] |
+		 length == 1 and (.[0] | has("key") | not))' || return 1
+	nvme kv delete "$1" -x 0a22ff5c00 || return 1
+	nvme kv id-ns "$1" -o binary > /tmp/idns.bin || return 1
+	[ "$(wc -c < /tmp/idns.bin)" = 4096 ] || return 1
+	nvme kv exist "$1" -k plugin-conv -v 2> /tmp/err > /dev/null || return 1
+	grep -q 'opcode 14h' /tmp/err && grep -q 'status 000h' /tmp/err || {
+		cat /tmp/err
+		return 1
+	}
+	! nvme kv store "$1" -k plugin-conv -V v2 -a 2> /tmp/err || return 1
+	grep -q 'Key Exists (NVMe status 0x089)' /tmp/err || { cat /tmp/err; return 1; }
+	! nvme kv list "$1" -o binary 2> /dev/null
+}
+
 transfer_method() {
 	_a=/sys/class/nvme-kv/$1
 	[ "$(cat "$_a/transfer_method")" = auto ] || return 1
@@ -344,7 +373,7 @@ for tr in $TRANSPORTS; do
 	if [ $first = 1 ]; then
 		t "$tr: nvme kv (plugin) works on /dev/$ng without nvme-kv.ko loaded" \
 			sh -c "! lsmod | grep -q '^nvme_kv ' &&
-			       nvme kv store /dev/$ng -k plugin-early -v early &&
+			       nvme kv store /dev/$ng -k plugin-early -V early &&
 			       [ \"\$(nvme kv retrieve /dev/$ng -k plugin-early)\" = early ]"
 		t "$tr: nvme-kv binds it on load as /dev/$kv" modprobe nvme-kv
 		first=0
@@ -413,10 +442,12 @@ for tr in $TRANSPORTS; do
 		       grep -q 'Key Does Not Exist (NVMe status 0x087)' /tmp/err"
 	t "$tr: nvme kv list -o json and nvme kv id-ns (plugin)" \
 		sh -c "nvme kv list /dev/$ng -k cli-list- -o json |
-		       jq -e '.keys[0:3] == [\"cli-list-1\", \"cli-list-2\", \"cli-list-3\"]' &&
+		       jq -e '[.keys[0:3][].key] == [\"cli-list-1\", \"cli-list-2\", \"cli-list-3\"]' &&
 		       nvme kv id-ns /dev/$ng -o json | jq -e '.kvf[0].kvkml == 16 and .kvf[0].kvvml == 1048576'"
+	t "$tr: nvme kv follows nvme-cli: quiet store, list pages, JSON of any key, -o binary, -v (plugin)" \
+		plugin_conventions "/dev/$ng"
 	t "$tr: nvme kv rejects a 17-byte key before sending anything (plugin)" \
-		sh -c "! nvme kv store /dev/$ng -k 12345678901234567 -v x 2> /tmp/err &&
+		sh -c "! nvme kv store /dev/$ng -k 12345678901234567 -V x 2> /tmp/err &&
 		       grep -q 'keys are 1 to 16 bytes' /tmp/err"
 	t "$tr: CLI rejects a 17-byte key with exit status 2" \
 		long_key_usage "/dev/$kv"
@@ -1833,7 +1864,7 @@ rp_setup() {
 	wait_for 10 ng_of "$_rpc" > /dev/null
 	_rpng=$(ng_of "$_rpc") || return 1
 	kv_workload bench "/dev/$_rpng" 1 4 2000 1024 || return 1
-	nvme kv store "/dev/$_rpng" -k replay-sentinel -v survived || return 1
+	nvme kv store "/dev/$_rpng" -k replay-sentinel -V survived || return 1
 	nvme disconnect -d "$_rpc" > /dev/null && echo 0 > "$RP_NS/enable"
 }
 replay_async() {
@@ -1909,7 +1940,7 @@ replay_io_not_ready() {
 	echo 0 > "$RP_NS/enable" && rp_device 20000000 &&
 	echo 1 > "$RP_NS/enable" || return 1
 	_r1=$(nvme kv retrieve "/dev/$_rpng" -k replay-sentinel 2>&1)
-	_s1=$(nvme kv store "/dev/$_rpng" -k during-replay -v lost 2>&1)
+	_s1=$(nvme kv store "/dev/$_rpng" -k during-replay -V lost 2>&1)
 	_r2=$(nvme-kv retrieve "/dev/$_kv" replay-sentinel 2>&1)
 	_ready=$(cat "$RP_NS/ready")
 	wait_for 120 rp_ready || return 1
@@ -1924,8 +1955,8 @@ replay_io_not_ready() {
 	echo 1 > /sys/class/nvme-kv/rescan
 	rp_device 0
 	[ "$_ready" = 0 ] &&
-	echo "$_r1" | grep -q "Namespace Not Ready (NVMe status 0x082)" &&
-	echo "$_s1" | grep -q "Namespace Not Ready (NVMe status 0x082)" &&
+	echo "$_r1" | grep -q "Namespace Not Ready.*(NVMe status 0x082)" &&
+	echo "$_s1" | grep -q "Namespace Not Ready.*(NVMe status 0x082)" &&
 	echo "$_r2" | grep -q "namespace not ready" &&
 	[ "$_r3" = survived ] && [ "$_r4" = survived ] &&
 	echo "$_e" | grep -qi "key does not exist"
