@@ -46,7 +46,7 @@ DIST_LDFLAGS	?=
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests deb
+	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests deb install-fio dkms-source
 
 all: modules userspace
 
@@ -213,6 +213,21 @@ install: lib $(BIN)/nvme-kv-dyn $(BIN)/nvmekv-ycsb-dyn
 	install -m 0644 userspace/udev/60-nvme-kv.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' userspace/systemd/nvmet-kv.service.in \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/system/nvmet-kv.service
+
+# The fio engine as installed (debian/rules puts it in fio-nvmekv): built
+# against FIO_SRC, a configured source tree of the installed fio (make
+# fio-engine leaves one in build/fio/src), and linked to the shared
+# libnvmekv; where a fio built with dynamic engines looks for them.
+FIO_SRC ?=
+$(BIN)/fio-nvmekv.so: userspace/fio/nvmekv-fio.c $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION)
+	@test -f "$(FIO_SRC)/config-host.h" || { echo "fio-nvmekv.so: FIO_SRC=<configured fio source tree>" >&2; exit 2; }
+	$(CC) -O2 -g -Wall $(DIST_CFLAGS) $(DIST_LDFLAGS) -D_GNU_SOURCE \
+		-include $(FIO_SRC)/config-host.h -I$(FIO_SRC) -I$(TOP)/uapi \
+		-I$(TOP)/userspace/libnvmekv -shared -fPIC -rdynamic -o $@ \
+		userspace/fio/nvmekv-fio.c -L$(LIBDIR_B) -lnvmekv
+
+install-fio: $(BIN)/fio-nvmekv.so
+	install -D -m 0644 $(BIN)/fio-nvmekv.so $(DESTDIR)$(LIBDIR)/fio/fio-nvmekv.so
 
 # The DKMS source tree (debian/rules puts it in nvme-kv-dkms):
 # /usr/src/nvme-kv-<version>/ with dkms.conf, dkms/build.sh, the modules'

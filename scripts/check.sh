@@ -132,22 +132,23 @@ else
 	echo "# Debian packages (make deb: dpkg-buildpackage, lintian)"
 	{
 		if "$top/scripts/deb.sh" > "$out/deb.txt" 2>&1; then
-			echo "ok 1 - make deb: libnvmekv1, libnvmekv-dev, nvme-kv-tools and nvme-kv-dkms build, and lintian reports no error"
+			echo "ok 1 - make deb: libnvmekv1, libnvmekv-dev, nvme-kv-tools, fio-nvmekv and nvme-kv-dkms build, and lintian reports no error"
 		else
-			echo "not ok 1 - make deb: libnvmekv1, libnvmekv-dev, nvme-kv-tools and nvme-kv-dkms build, and lintian reports no error"
+			echo "not ok 1 - make deb: libnvmekv1, libnvmekv-dev, nvme-kv-tools, fio-nvmekv and nvme-kv-dkms build, and lintian reports no error"
 			tail -n 20 "$out/deb.txt" | sed 's/^/# /'
 		fi
 		grep '^W:' "$top/build/deb/lintian.txt" 2> /dev/null | sed 's/^/# lintian /'
-		# every file make install and make dkms-source put in a DESTDIR
-		# is in one of the packages (dh_compress may have gzipped it)
+		# every file make install, install-fio and dkms-source put in a
+		# DESTDIR is in one of the packages (dh_compress may have gzipped it)
+		fio_src=$(find "$top/build/fio/src" -mindepth 1 -maxdepth 1 -type d -name 'fio-*' | head -n 1)
 		ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2> /dev/null)
 		dest=$out/deb-destdir
 		rm -rf "$dest"
 		for deb in "$top"/build/deb/*.deb; do
 			dpkg-deb -c "$deb" 2> /dev/null
 		done | awk '{ print $6 }' | sed 's|^\./||' | sort -u > "$out/deb-files.txt"
-		if make -s -C "$top" install dkms-source DESTDIR="$dest" PREFIX=/usr \
-			LIBDIR="/usr/lib/$ma" > "$out/deb-install.txt" 2>&1; then
+		if make -s -C "$top" install install-fio dkms-source DESTDIR="$dest" PREFIX=/usr \
+			LIBDIR="/usr/lib/$ma" FIO_SRC="$fio_src" > "$out/deb-install.txt" 2>&1; then
 			(cd "$dest" && find . ! -type d | sed 's|^\./||' | sort) > "$out/deb-want.txt"
 			missing=$(while read -r f; do
 				grep -qxF -e "$f" -e "$f.gz" "$out/deb-files.txt" || echo "$f"
@@ -158,9 +159,9 @@ else
 			n=0
 		fi
 		if [ -z "$missing" ] && [ "$n" -gt 0 ]; then
-			echo "ok 2 - make deb: each of the $n files make install and make dkms-source install is in a package"
+			echo "ok 2 - make deb: each of the $n files make install, install-fio and dkms-source install is in a package"
 		else
-			echo "not ok 2 - make deb: each file make install and make dkms-source install is in a package"
+			echo "not ok 2 - make deb: each file make install, install-fio and dkms-source install is in a package"
 			echo "$missing" | head -n 20 | sed 's/^/# missing: /'
 		fi
 		# the DKMS package builds every module it declares, for this

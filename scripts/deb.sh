@@ -16,7 +16,7 @@ ver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version 2> /dev/null ||
 	sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$top/debian/changelog")
 src=$out/nvme-kv-$ver
 
-"$top/scripts/need.sh" deb debhelper dh-dkms dpkg-dev fakeroot lintian jq libjson-c-dev
+"$top/scripts/need.sh" deb debhelper dh-dkms dpkg-dev fakeroot lintian jq libjson-c-dev fio
 
 rm -rf "$out"
 mkdir -p "$src"
@@ -24,7 +24,12 @@ mkdir -p "$src"
 (cd "$top" && git ls-files -z --cached --others --exclude-standard |
 	tar --null --ignore-failed-read -cf - -T - 2> /dev/null) |
 	tar -xf - -C "$src"
-(cd "$src" && dpkg-buildpackage -us -uc > "$out/build.log" 2>&1) || {
+# fio-nvmekv is built against the configured fio source make fio-engine
+# fetched (debian/rules, FIO_SRC)
+"$top/scripts/fio-engine.sh"
+fio_src=$(find "$top/build/fio/src" -mindepth 1 -maxdepth 1 -type d -name 'fio-*' | head -n 1)
+[ -f "$fio_src/config-host.h" ] || { echo "deb: no configured fio source in build/fio/src" >&2; exit 1; }
+(cd "$src" && FIO_SRC=$fio_src dpkg-buildpackage -us -uc > "$out/build.log" 2>&1) || {
 	echo "deb: dpkg-buildpackage failed; tail of $out/build.log:" >&2
 	tail -n 30 "$out/build.log" >&2
 	exit 1

@@ -2,7 +2,7 @@
 /*
  * fio external ioengine for NVMe Key Value namespaces bound by nvme-kv:
  *
- *   ioengine=external:/usr/lib/fio/libfio-nvmekv.so
+ *   ioengine=external:/usr/lib/<triplet>/fio/fio-nvmekv.so (fio-nvmekv)
  *   filename=/dev/kv0n1  size=64m  bs=64  (or bssplit=...)  rw=randrw
  *
  * Each I/O is one KV command on the key "<kv_key_prefix><offset in hex>":
