@@ -651,6 +651,38 @@ t "udev: systemd-udevd runs with the shipped 60-nvme-kv.rules" udev_up
 t "udev: the rule binds a KV namespace on connect, without a manual rescan, root-only" \
 	udev_binds
 t "udev: the rule releases it on disconnect" udev_unbinds
+# reenabled_retrieve: as across the install test's reboot, pairs stored
+# through a binding, the host disconnected, the namespace disabled and
+# enabled again with a cold page cache (its store replayed from the
+# device), and a new controller whose binding's first command is a
+# Retrieve of those pairs
+reenabled_retrieve() {
+	udev_binds || return 1
+	_i=0
+	while [ $_i -lt 5 ]; do
+		nvme-kv store "/dev/$kv" "reenabled-$_i" "value $_i before the re-enable" ||
+			return 1
+		_i=$((_i + 1))
+	done
+	udev_unbinds || return 1
+	echo 0 > "$SUBSYS/namespaces/1/enable" && sync &&
+	echo 3 > /proc/sys/vm/drop_caches &&
+	ns_enable "$SUBSYS/namespaces/1" || return 1
+	udev_binds || return 1
+	_i=0
+	while [ $_i -lt 5 ]; do
+		_v=$(nvme-kv retrieve "/dev/$kv" "reenabled-$_i" -o json) || return 1
+		echo "$_v" | jq -e --arg v "value $_i before the re-enable" '.value == $v' > /dev/null || {
+			echo "reenabled-$_i: $_v"
+			nvme-kv stats "/dev/$kv"
+			return 1
+		}
+		_i=$((_i + 1))
+	done
+	udev_unbinds
+}
+t "udev: pairs stored before a re-enable read back through a new controller (first command a Retrieve)" \
+	reenabled_retrieve
 udevadm control --exit 2> /dev/null
 port_down tcp
 
