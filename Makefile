@@ -46,7 +46,7 @@ DIST_LDFLAGS	?=
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests deb install-fio dkms-source
+	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests deb install-fio check-install dkms-source
 
 all: modules userspace
 
@@ -234,6 +234,13 @@ install-fio: $(BIN)/fio-nvmekv.so
 # sources and the nvmet series; dkms/dkms.conf says what DKMS builds.
 VERSION		:= $(shell sed -n '1s/^[^ ]* (\([^)-]*\).*/\1/p' $(TOP)/debian/changelog)
 DKMS_SRC	= $(DESTDIR)/usr/src/nvme-kv-$(VERSION)
+
+# The install test (scripts/install-test.sh): the packages installed in a
+# booted Debian 12 guest made by debootstrap, DKMS, a target restored
+# across a reboot, and the stock nvmet after removal.  Not in make check:
+# it needs Debian's archive and takes longer than CI can give it.
+check-install: deb
+	@$(TOP)/scripts/install-test.sh $(KVER)
 
 dkms-source:
 	install -d $(DKMS_SRC)/dkms $(DKMS_SRC)/host $(DKMS_SRC)/target/patches \
