@@ -114,6 +114,14 @@ check_pairs() {
 				  grep -E 'retrieve' /sys/kernel/debug/nvmet_kv/*; }
 			sleep 5
 			echo "5 s later: '$(nvme-kv retrieve "$_kv" "key-$_i")'"
+			# which reads are wrong: the newest pair, a key fio
+			# stored, and a pair stored now
+			echo "key-19: '$(nvme-kv retrieve "$_kv" key-19)'"
+			nvme-kv exist "$_kv" "key-$_i"; echo "exist: $?"
+			_f=$(nvme-kv list "$_kv" -s fio | head -n 1)
+			echo "$_f: $(nvme-kv retrieve "$_kv" "$_f" -o json | grep value_len)"
+			nvme-kv store "$_kv" fresh "stored after the reboot"
+			echo "fresh: '$(nvme-kv retrieve "$_kv" fresh)'"
 			dmesg | tail -n 8
 			return 1
 		}
@@ -198,12 +206,13 @@ stock_nvmet_works() {
 	set +x
 	return $_st
 }
+# the block device of NVM_NQN's namespace: with native multipath (Debian's
+# default) it is the subsystem's head, nvme<subsys>n<nsid>, whose device
+# is the subsystem, not a controller; either has subsysnqn
 nvm_dev() {
-	for _c in /sys/class/nvme/nvme*; do
-		[ "$(cat "$_c/subsysnqn" 2> /dev/null)" = "$NVM_NQN" ] || continue
-		for _b in "$_c"/nvme*n*; do
-			[ -e "$_b" ] && [ -b "/dev/${_b##*/}" ] && echo "/dev/${_b##*/}" && return 0
-		done
+	for _b in /sys/block/nvme*n*; do
+		[ "$(cat "$_b/device/subsysnqn" 2> /dev/null)" = "$NVM_NQN" ] || continue
+		[ -b "/dev/${_b##*/}" ] && echo "/dev/${_b##*/}" && return 0
 	done
 	return 1
 }
