@@ -684,6 +684,32 @@ reenabled_retrieve() {
 t "udev: pairs stored before a re-enable read back through a new controller (first command a Retrieve)" \
 	reenabled_retrieve
 udevadm control --exit 2> /dev/null
+# sqflow_retrieve: with SQ flow control disabled (nvme connect-all asks for
+# it when the discovery log entry offers it) a Retrieve's value size, in
+# Dword 0 of its completion, still reaches the host: nvmet-tcp sends the
+# response of a command whose result is not zero (target/patches 0021)
+sqflow_retrieve() {
+	nvme connect -t tcp -a 127.0.0.1 -s "$TCP_PORT" -n "$NQN" \
+		--disable-sqflow > /dev/null || return 1
+	_c=$(ctrl_of tcp) || return 1
+	_k=kv${_c#nvme}n1
+	echo 1 > /sys/class/nvme-kv/rescan
+	if wait_for 10 kv_dev_exists "$_k"; then
+		head -c 3000 /dev/urandom > /tmp/sq
+		nvme-kv store "/dev/$_k" sqflow -f /tmp/sq &&
+		nvme-kv retrieve "/dev/$_k" sqflow -f /tmp/sq2 &&
+		cmp /tmp/sq /tmp/sq2 &&
+		[ "$(nvme-kv retrieve "/dev/$_k" sqflow -o json | jq .value_len)" = 3000 ]
+		_st=$?
+	else
+		_st=1
+	fi
+	nvme disconnect -d "$_c" > /dev/null
+	echo 1 > /sys/class/nvme-kv/rescan
+	return $_st
+}
+t "tcp: with SQ flow control disabled, Retrieve returns the value and its size" \
+	sqflow_retrieve
 port_down tcp
 
 fi
