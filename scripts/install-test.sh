@@ -125,10 +125,12 @@ timeout "${INSTALL_TIMEOUT:-5400}" qemu-system-x86_64 -accel tcg,thread=multi \
 	-drive "file=$img,if=virtio,format=raw" \
 	-drive "file=$out/kv.img,if=virtio,format=raw" || status=$?
 echo "# install test guest took $(( $(date +%s) - start ))s (console: build/install/install.console)"
-cat "$out/install.out"
-pass=$(grep -c '^ok ' "$out/install.out")
-fail=$(grep -c '^not ok ' "$out/install.out")
-planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out/install.out")
+# the guest's serial port ends its lines with CR LF
+tr -d '\r' < "$out/install.out" > "$out/install.tap"
+cat "$out/install.tap"
+pass=$(grep -c '^ok ' "$out/install.tap" || true)
+fail=$(grep -c '^not ok ' "$out/install.tap" || true)
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out/install.tap")
 if [ "${planned:-0}" = 0 ] || [ "$planned" != $((pass + fail)) ]; then
 	echo "not ok - install test: planned ${planned:-no} results, saw $((pass + fail)) (the guest did not finish)"
 	fail=$((fail + 1))
