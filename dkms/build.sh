@@ -63,7 +63,8 @@ for p in target/patches/0*.patch; do
 	}
 done
 
-# the source file holding each module's MODULE_LICENSE
+# MODULE_VERSION at the end of the file that holds each module's
+# MODULE_LICENSE (its main file), so the line lands in that module only
 modver="$upstream-nvmekv$pkgver"
 for f in core loop tcp rdma fc fcloop; do
 	src=$ksrc/drivers/nvme/target/$f.c
