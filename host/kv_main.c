@@ -435,15 +435,16 @@ static void nvme_kv_account_store(struct nvme_kv_ns *kvns, u8 method,
 
 /*
  * Allocate, map and start the request of one command; @len bytes at @ubuf
- * (@user) or @kbuf are mapped.  On success @end_io runs when it
- * completes and its owner frees it; on failure nothing was started.  The
- * caller has counted the command in with nvme_kv_cmd_begin().  May sleep.
+ * (@user) or @kbuf are mapped.  @timeout is in jiffies, 0 for the queue's
+ * (nvme_core's io_timeout).  On success @end_io runs when it completes and
+ * its owner frees it; on failure nothing was started.  The caller has
+ * counted the command in with nvme_kv_cmd_begin().  May sleep.
  */
 static struct request *nvme_kv_start(struct nvme_kv_ns *kvns,
 				     struct nvme_command *cmd, bool user,
 				     void __user *ubuf, void *kbuf, u32 len,
-				     rq_end_io_fn *end_io, void *data,
-				     struct bio **bio)
+				     unsigned int timeout, rq_end_io_fn *end_io,
+				     void *data, struct bio **bio)
 {
 	struct request_queue *q = kvns->ns->queue;
 	struct request *rq;
@@ -453,6 +454,8 @@ static struct request *nvme_kv_start(struct nvme_kv_ns *kvns,
 	if (IS_ERR(rq))
 		return rq;
 	nvme_init_request(rq, cmd);
+	if (timeout)
+		rq->timeout = timeout;
 
 	if (len && user)
 		ret = blk_rq_map_user(q, rq, NULL, ubuf, len, GFP_KERNEL);
@@ -505,11 +508,13 @@ static enum rq_end_io_ret nvme_kv_multi_end_io(struct request *rq,
 
 /*
  * Send @n commands that move no data -- all at once, or each after the
- * previous one completed (@serial) -- and wait for them.  Returns 0 or the
- * first error, with its status and the last result.  May sleep.
+ * previous one completed (@serial) -- and wait for them, each with
+ * @timeout as nvme_kv_start() takes it.  Returns 0 or the first error, with
+ * its status and the last result.  May sleep.
  */
 static int nvme_kv_send(struct nvme_kv_ns *kvns, struct nvme_command *cmds,
-			u32 n, bool serial, u16 *status, u32 *result)
+			u32 n, bool serial, unsigned int timeout, u16 *status,
+			u32 *result)
 {
 	struct nvme_kv_multi m = { .kvns = kvns };
 	struct request *rq;
@@ -518,8 +523,8 @@ static int nvme_kv_send(struct nvme_kv_ns *kvns, struct nvme_command *cmds,
 
 	if (serial) {
 		for (i = 0; i < n && !ret; i++)
-			ret = nvme_kv_send(kvns, &cmds[i], 1, false, status,
-					   result);
+			ret = nvme_kv_send(kvns, &cmds[i], 1, false, timeout,
+					   status, result);
 		return ret;
 	}
 	init_completion(&m.done);
@@ -530,7 +535,7 @@ static int nvme_kv_send(struct nvme_kv_ns *kvns, struct nvme_command *cmds,
 			break;
 		atomic_inc(&m.pending);
 		rq = nvme_kv_start(kvns, &cmds[i], false, NULL, NULL, 0,
-				   nvme_kv_multi_end_io, &m, NULL);
+				   timeout, nvme_kv_multi_end_io, &m, NULL);
 		if (IS_ERR(rq)) {
 			ret = PTR_ERR(rq);
 			atomic_dec(&m.pending);
@@ -549,12 +554,13 @@ static int nvme_kv_send(struct nvme_kv_ns *kvns, struct nvme_command *cmds,
  * Store @len bytes at @val (kernel memory) by PIGGYBACK: the value's tail in
  * tagged Transfers (offsets and layout in uapi/linux/nvme_kv.h), sent all at
  * once or, for PIGGYBACK_SERIAL, one by one; then the INLINE Store, with the
- * value's head and the tag, which commits them.  Waits for all of it.
+ * value's head and the tag, which commits them.  Each command has @timeout
+ * (jiffies, 0 for the default).  Waits for all of it.
  */
 static int nvme_kv_store_piggyback(struct nvme_kv_ns *kvns, const u8 *key,
 				   u8 key_len, u8 options, const u8 *val,
-				   u32 len, u8 method, u16 *status,
-				   u32 *result)
+				   u32 len, u8 method, unsigned int timeout,
+				   u16 *status, u32 *result)
 {
 	u32 nfrag = 0, i, off, flen, head, tag = 0;
 	struct nvme_command *cmds;
@@ -598,10 +604,10 @@ static int nvme_kv_store_piggyback(struct nvme_kv_ns *kvns, const u8 *key,
 	if (nfrag)
 		ret = nvme_kv_send(kvns, cmds, nfrag,
 				   method == NVME_KV_XFER_PIGGYBACK_SERIAL,
-				   status, result);
+				   timeout, status, result);
 	if (!ret)
-		ret = nvme_kv_send(kvns, &cmds[nfrag], 1, false, status,
-				   result);
+		ret = nvme_kv_send(kvns, &cmds[nfrag], 1, false, timeout,
+				   status, result);
 	nvme_kv_account_store(kvns, method, nfrag + 1, len);
 	kvfree(cmds);
 	return ret;
@@ -614,6 +620,7 @@ static int nvme_kv_store_piggyback(struct nvme_kv_ns *kvns, const u8 *key,
  * @op:		the operation, outputs filled when it finished
  * @kvns:	its namespace
  * @method:	Store: the transfer method it goes by
+ * @timeout:	of each of its commands, in jiffies; 0 for the default
  * @started:	its request was sent, or it ran at once (PIGGYBACK)
  * @bio:	the user mapping, unmapped after completion
  * @bounce:	a Retrieve that fills a cache slot: the kernel buffer it
@@ -625,6 +632,7 @@ struct nvme_kv_uop {
 	struct nvme_kv_batch_op	op;
 	struct nvme_kv_ns	*kvns;
 	u8			method;
+	unsigned int		timeout;
 	bool			started;
 	bool			onesided;
 	struct nvme_kv_onesided_fill *fill;
@@ -674,7 +682,7 @@ static void nvme_kv_uop_piggyback(struct nvme_kv_ns *kvns,
 		u->op.error = nvme_kv_store_piggyback(kvns, u->op.key,
 						      u->op.key_len,
 						      u->op.options, val, len,
-						      u->method,
+						      u->method, u->timeout,
 						      &u->op.status,
 						      &u->op.result);
 		nvme_kv_account(kvns, NVME_KV_CMD_STORE, u->op.error, len, 0);
@@ -828,7 +836,8 @@ static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 		atomic_inc(&pending);
 		rq = nvme_kv_start(kvns, &cmd, !u->bounce,
 				   u64_to_user_ptr(u->op.value), u->bounce,
-				   u->op.value_len, nvme_kv_uop_end_io, u,
+				   u->op.value_len, u->timeout,
+				   nvme_kv_uop_end_io, u,
 				   u->bounce ? NULL : &u->bio);
 		if (IS_ERR(rq)) {
 			u->op.error = PTR_ERR(rq);
@@ -890,7 +899,7 @@ static int nvme_kv_ioctl_cmd(struct nvme_kv_ns *kvns, u8 opcode,
 	if (ret)
 		return ret == -E2BIG ? -EINVAL : ret;
 	if ((kc.flags & ~NVME_KV_CMD_FLAGS_XFER) || kc.rsvd0 || kc.rsvd1 ||
-	    kc.result || kc.status ||
+	    kc.result || kc.status || kc.rsvd3 ||
 	    memchr_inv(kc.rsvd2, 0, sizeof(kc.rsvd2)))
 		return -EINVAL;
 
@@ -901,6 +910,7 @@ static int nvme_kv_ioctl_cmd(struct nvme_kv_ns *kvns, u8 opcode,
 	uop.op.value_len = kc.value_len;
 	memcpy(uop.op.key, kc.key, sizeof(uop.op.key));
 	uop.op.value = kc.value;
+	uop.timeout = msecs_to_jiffies(kc.timeout_ms);
 	ret = nvme_kv_check_uop(&uop.op);
 	if (ret)
 		return ret;
@@ -932,7 +942,7 @@ static int nvme_kv_ioctl_batch(struct nvme_kv_ns *kvns, void __user *argp,
 	ret = copy_struct_from_user(&batch, sizeof(batch), argp, argsz);
 	if (ret)
 		return ret == -E2BIG ? -EINVAL : ret;
-	if (batch.flags || memchr_inv(batch.rsvd, 0, sizeof(batch.rsvd)) ||
+	if (batch.flags || batch.rsvd0 || batch.rsvd ||
 	    !batch.nr_ops || batch.nr_ops > NVME_KV_BATCH_MAX ||
 	    batch.op_size < sizeof(struct nvme_kv_batch_op) ||
 	    batch.op_size > PAGE_SIZE)
@@ -953,6 +963,7 @@ static int nvme_kv_ioctl_batch(struct nvme_kv_ns *kvns, void __user *argp,
 		uops[i].op.result = 0;
 		uops[i].op.status = 0;
 		uops[i].op.error = 0;
+		uops[i].timeout = msecs_to_jiffies(batch.timeout_ms);
 		ret = nvme_kv_check_uop(&uops[i].op);
 		if (ret)
 			goto out_free;
@@ -1110,6 +1121,7 @@ static enum rq_end_io_ret nvme_kv_kreq_end_io(struct request *rq,
  */
 int nvme_kv_submit(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
 {
+	unsigned int timeout = msecs_to_jiffies(req->timeout_ms);
 	struct nvme_command cmd;
 	struct request *rq;
 	bool fallback;
@@ -1148,7 +1160,8 @@ int nvme_kv_submit(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
 		req->error = nvme_kv_store_piggyback(kvns, req->key,
 						     req->key_len, options,
 						     req->buf, req->buf_len,
-						     method, &req->status,
+						     method, timeout,
+						     &req->status,
 						     &req->result);
 		nvme_kv_account(kvns, req->opcode, req->error, req->buf_len, 0);
 		nvme_kv_cmd_end(kvns);
@@ -1160,7 +1173,7 @@ int nvme_kv_submit(struct nvme_kv_ns *kvns, struct nvme_kv_request *req)
 	nvme_kv_build_cmd(kvns, &cmd, req->opcode, req->key, req->key_len,
 			  options, req->buf_len);
 	rq = nvme_kv_start(kvns, &cmd, false, NULL, req->buf, req->buf_len,
-			   nvme_kv_kreq_end_io, req, NULL);
+			   timeout, nvme_kv_kreq_end_io, req, NULL);
 	if (IS_ERR(rq)) {
 		nvme_kv_cmd_end(kvns);
 		return PTR_ERR(rq);

@@ -24,6 +24,8 @@ struct nvme_kv_ns;
  * @buf:	kernel buffer (kmalloc() or vmalloc() memory, not the stack):
  *		Store: the value; Retrieve and List: the destination
  * @buf_len:	bytes at @buf (Delete and Exist: 0)
+ * @timeout_ms:	timeout of each NVMe command sent, in milliseconds; 0 for
+ *		nvme_core's io_timeout (see struct nvme_kv_cmd)
  * @done:	called once when the command has completed; may run in
  *		interrupt context and must not sleep.  The request is the
  *		caller's again from then on.
@@ -41,6 +43,7 @@ struct nvme_kv_request {
 	u8		key[NVME_KV_KEY_MAX];
 	void		*buf;
 	u32		buf_len;
+	u32		timeout_ms;
 	void		(*done)(struct nvme_kv_request *req);
 	void		*private;
 	int		error;

@@ -410,6 +410,23 @@ static void test_batch(int fd)
 	b.flags = 2;
 	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
 	check(ret == -EINVAL, "batch with unknown flags fails with EINVAL", "ret %d", ret);
+	b.flags = 0;
+	b.rsvd0 = 1;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
+	check(ret == -EINVAL, "batch with rsvd0 set fails with EINVAL", "ret %d", ret);
+	b.rsvd0 = 0;
+	b.rsvd = 1;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
+	check(ret == -EINVAL, "batch with rsvd set fails with EINVAL", "ret %d", ret);
+	b.rsvd = 0;
+	/* ops[0] is the Store of "batch-refused" from above */
+	b.timeout_ms = 30000;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_BATCH, &b);
+	check(ret == 0 && ops[0].error == 0 &&
+	      nvmekv_delete(fd, "batch-refused", 13, &st) == 0,
+	      "batch with a timeout of 30000 ms runs", "ret %d error %d", ret,
+	      ops[0].error);
+	b.timeout_ms = 0;
 
 	memset(ops, 0, sizeof(ops));
 	for (i = 0; i < N; i++) {
@@ -1322,10 +1339,20 @@ int main(int argc, char **argv)
 	ret = kv_ioctl(fd, NVME_KV_IOCTL_STORE, &c);
 	check(ret == -EINVAL, "ioctl rejects key length 17 with EINVAL", "ret %d", ret);
 	init_cmd(&c, "k", buf, 4);
-	c.rsvd2[3] = 1;
+	c.rsvd2[2] = 1;
 	ret = kv_ioctl(fd, NVME_KV_IOCTL_STORE, &c);
 	check(ret == -EINVAL, "ioctl rejects non-zero reserved fields with EINVAL",
 	      "ret %d", ret);
+	init_cmd(&c, "k", buf, 4);
+	c.rsvd3 = 1;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_STORE, &c);
+	check(ret == -EINVAL, "ioctl rejects a non-zero rsvd3 with EINVAL",
+	      "ret %d", ret);
+	init_cmd(&c, "timeout-key", buf, 4);
+	c.timeout_ms = 30000;
+	ret = kv_ioctl(fd, NVME_KV_IOCTL_STORE, &c);
+	check(ret == 0, "ioctl with a timeout of 30000 ms stores", "ret %d", ret);
+	nvmekv_delete(fd, "timeout-key", 11, &st);
 	init_cmd(&c, "k", buf, 4);
 	c.flags = 1;
 	ret = kv_ioctl(fd, NVME_KV_IOCTL_RETRIEVE, &c);

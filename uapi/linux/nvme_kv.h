@@ -363,6 +363,15 @@ struct nvme_kv_id_ns {
  * @status:	out: NVMe status of the command (NVME_KV_STATUS_SCT/SC), 0
  *		when it succeeded; the ioctl also returns a matching -errno
  * @rsvd1:	must be 0
+ * @timeout_ms:	the timeout of each NVMe command the operation sends, in
+ *		milliseconds; 0 for the driver's I/O timeout (nvme_core's
+ *		io_timeout).  A command that runs out of it is handled as its
+ *		transport handles an expired command: nvme-tcp and nvme-rdma
+ *		cancel it and reconnect (the ioctl fails with -ECANCELED),
+ *		nvme-loop has no timeout handling and keeps waiting.  A
+ *		Retrieve served by a one-sided cache read sends no command;
+ *		that read keeps its own bound.
+ * @rsvd3:	must be 0
  * @rsvd2:	must be 0
  */
 struct nvme_kv_cmd {
@@ -377,7 +386,9 @@ struct nvme_kv_cmd {
 	__u32	result;
 	__u16	status;
 	__u16	rsvd1;
-	__u64	rsvd2[4];
+	__u32	timeout_ms;
+	__u32	rsvd3;
+	__u64	rsvd2[3];
 };
 
 /**
@@ -450,6 +461,8 @@ struct nvme_kv_batch_op {
  * @op_size:	sizeof(struct nvme_kv_batch_op) as the caller knows it; a
  *		larger one is accepted when its unknown bytes are zero
  * @ops:	user address of the array of operations
+ * @timeout_ms:	as in struct nvme_kv_cmd, for every command of the batch
+ * @rsvd0:	must be 0
  * @rsvd:	must be 0
  *
  * All operations are checked first; one malformed operation fails the
@@ -465,7 +478,9 @@ struct nvme_kv_batch {
 	__u32	nr_ops;
 	__u32	op_size;
 	__u64	ops;
-	__u64	rsvd[2];
+	__u32	timeout_ms;
+	__u32	rsvd0;
+	__u64	rsvd;
 };
 
 /*

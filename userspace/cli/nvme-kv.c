@@ -58,6 +58,7 @@ struct common {
 	enum format	fmt;
 	unsigned int	nsid;		/* -n; 0 when not given */
 	int		verbose;	/* -v */
+	unsigned int	timeout_ms;	/* -t; 0: the driver's */
 	/* the device the command runs on, after -n (resolve_device()) */
 	char		dev[PATH_MAX];
 };
@@ -103,7 +104,12 @@ static void help_main(FILE *f)
 	"                             (/dev/nvme<ctrl>), or check <device>'s\n" \
 	"  -v, --verbose              say on stderr what is sent and its status\n" \
 	"  -h, --help                 this text\n"
+#define HELP_TIMEOUT \
+	"  -t, --timeout=MS           timeout of each NVMe command, in\n" \
+	"                             milliseconds (default: the driver's)\n"
 #define HELP_JSON	"  -o, --output-format=FMT    normal or json\n" HELP_COMMON
+#define HELP_IO_JSON	"  -o, --output-format=FMT    normal or json\n" \
+	HELP_TIMEOUT HELP_COMMON
 
 static void help_store(FILE *f)
 {
@@ -116,7 +122,7 @@ static void help_store(FILE *f)
 		HELP_KEY_HEX
 		"  -e, --if-exists            store only if the key exists (SIKE)\n"
 		"  -a, --if-absent            store only if the key does not exist (SINKE)\n"
-		HELP_JSON, prog);
+		HELP_IO_JSON, prog);
 }
 
 static void help_retrieve(FILE *f)
@@ -128,14 +134,14 @@ static void help_retrieve(FILE *f)
 		HELP_KEY_HEX
 		"  -o, --output-format=FMT    normal or binary (the bytes as stored),\n"
 		"                             hex or json\n"
-		HELP_COMMON, prog);
+		HELP_TIMEOUT HELP_COMMON, prog);
 }
 
 static void help_key_only(FILE *f, const char *cmd)
 {
 	fprintf(f,
 		"Usage: %s %s <device> <key> [options]\n%s\n\n"
-		HELP_KEY_HEX HELP_JSON, prog, cmd,
+		HELP_KEY_HEX HELP_IO_JSON, prog, cmd,
 		!strcmp(cmd, "delete") ?
 		"Delete a key and its value; exit status 1 if the key does not exist." :
 		"Exit status 0 if the key exists, 1 if it does not; with -o json\n"
@@ -153,7 +159,7 @@ static void help_list(FILE *f)
 		HELP_KEY_HEX
 		"  -m, --max-keys=N           print at most N keys\n"
 		"  -o, --output-format=FMT    normal, hex (every key in hex) or json\n"
-		HELP_COMMON, prog);
+		HELP_TIMEOUT HELP_COMMON, prog);
 }
 
 static void help_info(FILE *f, const char *cmd)
@@ -219,11 +225,27 @@ static int common_opt(const char *cmd, int c, unsigned int formats,
 	case 'v':
 		co->verbose = 1;
 		return 1;
+	case 't':
+		errno = 0;
+		v = strtoul(optarg, &end, 0);
+		if (errno || !*optarg || *end || *optarg == '-' ||
+		    v > 0xffffffffUL) {
+			usage_error(cmd, "--timeout wants milliseconds from 0 to 4294967295, not '%s'",
+				    optarg);
+			return -1;
+		}
+		co->timeout_ms = v;
+		return 1;
 	}
 	return 0;
 }
 
 #define COMMON_SHORT	"o:n:vh"
+/* the commands that send KV commands also take -t */
+#define IO_SHORT	"t:" COMMON_SHORT
+#define IO_LONG \
+	{ "timeout", required_argument, NULL, 't' }, \
+	COMMON_LONG
 #define COMMON_LONG \
 	{ "output-format", required_argument, NULL, 'o' }, \
 	{ "namespace-id", required_argument, NULL, 'n' }, \
@@ -482,6 +504,8 @@ static void verbose_cmd(const struct common *co, const char *cmd,
 	}
 	if (value_len)
 		fprintf(stderr, ", value %zu bytes", value_len);
+	if (co->timeout_ms)
+		fprintf(stderr, ", timeout %u ms", co->timeout_ms);
 	fputc('\n', stderr);
 }
 
@@ -514,9 +538,12 @@ static int device_error(const char *cmd, const char *dev, int err,
 	return EXIT_FAIL;
 }
 
-static int open_device(const char *cmd, const char *dev)
+static int open_device(const char *cmd, const char *dev,
+		       const struct common *co)
 {
 	int fd = nvmekv_open(dev);
+
+	nvmekv_set_timeout(co->timeout_ms);
 
 	if (fd < 0)
 		fprintf(stderr, "%s: %s: cannot open %s: %s\n", prog, cmd, dev,
@@ -537,7 +564,7 @@ static int cmd_store(int argc, char **argv)
 		{ "key-hex", no_argument, NULL, 'x' },
 		{ "if-exists", no_argument, NULL, 'e' },
 		{ "if-absent", no_argument, NULL, 'a' },
-		COMMON_LONG,
+		IO_LONG,
 		{ }
 	};
 	const char *file = NULL;
@@ -549,7 +576,7 @@ static int cmd_store(int argc, char **argv)
 	size_t value_len;
 	uint16_t status = 0;
 
-	while ((c = getopt_long(argc, argv, "f:xea" COMMON_SHORT, opts,
+	while ((c = getopt_long(argc, argv, "f:xea" IO_SHORT, opts,
 				NULL)) != -1) {
 		ret = common_opt("store", c, FMTS_BASE, &co);
 		if (ret < 0)
@@ -612,7 +639,7 @@ static int cmd_store(int argc, char **argv)
 			return device_error("store", file ? file : "stdin", ret, 0);
 	}
 
-	fd = open_device("store", co.dev);
+	fd = open_device("store", co.dev, &co);
 	if (fd < 0) {
 		free(value);
 		return EXIT_FAIL;
@@ -639,7 +666,7 @@ static int cmd_retrieve(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "value-file", required_argument, NULL, 'f' },
 		{ "key-hex", no_argument, NULL, 'x' },
-		COMMON_LONG,
+		IO_LONG,
 		{ }
 	};
 	const char *out = NULL;
@@ -652,7 +679,7 @@ static int cmd_retrieve(int argc, char **argv)
 	uint16_t status = 0;
 	FILE *f = stdout;
 
-	while ((c = getopt_long(argc, argv, "f:x" COMMON_SHORT, opts,
+	while ((c = getopt_long(argc, argv, "f:x" IO_SHORT, opts,
 				NULL)) != -1) {
 		ret = common_opt("retrieve", c, FMTS_RETRIEVE, &co);
 		if (ret < 0)
@@ -681,7 +708,7 @@ static int cmd_retrieve(int argc, char **argv)
 	if (key_len < 0)
 		return EXIT_USAGE;
 
-	fd = open_device("retrieve", co.dev);
+	fd = open_device("retrieve", co.dev, &co);
 	if (fd < 0)
 		return EXIT_FAIL;
 	verbose_cmd(&co, "retrieve", key, key_len, 0);
@@ -735,7 +762,7 @@ static int cmd_key_only(int argc, char **argv, const char *cmd,
 {
 	static const struct option opts[] = {
 		{ "key-hex", no_argument, NULL, 'x' },
-		COMMON_LONG,
+		IO_LONG,
 		{ }
 	};
 	unsigned char key[NVME_KV_KEY_MAX];
@@ -745,7 +772,7 @@ static int cmd_key_only(int argc, char **argv, const char *cmd,
 	struct json_object *o;
 	uint16_t status = 0;
 
-	while ((c = getopt_long(argc, argv, "x" COMMON_SHORT, opts,
+	while ((c = getopt_long(argc, argv, "x" IO_SHORT, opts,
 				NULL)) != -1) {
 		ret = common_opt(cmd, c, FMTS_BASE, &co);
 		if (ret < 0)
@@ -770,7 +797,7 @@ static int cmd_key_only(int argc, char **argv, const char *cmd,
 	key_len = parse_key(cmd, argv[optind + 1], hex, key);
 	if (key_len < 0)
 		return EXIT_USAGE;
-	fd = open_device(cmd, co.dev);
+	fd = open_device(cmd, co.dev, &co);
 	if (fd < 0)
 		return EXIT_FAIL;
 	verbose_cmd(&co, cmd, key, key_len, 0);
@@ -843,7 +870,7 @@ static int cmd_list(int argc, char **argv)
 		{ "start", required_argument, NULL, 's' },
 		{ "key-hex", no_argument, NULL, 'x' },
 		{ "max-keys", required_argument, NULL, 'm' },
-		COMMON_LONG,
+		IO_LONG,
 		{ }
 	};
 	struct common co = { .fmt = FMT_NORMAL };
@@ -856,7 +883,7 @@ static int cmd_list(int argc, char **argv)
 	uint16_t status = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "s:xm:" COMMON_SHORT, opts,
+	while ((c = getopt_long(argc, argv, "s:xm:" IO_SHORT, opts,
 				NULL)) != -1) {
 		ret = common_opt("list", c, FMTS_LIST, &co);
 		if (ret < 0)
@@ -903,7 +930,7 @@ static int cmd_list(int argc, char **argv)
 		}
 	}
 
-	fd = open_device("list", co.dev);
+	fd = open_device("list", co.dev, &co);
 	if (fd < 0) {
 		json_object_put(o);
 		return EXIT_FAIL;
@@ -999,7 +1026,7 @@ static int show_identify(const char *cmd, const struct common *co)
 	struct json_object *o;
 	int fd, ret;
 
-	fd = open_device(cmd, co->dev);
+	fd = open_device(cmd, co->dev, co);
 	if (fd < 0)
 		return EXIT_FAIL;
 	verbose_cmd(co, cmd, NULL, 0, 0);

@@ -26,6 +26,15 @@ int nvmekv_close(int fd)
 	return close(fd) ? -errno : 0;
 }
 
+/* per thread, so that threads sharing a descriptor choose their own */
+static __thread unsigned int nvmekv_timeout_ms;
+
+int nvmekv_set_timeout(unsigned int timeout_ms)
+{
+	nvmekv_timeout_ms = timeout_ms;
+	return 0;
+}
+
 static int nvmekv_io(int fd, unsigned long req, const void *key,
 		     size_t key_len, void *value, size_t value_len,
 		     unsigned int options, uint32_t *result, uint16_t *status)
@@ -46,6 +55,7 @@ static int nvmekv_io(int fd, unsigned long req, const void *key,
 	memcpy(c.key, key, key_len);
 	c.value = (uintptr_t)value;
 	c.value_len = value_len;
+	c.timeout_ms = nvmekv_timeout_ms;
 
 	ret = ioctl(fd, req, &c) ? -errno : 0;
 	if (status)
@@ -137,6 +147,7 @@ int nvmekv_list(int fd, const void *start, size_t start_len, void *buf,
 		memcpy(c.key, start, start_len);
 	c.value = (uintptr_t)buf;
 	c.value_len = buf_len;
+	c.timeout_ms = nvmekv_timeout_ms;
 	ret = ioctl(fd, NVME_KV_IOCTL_LIST, &c) ? -errno : 0;
 	if (status)
 		*status = c.status;
@@ -249,6 +260,7 @@ int nvmekv_batch(int fd, struct nvme_kv_batch_op *ops, unsigned int nr)
 	b.nr_ops = nr;
 	b.op_size = sizeof(*ops);
 	b.ops = (uintptr_t)ops;
+	b.timeout_ms = nvmekv_timeout_ms;
 	return ioctl(fd, NVME_KV_IOCTL_BATCH, &b) ? -errno : 0;
 }
 
@@ -285,5 +297,10 @@ const char *nvmekv_status_name(uint16_t status)
 		return "invalid command opcode";
 	if (sct == 0 && sc == NVME_KV_SC_INVALID_FIELD)
 		return "invalid field in command";
+	/* path related statuses the host itself sets (nvme_cancel_request) */
+	if (sct == 3 && sc == 0x70)
+		return "host pathing error";
+	if (sct == 3 && sc == 0x71)
+		return "command aborted by host";
 	return "NVMe error";
 }

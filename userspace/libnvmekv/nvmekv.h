@@ -25,6 +25,15 @@ extern "C" {
 int nvmekv_open(const char *path);
 int nvmekv_close(int fd);
 
+/*
+ * The timeout of each NVMe command the calling thread's later calls send,
+ * in milliseconds; 0 (the start value) for the driver's I/O timeout.  See
+ * @timeout_ms in struct nvme_kv_cmd: on nvme-tcp and nvme-rdma a command
+ * that runs out of it is cancelled (-ECANCELED) and the controller
+ * reconnects.  Returns 0.
+ */
+int nvmekv_set_timeout(unsigned int timeout_ms);
+
 int nvmekv_store(int fd, const void *key, size_t key_len, const void *value,
 		 size_t value_len, unsigned int options, uint16_t *status);
 
