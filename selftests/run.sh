@@ -566,6 +566,36 @@ port_up tcp
 hammer_done "$name"
 t "tcp: /dev/$kv stays bound and works after the reconnect" \
 	roundtrip "/dev/$kv" after-reconnect 4096
+
+# cmd_timeout: the target answers a Retrieve late (debugfs
+# stall_retrieve_ms, one Retrieve at a time).  The default I/O timeout
+# outlasts a 2 s stall; with nvme-kv -t 500 a 3 s stall cancels the command
+# at 0.5 s: the CLI fails (exit 4, status 0x371), the controller
+# reconnects, and the pair is intact
+STALL=/sys/kernel/debug/nvmet_kv/1@$NQN.stall_retrieve_ms
+ctrl_live() { [ "$(cat "/sys/class/nvme/$ctrl/state")" = live ]; }
+cmd_timeout() {
+	[ -w "$STALL" ] || { echo "no $STALL"; return 1; }
+	nvme-kv store "/dev/$kv" stalled "answered late" || return 1
+	echo 2000 > "$STALL"
+	_v=$(nvme-kv retrieve "/dev/$kv" stalled)
+	if [ "$_v" != "answered late" ] || [ "$(cat "$STALL")" != 0 ]; then
+		echo "without -t: '$_v', stall_retrieve_ms $(cat "$STALL")"
+		return 1
+	fi
+	echo 3000 > "$STALL"
+	_t0=$(date +%s)
+	nvme-kv retrieve "/dev/$kv" stalled -t 500 > /tmp/to.out 2> /tmp/to.err
+	_rc=$?
+	_t1=$(date +%s)
+	echo "with -t 500: exit $_rc after $((_t1 - _t0)) s: $(cat /tmp/to.err)"
+	[ $_rc = 4 ] && grep -q "command aborted by host (NVMe status 0x371)" /tmp/to.err &&
+		[ ! -s /tmp/to.out ] && [ $((_t1 - _t0)) -lt 3 ] || return 1
+	wait_for 30 ctrl_live || { echo "$ctrl: $(cat "/sys/class/nvme/$ctrl/state")"; return 1; }
+	[ "$(nvme-kv retrieve "/dev/$kv" stalled -t 30000)" = "answered late" ]
+}
+t "tcp: nvme-kv --timeout cancels a Retrieve the target answers too late, and the reconnected controller still holds the pair" \
+	cmd_timeout
 t "modules: nvme-kv cannot be unloaded while /dev/$kv is open" \
 	sh -c "exec 3< /dev/$kv; ! rmmod nvme-kv 2> /dev/null && [ -c /dev/$kv ]"
 

@@ -268,6 +268,12 @@ static const char *const nvmet_kv_stat_names[NVMET_KV_NR_STATS] = {
  * @abandon_fills:	fault injection (debugfs): so many next fills are left
  *			in state B, as by a one-sided filler that died
  * @abandon_name:	its file's name, in the nvmet_kv directory
+ * @stall_retrieve_ms: fault injection (debugfs): the next Retrieve is
+ *			answered so many milliseconds late, as by a device
+ *			that stops responding; set back to 0 when taken
+ * @stalled:		that Retrieve while it waits, or NULL; one at a time
+ * @stall_work:		runs @stalled when its time is up
+ * @stall_name:		the file's name of @stall_retrieve_ms
  * @started:		nvmet_kv_ns_start() succeeded: the store is recovered
  *			and everything below @store is set up.  Written by the
  *			start work only, read by nvmet_kv_ns_disable() after
@@ -299,6 +305,10 @@ struct nvmet_kv_ns {
 	struct nvmet_kv_rdma_export *rdma_export;
 	atomic_t		abandon_fills;
 	char			*abandon_name;
+	u32			stall_retrieve_ms;
+	struct nvmet_req	*stalled;
+	struct delayed_work	stall_work;
+	char			*stall_name;
 	bool			started;
 };
 
@@ -1139,12 +1149,48 @@ static void nvmet_kv_retrieve_work(struct work_struct *work)
 	nvmet_kv_retrieve(req, 0);
 }
 
+/*
+ * The stalled Retrieve's time is up.  Once it completed, its namespace
+ * may go away (nvmet waits for the request, not for this work); nothing
+ * here touches @kns after it.
+ */
+static void nvmet_kv_stall_work(struct work_struct *work)
+{
+	struct nvmet_kv_ns *kns = container_of(to_delayed_work(work),
+					       struct nvmet_kv_ns, stall_work);
+	struct nvmet_req *req = xchg(&kns->stalled, NULL);
+
+	if (req)
+		nvmet_kv_retrieve(req, 0);
+}
+
+/* Fault injection: hold @req as stall_retrieve_ms asks.  True if held. */
+static bool nvmet_kv_stall(struct nvmet_kv_ns *kns, struct nvmet_req *req)
+{
+	u32 ms;
+
+	if (likely(!READ_ONCE(kns->stall_retrieve_ms)))
+		return false;
+	if (cmpxchg(&kns->stalled, NULL, req))
+		return false;
+	ms = xchg(&kns->stall_retrieve_ms, 0);
+	if (!ms) {
+		WRITE_ONCE(kns->stalled, NULL);
+		return false;
+	}
+	queue_delayed_work(nvmet_kv_wq, &kns->stall_work,
+			   msecs_to_jiffies(ms));
+	return true;
+}
+
 static void nvmet_kv_execute_retrieve(struct nvmet_req *req)
 {
 	struct kv_cmd cmd;
 
 	nvmet_kv_decode(req, &cmd);
 	if (!nvmet_check_transfer_len(req, cmd.size))
+		return;
+	if (nvmet_kv_stall(nvmet_kv_ns(req->ns), req))
 		return;
 	if (nvmet_kv_retrieve(req, KV_READ_NOWAIT))
 		return;
@@ -1460,6 +1506,11 @@ static void nvmet_kv_debugfs_add(struct nvmet_kv_ns *kns)
 	kns->debugfs = debugfs_create_file(name, 0444, nvmet_kv_debugfs, kns,
 					   &nvmet_kv_stats_fops);
 	kfree(name);
+	kns->stall_name = kasprintf(GFP_KERNEL, "%u@%s.stall_retrieve_ms",
+				    kns->ns->nsid, kns->ns->subsys->subsysnqn);
+	if (kns->stall_name)
+		debugfs_create_u32(kns->stall_name, 0600, nvmet_kv_debugfs,
+				   &kns->stall_retrieve_ms);
 	if (!kns->cache.slots)
 		return;
 	kns->abandon_name = kasprintf(GFP_KERNEL, "%u@%s.abandon_fills",
@@ -1550,6 +1601,7 @@ static int nvmet_kv_ns_enable(struct nvmet_ns *ns)
 	spin_lock_init(&kns->pending_lock);
 	INIT_LIST_HEAD(&kns->pending);
 	INIT_WORK(&kns->commit_work, nvmet_kv_commit_work);
+	INIT_DELAYED_WORK(&kns->stall_work, nvmet_kv_stall_work);
 	mutex_init(&kns->xfer_lock);
 	INIT_LIST_HEAD(&kns->xfers);
 	xa_init(&kns->xfer_mems);
@@ -1683,6 +1735,11 @@ static void nvmet_kv_ns_disable(struct nvmet_ns *ns)
 	if (kns->abandon_name)
 		debugfs_lookup_and_remove(kns->abandon_name, nvmet_kv_debugfs);
 	kfree(kns->abandon_name);
+	if (kns->stall_name)
+		debugfs_lookup_and_remove(kns->stall_name, nvmet_kv_debugfs);
+	kfree(kns->stall_name);
+	/* nvmet waited for the stalled request; its work may still return */
+	cancel_delayed_work_sync(&kns->stall_work);
 	debugfs_remove(kns->debugfs);
 	/* no host reads the slots once this returns */
 	if (kns->rdma_export)
