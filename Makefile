@@ -44,7 +44,7 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(TOP)/uapi \
 DIST_CFLAGS	?=
 DIST_LDFLAGS	?=
 
-.PHONY: all deps ksrc nvmet modules userspace guest unit check demo \
+.PHONY: all deps ksrc nvmet modules userspace guest unit check demo deb-nvme-cli \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
 	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests deb install-fio check-install dkms-source
 
@@ -239,8 +239,13 @@ DKMS_SRC	= $(DESTDIR)/usr/src/nvme-kv-$(VERSION)
 # booted Debian 12 guest made by debootstrap, DKMS, a target restored
 # across a reboot, and the stock nvmet after removal.  Not in make check:
 # it needs Debian's archive and takes longer than CI can give it.
-check-install: deb
+check-install: deb deb-nvme-cli
 	@$(TOP)/scripts/install-test.sh $(KVER)
+
+# Debian's nvme-cli source package rebuilt with the kv plugin's series as
+# quilt patches (scripts/nvme-cli-deb.sh), for the install test
+deb-nvme-cli: nvme-cli
+	@$(TOP)/scripts/nvme-cli-deb.sh
 
 dkms-source:
 	install -d $(DKMS_SRC)/dkms $(DKMS_SRC)/host $(DKMS_SRC)/target/patches \

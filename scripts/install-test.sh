@@ -28,8 +28,9 @@ mm=$(echo "$kver" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
 
 [ "$(id -u)" = 0 ] || { echo "install-test: need root (debootstrap, chroot)" >&2; exit 1; }
 ls "$top"/build/deb/nvme-kv-dkms_*_all.deb "$top"/build/deb/nvme-kv-tools_*.deb \
-	"$top"/build/deb/libnvmekv1_*.deb > /dev/null || {
-	echo "install-test: run make deb first" >&2
+	"$top"/build/deb/libnvmekv1_*.deb \
+	"$top"/build/deb-nvme-cli/nvme-cli_*+nvmekv1_*.deb > /dev/null || {
+	echo "install-test: run make deb and make deb-nvme-cli first" >&2
 	exit 1
 }
 
@@ -98,7 +99,8 @@ echo "/dev/vda / ext4 defaults 0 1" > "$root/etc/fstab"
 tr -d '-' < /proc/sys/kernel/random/uuid > "$root/etc/machine-id"
 # no login on the console is needed; the test's unit runs at each boot
 mkdir -p "$root/root/debs" "$root/etc/systemd/system/multi-user.target.wants"
-cp "$top"/build/deb/*.deb "$root/root/debs/"
+cp "$top"/build/deb/*.deb "$top"/build/deb-nvme-cli/nvme-cli_*+nvmekv1_*.deb \
+	"$root/root/debs/"
 rm -f "$root"/root/debs/*-dbgsym_*.deb
 cp -r "$top/qemu/install-test" "$root/root/install-test"
 cp "$top/qemu/install-test/nvmekv-install-test.service" "$root/etc/systemd/system/"

@@ -133,6 +133,47 @@ check_pairs() {
 	[ "$(nvme-kv list "$_kv" | grep -c '^key-')" = $PAIRS ]
 }
 
+# the kv plugin of the rebuilt nvme-cli package, on the KV namespace's
+# generic char device (stock nvme-core makes /dev/ngXnY for a namespace of
+# a command set it does not know)
+ng_dev() {
+	for _g in /dev/ng*n*; do
+		[ -c "$_g" ] && "$NVME" kv id-ns "$_g" > /dev/null 2>&1 &&
+			echo "$_g" && return 0
+	done
+	return 1
+}
+NVME=/usr/sbin/nvme
+plugin_installed() {
+	_v=$(dpkg-query -W -f='${Version}' nvme-cli) || return 1
+	echo "nvme-cli $_v"
+	case $_v in *+nvmekv*) ;; *) return 1 ;; esac
+	"$NVME" kv help 2>&1 | grep -q retrieve &&
+		dpkg -L nvme-cli | grep -q '/man1/nvme-kv-store\.1'
+}
+# plugin_pairs [store]: the plugin reads what nvme-kv stored, lists it, and
+# with "store" stores a pair of its own first; either way that pair reads
+# back through the plugin and through nvme-kv
+plugin_pairs() {
+	_ng=$(ng_dev) || { ls -l /dev/ng* 2>&1; return 1; }
+	_kv=$(kv_dev) || return 1
+	echo "plugin on $_ng, nvme-kv on $_kv"
+	if [ "${1:-}" = store ]; then
+		"$NVME" kv store "$_ng" -k plugin-key -V "stored by nvme kv" || return 1
+	fi
+	"$NVME" kv retrieve "$_ng" -k key-3 -f /tmp/p3 || return 1
+	[ "$(cat /tmp/p3)" = "value 3 of the install test" ] || {
+		echo "key-3 through the plugin: '$(cat /tmp/p3)'"
+		return 1
+	}
+	"$NVME" kv retrieve "$_ng" -k plugin-key -f /tmp/pk || return 1
+	[ "$(cat /tmp/pk)" = "stored by nvme kv" ] &&
+	[ "$(nvme-kv retrieve "$_kv" plugin-key)" = "stored by nvme kv" ] || return 1
+	_n=$("$NVME" kv list "$_ng" -o json | jq '[.keys[] | select((.key // "") | startswith("key-"))] | length')
+	echo "the plugin lists $_n key-* pairs"
+	[ "$_n" = $PAIRS ]
+}
+
 # the engine where the package put it, on the bound namespace
 fio_verify() {
 	_kv=$(kv_dev) || return 1
@@ -224,6 +265,10 @@ install)
 		env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		/root/debs/libnvmekv1_*.deb /root/debs/nvme-kv-tools_*.deb \
 		/root/debs/fio-nvmekv_*.deb /root/debs/nvme-kv-dkms_*.deb
+	t "apt install nvme-cli rebuilt with the kv plugin (make deb-nvme-cli), over Debian's" \
+		env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		/root/debs/nvme-cli_*+nvmekv1_*.deb
+	t "nvme-cli is the rebuilt package, with nvme kv and its man pages" plugin_installed
 	t "dkms status: nvme-kv installed for $(uname -r)" dkms_installed
 	t "modinfo: nvmet, nvme-loop, nvmet-tcp, nvmet-rdma, nvmet-fc, nvme-fcloop, nvmet-kv and nvme-kv are the DKMS builds" \
 		dkms_modules
@@ -235,6 +280,8 @@ install)
 	t "the udev rule loads nvme-kv, which binds /dev/kvXnY" connected_kv
 	t "nvme-kv store: $PAIRS pairs" store_pairs
 	t "nvme-kv retrieve, exist and list read them back" check_pairs
+	t "nvme kv (the plugin) stores a pair, reads nvme-kv's pairs and lists them" \
+		plugin_pairs store
 	t "fio with fio-nvmekv's engine writes and verifies values" fio_verify
 	# host and target are one machine here: the host lets go before the
 	# target's service stops at shutdown
@@ -253,6 +300,7 @@ reboot)
 	t "nvme connect-all (discovery.conf) connects the KV subsystem" nvme connect-all
 	t "the udev rule binds the KV namespace again" connected_kv
 	t "the $PAIRS pairs are still there (the store replayed)" check_pairs
+	t "nvme kv reads the pairs after the reboot, its own too" plugin_pairs
 	t "nvmet-kv.service stops, and every module unloads" unload_all
 	t "apt remove nvme-kv-dkms" env DEBIAN_FRONTEND=noninteractive \
 		apt-get remove -y nvme-kv-dkms
