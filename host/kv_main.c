@@ -52,6 +52,7 @@
 #include <linux/nvme-kv.h>
 #include "nvme.h"
 #include "kv_onesided.h"
+#include "kv.h"
 
 #define NVME_KV_MINORS		BIT(MINORBITS)
 
@@ -68,78 +69,12 @@ static unsigned int auto_append_max;
 module_param(auto_append_max, uint, 0644);
 MODULE_PARM_DESC(auto_append_max, "AUTO sends larger values up to this size by APPEND when the capsule holds them, else by DPTR (default 0: never, as APPEND measured no cheaper than DPTR)");
 
-/* Per-namespace counters, in sysfs under stats/ */
-enum nvme_kv_stat {
-	NVME_KV_STAT_STORE,
-	NVME_KV_STAT_RETRIEVE,
-	NVME_KV_STAT_DELETE,
-	NVME_KV_STAT_EXIST,
-	NVME_KV_STAT_LIST,
-	NVME_KV_STAT_ERRORS,
-	NVME_KV_STAT_BYTES_WRITTEN,
-	NVME_KV_STAT_BYTES_READ,
-	/* transfer accounting, Documentation/wire-format.md */
-	NVME_KV_STAT_STORES_DPTR,
-	NVME_KV_STAT_STORES_PIGGYBACK,
-	NVME_KV_STAT_STORES_PIGGYBACK_SERIAL,
-	NVME_KV_STAT_STORES_APPEND,
-	NVME_KV_STAT_APPEND_FALLBACKS,
-	NVME_KV_STAT_COMMANDS,
-	NVME_KV_STAT_COMMAND_BYTES,
-	NVME_KV_STAT_DESCRIPTOR_BYTES,
-	NVME_KV_STAT_PAYLOAD_BYTES,
-	NVME_KV_STAT_DATA_BYTES,
-	NVME_KV_STAT_PAGE_BYTES,
-	NVME_KV_NR_STATS,
-};
-
 static const char *const nvme_kv_xfer_names[] = {
 	[NVME_KV_XFER_DPTR]		= "dptr",
 	[NVME_KV_XFER_PIGGYBACK]	= "piggyback",
 	[NVME_KV_XFER_PIGGYBACK_SERIAL]	= "piggyback_serial",
 	[NVME_KV_XFER_APPEND]		= "append",
 	[NVME_KV_XFER_AUTO]		= "auto",
-};
-
-/**
- * struct nvme_kv_ns - a bound KV namespace
- * @entry:		in nvme_kv_namespaces, under nvme_kv_lock
- * @ctrl_file:		the controller's char device, held open while bound
- * @ctrl:		the controller
- * @ns:			the namespace, referenced while bound
- * @nsid:		namespace ID
- * @max_value_len:	KVVML of the namespace's KV format 0
- * @xfer_default:	transfer method of Stores that name none (sysfs)
- * @next_tag:		transfer tag of the next PIGGYBACK Store
- * @lock:		protects @dead and @inflight (see the top of this file)
- * @dead:		set when the binding goes away
- * @inflight:		commands started and not yet finished
- * @idle:		unbind waits here for @inflight to reach 0
- * @stats:		counters, enum nvme_kv_stat
- * @onesided:		one-sided reads of the target's cache, or NULL; used
- *			only by commands counted in (nvme_kv_cmd_begin()) and
- *			by sysfs attributes of @cdev_device, both over before
- *			unbind stops it and sets it to NULL
- * @cdev:		char device /dev/kv<ctrl>n<nsid>
- * @cdev_device:	its device; the last put frees the structure
- */
-struct nvme_kv_ns {
-	struct list_head	entry;
-	struct file		*ctrl_file;
-	struct nvme_ctrl	*ctrl;
-	struct nvme_ns		*ns;
-	u32			nsid;
-	u32			max_value_len;
-	u8			xfer_default;
-	atomic_t		next_tag;
-	spinlock_t		lock;		/* see the top of this file */
-	bool			dead;
-	unsigned int		inflight;
-	wait_queue_head_t	idle;
-	atomic64_t		stats[NVME_KV_NR_STATS];
-	struct nvme_kv_onesided	*onesided;
-	struct cdev		cdev;
-	struct device		cdev_device;
 };
 
 static DEFINE_MUTEX(nvme_kv_lock);
@@ -212,7 +147,7 @@ static bool nvme_kv_ns_gone(struct nvme_kv_ns *kvns)
 }
 
 /* Count a command in; fails once the binding or its controller is gone. */
-static int nvme_kv_cmd_begin(struct nvme_kv_ns *kvns)
+int nvme_kv_cmd_begin(struct nvme_kv_ns *kvns)
 {
 	unsigned long flags;
 	int ret = 0;
@@ -227,7 +162,7 @@ static int nvme_kv_cmd_begin(struct nvme_kv_ns *kvns)
 }
 
 /* Count a command out, after its request was freed; any context. */
-static void nvme_kv_cmd_end(struct nvme_kv_ns *kvns)
+void nvme_kv_cmd_end(struct nvme_kv_ns *kvns)
 {
 	unsigned long flags;
 
@@ -248,9 +183,9 @@ static bool nvme_kv_idle(struct nvme_kv_ns *kvns)
 }
 
 /* The SQE of a KV command */
-static void nvme_kv_build_cmd(struct nvme_kv_ns *kvns, struct nvme_command *cmd,
-			      u8 opcode, const u8 *key, u8 key_len, u8 options,
-			      u32 len)
+void nvme_kv_build_cmd(struct nvme_kv_ns *kvns, struct nvme_command *cmd,
+		       u8 opcode, const u8 *key, u8 key_len, u8 options,
+		       u32 len)
 {
 	u8 *sqe = (u8 *)cmd;
 
@@ -266,8 +201,8 @@ static void nvme_kv_build_cmd(struct nvme_kv_ns *kvns, struct nvme_command *cmd,
  * Check the fields of a command that do not depend on the namespace: the
  * opcode, the key, the options and which commands move data.
  */
-static int nvme_kv_check(u8 opcode, const u8 *key, u8 key_len, u8 options,
-			 u8 xfer, bool has_buf, u32 len)
+int nvme_kv_check(u8 opcode, const u8 *key, u8 key_len, u8 options,
+		  u8 xfer, bool has_buf, u32 len)
 {
 	u8 allowed = 0;
 
@@ -307,8 +242,8 @@ static int nvme_kv_check(u8 opcode, const u8 *key, u8 key_len, u8 options,
 }
 
 /* The error of a finished request; fills *@status and *@result. */
-static int nvme_kv_rq_error(struct request *rq, blk_status_t err, u16 *status,
-			    u32 *result)
+int nvme_kv_rq_error(struct request *rq, blk_status_t err, u16 *status,
+		     u32 *result)
 {
 	struct nvme_request *nr = nvme_req(rq);
 
@@ -321,8 +256,8 @@ static int nvme_kv_rq_error(struct request *rq, blk_status_t err, u16 *status,
 	return blk_status_to_errno(err);
 }
 
-static void nvme_kv_account(struct nvme_kv_ns *kvns, u8 opcode, int error,
-			    u32 len, u32 result)
+void nvme_kv_account(struct nvme_kv_ns *kvns, u8 opcode, int error,
+		     u32 len, u32 result)
 {
 	static const u8 stat_of[] = {
 		[NVME_KV_CMD_STORE]	= NVME_KV_STAT_STORE,
@@ -362,8 +297,8 @@ static u32 nvme_kv_capsule_bytes(struct nvme_kv_ns *kvns)
 }
 
 /* The method a Store of @len bytes goes by; *@fallback when APPEND cannot */
-static u8 nvme_kv_xfer_resolve(struct nvme_kv_ns *kvns, u8 xfer, u32 len,
-			       bool *fallback)
+u8 nvme_kv_xfer_resolve(struct nvme_kv_ns *kvns, u8 xfer, u32 len,
+			bool *fallback)
 {
 	*fallback = false;
 	if (xfer == NVME_KV_XFER_DEFAULT)
@@ -398,8 +333,8 @@ static u8 nvme_kv_xfer_resolve(struct nvme_kv_ns *kvns, u8 xfer, u32 len,
  * 16-byte descriptor and, under PRP, 4 KiB per touched page; APPEND moves
  * them after the command in 64-byte chunks; PIGGYBACK inside the commands.
  */
-static void nvme_kv_account_xfer(struct nvme_kv_ns *kvns, u8 method,
-				 u32 cmds, u32 len)
+void nvme_kv_account_xfer(struct nvme_kv_ns *kvns, u8 method,
+			  u32 cmds, u32 len)
 {
 	atomic64_t *st = kvns->stats;
 	u64 page = 64ULL * cmds;
@@ -419,8 +354,8 @@ static void nvme_kv_account_xfer(struct nvme_kv_ns *kvns, u8 method,
 	atomic64_add(page, &st[NVME_KV_STAT_PAGE_BYTES]);
 }
 
-static void nvme_kv_account_store(struct nvme_kv_ns *kvns, u8 method,
-				  u32 cmds, u32 len)
+void nvme_kv_account_store(struct nvme_kv_ns *kvns, u8 method,
+			   u32 cmds, u32 len)
 {
 	static const u8 stat_of[] = {
 		[NVME_KV_XFER_DPTR]		= NVME_KV_STAT_STORES_DPTR,
@@ -440,11 +375,11 @@ static void nvme_kv_account_store(struct nvme_kv_ns *kvns, u8 method,
  * its owner frees it; on failure nothing was started.  The caller has
  * counted the command in with nvme_kv_cmd_begin().  May sleep.
  */
-static struct request *nvme_kv_start(struct nvme_kv_ns *kvns,
-				     struct nvme_command *cmd, bool user,
-				     void __user *ubuf, void *kbuf, u32 len,
-				     unsigned int timeout, rq_end_io_fn *end_io,
-				     void *data, struct bio **bio)
+struct request *nvme_kv_start(struct nvme_kv_ns *kvns,
+			      struct nvme_command *cmd, bool user,
+			      void __user *ubuf, void *kbuf, u32 len,
+			      unsigned int timeout, rq_end_io_fn *end_io,
+			      void *data, struct bio **bio)
 {
 	struct request_queue *q = kvns->ns->queue;
 	struct request *rq;
@@ -615,33 +550,6 @@ static int nvme_kv_store_piggyback(struct nvme_kv_ns *kvns, const u8 *key,
 
 /* ---- user commands: single ioctls and batches ---- */
 
-/**
- * struct nvme_kv_uop - a user operation in flight
- * @op:		the operation, outputs filled when it finished
- * @kvns:	its namespace
- * @method:	Store: the transfer method it goes by
- * @timeout:	of each of its commands, in jiffies; 0 for the default
- * @started:	its request was sent, or it ran at once (PIGGYBACK)
- * @bio:	the user mapping, unmapped after completion
- * @bounce:	a Retrieve that fills a cache slot: the kernel buffer it
- *		reads into, copied to the user's buffer after completion
- * @pending:	the batch's count of operations still in flight
- * @done:	completed when @pending reaches 0
- */
-struct nvme_kv_uop {
-	struct nvme_kv_batch_op	op;
-	struct nvme_kv_ns	*kvns;
-	u8			method;
-	unsigned int		timeout;
-	bool			started;
-	bool			onesided;
-	struct nvme_kv_onesided_fill *fill;
-	struct bio		*bio;
-	void			*bounce;
-	atomic_t		*pending;
-	struct completion	*done;
-};
-
 /*
  * Record the outcome and free the request at once: its tag may be what the
  * next operation of a batch larger than the queue depth waits for.  The
@@ -778,8 +686,8 @@ static void nvme_kv_uop_fill(struct nvme_kv_ns *kvns, struct nvme_kv_uop *u)
  * started as soon as it has a request, so more than the queue depth just
  * wait for tags that earlier ones free.  Fills every op's outputs.
  */
-static void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
-			     unsigned int nr)
+void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
+		      unsigned int nr)
 {
 	DECLARE_COMPLETION_ONSTACK(done);
 	atomic_t pending = ATOMIC_INIT(1);
@@ -881,6 +789,36 @@ static int nvme_kv_check_uop(const struct nvme_kv_batch_op *op)
 			     op->xfer, op->value, op->value_len);
 }
 
+/**
+ * nvme_kv_cmd_to_uop() - check a struct nvme_kv_cmd and make an operation
+ * @kc: the caller's arguments, copied into the kernel
+ * @opcode: the KV command they are for
+ * @uop: zeroed; filled on success
+ *
+ * The checks of the ioctls and of IORING_OP_URING_CMD alike: no unknown
+ * flag, reserved or output field set, then the command's own fields.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int nvme_kv_cmd_to_uop(const struct nvme_kv_cmd *kc, u8 opcode,
+		       struct nvme_kv_uop *uop)
+{
+	if ((kc->flags & ~NVME_KV_CMD_FLAGS_XFER) || kc->rsvd0 || kc->rsvd1 ||
+	    kc->result || kc->status || kc->rsvd3 ||
+	    memchr_inv(kc->rsvd2, 0, sizeof(kc->rsvd2)))
+		return -EINVAL;
+
+	uop->op.opcode = opcode;
+	uop->op.xfer = kc->flags & NVME_KV_CMD_FLAGS_XFER;
+	uop->op.key_len = kc->key_len;
+	uop->op.options = kc->options;
+	uop->op.value_len = kc->value_len;
+	memcpy(uop->op.key, kc->key, sizeof(uop->op.key));
+	uop->op.value = kc->value;
+	uop->timeout = msecs_to_jiffies(kc->timeout_ms);
+	return nvme_kv_check_uop(&uop->op);
+}
+
 /* NVME_KV_IOCTL_STORE, _RETRIEVE, _DELETE, _EXIST and _LIST */
 static int nvme_kv_ioctl_cmd(struct nvme_kv_ns *kvns, u8 opcode,
 			     void __user *argp)
@@ -898,20 +836,7 @@ static int nvme_kv_ioctl_cmd(struct nvme_kv_ns *kvns, u8 opcode,
 	ret = copy_struct_from_user(&kc, sizeof(kc), argp, argsz);
 	if (ret)
 		return ret == -E2BIG ? -EINVAL : ret;
-	if ((kc.flags & ~NVME_KV_CMD_FLAGS_XFER) || kc.rsvd0 || kc.rsvd1 ||
-	    kc.result || kc.status || kc.rsvd3 ||
-	    memchr_inv(kc.rsvd2, 0, sizeof(kc.rsvd2)))
-		return -EINVAL;
-
-	uop.op.opcode = opcode;
-	uop.op.xfer = kc.flags & NVME_KV_CMD_FLAGS_XFER;
-	uop.op.key_len = kc.key_len;
-	uop.op.options = kc.options;
-	uop.op.value_len = kc.value_len;
-	memcpy(uop.op.key, kc.key, sizeof(uop.op.key));
-	uop.op.value = kc.value;
-	uop.timeout = msecs_to_jiffies(kc.timeout_ms);
-	ret = nvme_kv_check_uop(&uop.op);
+	ret = nvme_kv_cmd_to_uop(&kc, opcode, &uop);
 	if (ret)
 		return ret;
 
