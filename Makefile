@@ -79,6 +79,9 @@ modules: nvmet
 		KBUILD_EXTRA_SYMBOLS=$(NVMET)/Module.symvers modules
 
 LIB_SRC	:= userspace/libnvmekv/nvmekv.c
+# the asynchronous queue (io_uring): in the libraries, and in the static
+# binaries that use it, which then link liburing too
+LIB_QUEUE_SRC := userspace/libnvmekv/nvmekv_queue.c
 CLI_SRC	:= userspace/cli/nvme-kv.c
 HDRS	:= uapi/linux/nvme_kv.h userspace/libnvmekv/nvmekv.h
 
@@ -90,6 +93,11 @@ $(BIN)/nvme-kv: $(CLI_SRC) $(LIB_SRC) $(HDRS)
 $(BIN)/kv_ioctl_test: selftests/kv/kv_ioctl_test.c selftests/kv/check.h $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -pthread -o $@ selftests/kv/kv_ioctl_test.c $(LIB_SRC)
+
+$(BIN)/kv_uring_test: selftests/kv/kv_uring_test.c selftests/kv/check.h $(LIB_SRC) $(LIB_QUEUE_SRC) $(HDRS)
+	@mkdir -p $(BIN)
+	$(CC) $(USER_CFLAGS) -static -o $@ selftests/kv/kv_uring_test.c $(LIB_SRC) \
+		$(LIB_QUEUE_SRC) -luring
 
 KV_TEST_HDRS := selftests/kv/kv_passthru.h selftests/kv/check.h uapi/linux/nvme_kv.h
 
@@ -162,17 +170,20 @@ PREFIX		?= /usr/local
 LIBDIR		?= $(PREFIX)/lib
 DESTDIR		?=
 
-$(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION): $(LIB_SRC) $(HDRS)
+$(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION): $(LIB_SRC) $(LIB_QUEUE_SRC) $(HDRS)
 	@mkdir -p $(LIBDIR_B)
 	$(CC) $(USER_CFLAGS) $(DIST_CFLAGS) -fPIC -shared \
-		-Wl,-soname,$(LIB_SONAME) $(DIST_LDFLAGS) -o $@ $(LIB_SRC)
+		-Wl,-soname,$(LIB_SONAME) $(DIST_LDFLAGS) -o $@ $(LIB_SRC) \
+		$(LIB_QUEUE_SRC) -luring
 	ln -sf libnvmekv.so.$(LIB_VERSION) $(LIBDIR_B)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(LIBDIR_B)/libnvmekv.so
 
-$(LIBDIR_B)/libnvmekv.a: $(LIB_SRC) $(HDRS)
+$(LIBDIR_B)/libnvmekv.a: $(LIB_SRC) $(LIB_QUEUE_SRC) $(HDRS)
 	@mkdir -p $(LIBDIR_B)
 	$(CC) $(USER_CFLAGS) $(DIST_CFLAGS) -c -o $(LIBDIR_B)/nvmekv.o $(LIB_SRC)
-	$(AR) rcs $@ $(LIBDIR_B)/nvmekv.o
+	$(CC) $(USER_CFLAGS) $(DIST_CFLAGS) -c -o $(LIBDIR_B)/nvmekv_queue.o \
+		$(LIB_QUEUE_SRC)
+	$(AR) rcs $@ $(LIBDIR_B)/nvmekv.o $(LIBDIR_B)/nvmekv_queue.o
 
 lib: $(LIBDIR_B)/libnvmekv.so.$(LIB_VERSION) $(LIBDIR_B)/libnvmekv.a
 
@@ -262,7 +273,7 @@ userspace: deps lib $(BIN)/nvme-kv $(BIN)/kv_ioctl_test $(BIN)/kv_target_test \
 	$(BIN)/kv_workload $(BIN)/kv_xfer_test $(BIN)/kv_xfer_bench \
 	$(BIN)/lin_client $(BIN)/lincheck $(BIN)/nvmekv-ycsb $(BIN)/kv_cache_keys \
 	$(BIN)/kv_forge_sb $(BIN)/kv_damage_rec $(BIN)/kv_hostile $(BIN)/kv_mark \
-	$(BIN)/kv_ctl $(BIN)/kv_kmsg_wait
+	$(BIN)/kv_ctl $(BIN)/kv_kmsg_wait $(BIN)/kv_uring_test
 
 # nvme-cli from Debian's source package with the kv plugin: build/nvme-cli/nvme
 nvme-cli: deps

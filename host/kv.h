@@ -15,6 +15,7 @@
 
 struct nvme_kv_onesided;
 struct nvme_kv_onesided_fill;
+struct io_uring_cmd;
 
 /* Per-namespace counters, in sysfs under stats/ */
 enum nvme_kv_stat {
@@ -135,5 +136,8 @@ void nvme_kv_run_uops(struct nvme_kv_ns *kvns, struct nvme_kv_uop *uops,
 		      unsigned int nr);
 int nvme_kv_cmd_to_uop(const struct nvme_kv_cmd *kc, u8 opcode,
 		       struct nvme_kv_uop *uop);
+
+/* kv_uring.c: IORING_OP_URING_CMD on /dev/kvXnY */
+int nvme_kv_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 
 #endif /* NVME_KV_H */

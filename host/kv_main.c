@@ -24,6 +24,10 @@
  *    holds one reference, every open file and every nvme_kv_ns_get() one.
  *  - Commands are started in process context (they may sleep for a tag or
  *    to map memory); their end_io callbacks run in any context.
+ *  - io_uring commands (kv_uring.c) count in and out the same way; one
+ *    issued without blocking takes a tag only if one is free, else it is
+ *    issued again from io-wq.  Their CQE is posted in the submitter's task
+ *    after the request was freed and counted out.
  *  - A one-sided read of the target's cache (kv_onesided.c) counts itself
  *    in @inflight like a command, and a host fill stays counted from its
  *    lock until nvme_kv_uop_fill() completes it after the Retrieve; unbind
@@ -1344,6 +1348,7 @@ static const struct file_operations nvme_kv_fops = {
 	.release	= nvme_kv_release,
 	.unlocked_ioctl	= nvme_kv_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.uring_cmd	= nvme_kv_uring_cmd,
 };
 
 static ssize_t nsid_show(struct device *dev, struct device_attribute *attr,

@@ -72,7 +72,8 @@ cp "$top/build/bin/nvme-kv" "$top/build/bin/kv_ioctl_test" \
 	"$top/build/bin/nvmekv-ycsb" "$top/build/bin/kv_cache_keys" \
 	"$top/build/bin/kv_forge_sb" "$top/build/bin/kv_damage_rec" \
 	"$top/build/bin/kv_hostile" "$top/build/bin/kv_mark" "$top/build/bin/kv_ctl" \
-	"$top/build/bin/kv_kmsg_wait" "$top/userspace/nvmet-config/nvmet-kv-config" \
+	"$top/build/bin/kv_kmsg_wait" "$top/build/bin/kv_uring_test" \
+	"$top/userspace/nvmet-config/nvmet-kv-config" \
 	"$root/usr/bin/"
 
 # Stock modules the tests use, with everything they depend on.  The nvmet

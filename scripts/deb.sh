@@ -16,7 +16,7 @@ ver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version 2> /dev/null ||
 	sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$top/debian/changelog")
 src=$out/nvme-kv-$ver
 
-"$top/scripts/need.sh" deb debhelper dh-dkms dpkg-dev fakeroot lintian jq libjson-c-dev fio
+"$top/scripts/need.sh" deb debhelper dh-dkms dpkg-dev fakeroot lintian jq libjson-c-dev liburing-dev fio
 
 rm -rf "$out"
 mkdir -p "$src"

@@ -6,7 +6,7 @@ set -eu
 pkgs="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 qemu-system-x86 busybox-static nvme-cli fio cpio kmod xz-utils patch
 make gcc libc6-dev iproute2 clang libclang-rt-14-dev jq udev
-bc bison flex libelf-dev libssl-dev libjson-c-dev"
+bc bison flex libelf-dev libssl-dev libjson-c-dev liburing-dev"
 
 missing=""
 for p in $pkgs; do

@@ -457,6 +457,11 @@ for tr in $TRANSPORTS; do
 	fi
 	kv_ioctl_test "/dev/$kv" "/dev/$ng" 1 > /tmp/ioctl.out 2>&1
 	tap_lines "$tr: " < /tmp/ioctl.out
+	timeout 600 kv_uring_test "/dev/$kv" > /tmp/uring.out 2>&1
+	_rc=$?
+	[ $_rc = 0 ] || grep -q "^FAIL " /tmp/uring.out ||
+		echo "FAIL uring: kv_uring_test exited $_rc without saying why" >> /tmp/uring.out
+	tap_lines "$tr: " < /tmp/uring.out
 	if [ "$tr" = loop ]; then
 		modprobe nvme-kv-api-test dev="$kv"
 		dmesg | sed -n 's/.*nvme_kv_api_test: //p' > /tmp/api.out
@@ -1274,6 +1279,25 @@ if ctrl=$(ctrl_of rdma); then
 	tap_lines "rdma: target: " < /tmp/target.out
 	kv_ioctl_test xfer "/dev/$kv" 4096 > /tmp/xfer.out 2>&1
 	tap_lines "rdma: " < /tmp/xfer.out
+	# io_uring over rdma: every test of the ring (its Retrieves may be
+	# one-sided, from io-wq), then a value read again and again through
+	# the ring must be served by one-sided hits
+	timeout 600 kv_uring_test "/dev/$kv" > /tmp/uring.out 2>&1
+	_rc=$?
+	[ $_rc = 0 ] || grep -q "^FAIL " /tmp/uring.out ||
+		echo "FAIL uring: kv_uring_test exited $_rc without saying why" >> /tmp/uring.out
+	tap_lines "rdma: " < /tmp/uring.out
+	uring_hits() {
+		_h0=$(onesided_stat "$1" hits)
+		kv_uring_test reread "/dev/$1" > /tmp/reread.out 2>&1
+		_rc=$?
+		_h1=$(onesided_stat "$1" hits)
+		cat /tmp/reread.out
+		echo "one-sided hits $_h0 -> $_h1"
+		[ $_rc = 0 ] && [ "$_h1" -ge $((_h0 + 2)) ]
+	}
+	t "rdma: uring: Retrieves through the ring of a cached value are one-sided hits" \
+		uring_hits "$kv"
 	# (cached values are read one-sided here: the tests above)
 	t "rdma: the service stopped and started again: the host's session ends, GETs Retrieve, then it connects again by itself (the same port again changes nothing)" \
 		onesided_reconnects "$kv"

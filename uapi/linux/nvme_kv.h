@@ -539,6 +539,28 @@ enum nvme_kv_xfer {
 #define NVME_KV_IOCTL_BATCH	_IOWR(NVME_KV_IOCTL_TYPE, 0x07, struct nvme_kv_batch)
 
 /*
+ * io_uring: IORING_OP_URING_CMD on /dev/kvXnY runs Store, Retrieve,
+ * Delete, Exist and List asynchronously, as the ioctls run them.
+ *  - The ring is set up with IORING_SETUP_SQE128 (else -EINVAL), and with
+ *    IORING_SETUP_CQE32 to receive the result and status.
+ *  - sqe->cmd_op is the ioctl number: NVME_KV_IOCTL_STORE, _RETRIEVE,
+ *    _DELETE, _EXIST or _LIST (others get -ENOTTY).
+ *  - sqe->cmd, 80 bytes, holds a struct nvme_kv_cmd with @argsz exactly
+ *    sizeof(struct nvme_kv_cmd); it is checked as the ioctl checks it, and
+ *    its @result and @status are not written: they come in the CQE.
+ *  - With IORING_URING_CMD_FIXED in sqe->uring_cmd_flags, @value is an
+ *    address inside the registered buffer sqe->buf_index.
+ *  - cqe->res is 0 or the negative errno the ioctl would return; with
+ *    CQE32, big_cqe[0] holds @result in bits 31:0 and @status in bits
+ *    47:32 (both 0 for a command refused before it was sent).
+ *  - A ring closed with commands in flight waits for them: an NVMe
+ *    command cannot be withdrawn once sent, and its timeout bounds it.
+ *  - IORING_SETUP_IOPOLL rings are refused (-EOPNOTSUPP).
+ */
+#define NVME_KV_URING_RESULT(res2)	((__u32)(res2))
+#define NVME_KV_URING_STATUS(res2)	((__u16)((res2) >> 32))
+
+/*
  * Wire helpers, shared by kernel and user space.  @sqe is the 64-byte
  * submission queue entry as bytes.
  */

@@ -111,6 +111,83 @@ int nvmekv_batch(int fd, struct nvme_kv_batch_op *ops, unsigned int nr);
 /* Name of an NVMe status as the KV command set defines it. */
 const char *nvmekv_status_name(uint16_t status);
 
+/*
+ * Asynchronous operations, on io_uring (IORING_OP_URING_CMD on the
+ * device, see "io_uring" in <linux/nvme_kv.h>): one thread keeps up to
+ * @depth operations in flight on a queue.  Fill a struct nvmekv_op, hand
+ * it to nvmekv_queue_submit() (it must stay valid until it completed),
+ * send what was submitted with nvmekv_queue_commit(), and collect
+ * completions with nvmekv_queue_reap(), which also calls each op's @done.
+ * A queue is for one thread at a time.  Link with -lnvmekv (pkg-config
+ * nvmekv; statically also -luring).
+ *
+ *	struct nvmekv_queue *q;
+ *	struct nvmekv_op ops[16] = { 0 }, *done[16];
+ *	int i, n;
+ *
+ *	if (nvmekv_queue_init(fd, 16, &q))
+ *		return;
+ *	for (i = 0; i < 16; i++) {
+ *		ops[i].opcode = NVME_KV_CMD_RETRIEVE;
+ *		ops[i].key = keys[i];
+ *		ops[i].key_len = 16;
+ *		ops[i].value = bufs[i];
+ *		ops[i].value_len = sizeof(bufs[i]);
+ *		nvmekv_queue_submit(q, &ops[i]);
+ *	}
+ *	nvmekv_queue_commit(q);
+ *	for (i = 0; i < 16; i += n) {
+ *		n = nvmekv_queue_reap(q, 1, NULL, done, 16);
+ *		if (n < 0)
+ *			break;
+ *		// each done[j]->error, ->status and ->result is set
+ *	}
+ *	nvmekv_queue_free(q);
+ */
+struct nvmekv_queue;
+struct timespec;
+
+struct nvmekv_op {
+	/* in */
+	unsigned int	opcode;		/* NVME_KV_CMD_STORE, _RETRIEVE, _DELETE, _EXIST, _LIST */
+	const void	*key;
+	size_t		key_len;	/* List: 0 lists from the first key */
+	void		*value;		/* Store: the value; Retrieve, List: the buffer */
+	size_t		value_len;	/* Delete, Exist: 0 */
+	unsigned int	options;	/* NVME_KV_STORE_SIKE / _SINKE, NVME_KV_RETRIEVE_* */
+	unsigned int	xfer;		/* Store: enum nvme_kv_xfer; others 0 */
+	unsigned int	timeout_ms;	/* of each NVMe command; 0: the driver's */
+	void		(*done)(struct nvmekv_op *op);	/* or NULL */
+	void		*private;	/* the caller's */
+	/* out, once completed */
+	int		error;		/* 0 or a negative errno, as the ioctls */
+	uint16_t	status;		/* NVMe status */
+	uint32_t	result;		/* Retrieve: the stored value's size */
+};
+
+/* A queue of @depth (1..4096) operations on the open device @fd. */
+int nvmekv_queue_init(int fd, unsigned int depth, struct nvmekv_queue **q);
+/* Free it; operations still in flight are waited for by the kernel. */
+int nvmekv_queue_free(struct nvmekv_queue *q);
+/*
+ * Queue @op, to be sent by the next commit.  -EINVAL for a malformed op,
+ * -EBUSY when @depth ops are already submitted and not yet reaped.
+ */
+int nvmekv_queue_submit(struct nvmekv_queue *q, struct nvmekv_op *op);
+/* Send what was submitted; returns how many were sent, or -errno. */
+int nvmekv_queue_commit(struct nvmekv_queue *q);
+/*
+ * Wait until at least @min ops completed (0: only collect those that did;
+ * @timeout, if not NULL, bounds the wait, then fewer may be returned), up
+ * to @max.  Fills @ops (if not NULL) with them, calls their @done, and
+ * returns how many, or -errno.
+ */
+int nvmekv_queue_reap(struct nvmekv_queue *q, unsigned int min,
+		      const struct timespec *timeout, struct nvmekv_op **ops,
+		      unsigned int max);
+/* Ops submitted and not yet reaped. */
+unsigned int nvmekv_queue_inflight(const struct nvmekv_queue *q);
+
 #ifdef __cplusplus
 }
 #endif
