@@ -129,9 +129,10 @@ $(BIN)/lin_client: selftests/lin/lin_client.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(BIN)
 	$(CC) $(USER_CFLAGS) -static -o $@ selftests/lin/lin_client.c $(LIB_SRC)
 
-$(BIN)/nvmekv-ycsb: userspace/ycsb/nvmekv-ycsb.c $(LIB_SRC) $(HDRS)
+$(BIN)/nvmekv-ycsb: userspace/ycsb/nvmekv-ycsb.c $(LIB_SRC) $(LIB_QUEUE_SRC) $(HDRS)
 	@mkdir -p $(BIN)
-	$(CC) $(USER_CFLAGS) -static -pthread -o $@ userspace/ycsb/nvmekv-ycsb.c $(LIB_SRC) -lm
+	$(CC) $(USER_CFLAGS) -static -pthread -o $@ userspace/ycsb/nvmekv-ycsb.c $(LIB_SRC) \
+		$(LIB_QUEUE_SRC) -luring -lm
 
 $(BIN)/kv_cache_keys: selftests/kv/kv_cache_keys.c target/kv_cache.h target/kv_cache_sm.h \
 		target/kv_types.h uapi/linux/nvme_kv.h

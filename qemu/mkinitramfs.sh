@@ -51,7 +51,8 @@ done
 copy_bin "$top/build/nvme-cli/nvme" /usr/sbin/nvme
 copy_bin /usr/bin/fio /usr/bin/fio
 mkdir -p "$root/usr/lib/fio"
-cp "$top/build/fio/libfio-nvmekv.so" "$root/usr/lib/fio/"
+# with what it links (liburing)
+copy_bin "$top/build/fio/libfio-nvmekv.so" /usr/lib/fio/libfio-nvmekv.so
 copy_bin /usr/bin/jq /usr/bin/jq
 # iproute2's ip (veth pairs; busybox's sh would run its own ip applet for
 # "ip") and rdma (soft-RoCE links), for the nvme-rdma tests

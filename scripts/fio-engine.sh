@@ -12,7 +12,8 @@ src=$out/src
 so=$out/libfio-nvmekv.so
 stamp=$out/.stamp
 want=$( (cat "$0" "$top/userspace/fio/nvmekv-fio.c" \
-	"$top"/userspace/libnvmekv/nvmekv.[ch] "$top/uapi/linux/nvme_kv.h";
+	"$top"/userspace/libnvmekv/nvmekv.[ch] \
+	"$top/userspace/libnvmekv/nvmekv_queue.c" "$top/uapi/linux/nvme_kv.h";
 	dpkg-query -W -f='${Version}' fio) | cksum)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$so" ]; then
 	exit 0
@@ -34,6 +35,7 @@ tree=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name 'fio-*' | head -n 1)
 cc -O2 -g -Wall -D_GNU_SOURCE -include "$tree/config-host.h" -I"$tree" \
 	-I"$top/uapi" -I"$top/userspace/libnvmekv" -shared -fPIC -rdynamic \
 	-o "$so" "$top/userspace/fio/nvmekv-fio.c" \
-	"$top/userspace/libnvmekv/nvmekv.c"
+	"$top/userspace/libnvmekv/nvmekv.c" \
+	"$top/userspace/libnvmekv/nvmekv_queue.c" -luring
 echo "$want" > "$stamp"
 echo "fio-engine: built $so for fio $(dpkg-query -W -f='${Version}' fio)"

@@ -159,12 +159,13 @@ cli_retrieve_formats() {
 }
 
 # fio_job <kv device> <name> <options...>: one job, JSON result in /tmp/fio.json
+# (its variables are not t's: t names the test by its _name)
 fio_job() {
-	_dev=$1 _name=$2
+	_fdev=$1 _fjob=$2
 	shift 2
-	fio --output-format=json --name="$_name" \
+	fio --output-format=json --name="$_fjob" \
 		--ioengine=external:/usr/lib/fio/libfio-nvmekv.so \
-		--filename="$_dev" "$@" > /tmp/fio.json 2> /tmp/fio.err
+		--filename="$_fdev" "$@" > /tmp/fio.json 2> /tmp/fio.err
 	_rc=$?
 	cat /tmp/fio.err
 	jq -c '.jobs[0] | {error, w: .write.total_ios, r: .read.total_ios}' /tmp/fio.json
@@ -176,6 +177,44 @@ fio_verify() {
 		--verify=crc32c --do_verify=1 --kv_key_prefix=fv &&
 	jq -e '.jobs[0].error == 0 and .jobs[0].write.total_ios > 100 and
 		.jobs[0].read.total_ios > 100' /tmp/fio.json
+}
+
+# fio_depth: the engine keeps iodepth operations in flight (io_uring), by
+# every transfer method, with verify; a short value is a whole read of its
+# key (256-byte values read with bs=512: no resid, no requeue, 512 reads);
+# kv_store_if=absent over stored keys fails every Store with EEXIST
+fio_depth() {
+	for _x in dptr piggyback append auto; do
+		fio_job "$1" depth-$_x --rw=randwrite --size=256k --bsrange=64-1024 \
+			--iodepth=16 --verify=crc32c --do_verify=1 \
+			--kv_key_prefix=fd --kv_xfer=$_x &&
+		jq -e '.jobs[0].error == 0 and .jobs[0].write.total_ios > 100 and
+			(.jobs[0].iodepth_level["16"] + .jobs[0].iodepth_level["8"]) > 50' \
+			/tmp/fio.json > /dev/null || {
+			jq -c '.jobs[0].iodepth_level' /tmp/fio.json
+			return 1
+		}
+	done
+	fio_job "$1" short-fill --rw=write --size=128k --bs=256 --kv_key_prefix=fs &&
+	fio_job "$1" short-read --rw=read --size=256k --bs=512 --iodepth=8 \
+		--kv_key_prefix=fs --number_ios=256 || return 1
+	jq -e '.jobs[0].error == 0 and .jobs[0].read.total_ios == 256 and
+		.jobs[0].read.io_bytes == 131072' /tmp/fio.json || return 1
+	! fio_job "$1" sinke --rw=write --size=128k --bs=256 --kv_key_prefix=fs \
+		--kv_store_if=absent --iodepth=4 > /dev/null 2>&1 &&
+	grep -q "File exists" /tmp/fio.err
+}
+
+ycsb_depth() {
+	nvmekv-ycsb "$1" load -r 500 -t 2 -o json > /tmp/ycsb.json &&
+	nvmekv-ycsb "$1" run -w a -r 500 -n 1000 -t 2 -q 16 -o json > /tmp/ycsb.json || {
+		cat /tmp/ycsb.json
+		return 1
+	}
+	cat /tmp/ycsb.json
+	jq -e '.errors == 0 and .not_found == 0 and .depth == 16 and
+		.reads + .updates == 2000 and .p50_us > 0 and
+		.p99_us >= .p50_us and .p99_9_us >= .p99_us' /tmp/ycsb.json > /dev/null
 }
 
 fio_read_back() {
@@ -431,6 +470,10 @@ for tr in $TRANSPORTS; do
 		fio_verify "/dev/$kv"
 	t "$tr: fio external ioengine reads back every value a write pass stored" \
 		fio_read_back "/dev/$kv"
+	t "$tr: fio external ioengine keeps iodepth=16 in flight by every method, verifies, reads short values whole, and kv_store_if=absent fails with EEXIST" \
+		fio_depth "/dev/$kv"
+	t "$tr: nvmekv-ycsb load, then YCSB A with 16 operations in flight per thread on the io_uring queue: no errors, latency percentiles" \
+		ycsb_depth "/dev/$kv"
 	t "$tr: nvme kv store then nvme kv retrieve return the same bytes (plugin)" \
 		plugin_roundtrip "/dev/$ng"
 	t "$tr: nvme kv exist and nvme kv delete (plugin)" \
