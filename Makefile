@@ -46,7 +46,7 @@ DIST_LDFLAGS	?=
 
 .PHONY: all deps ksrc nvmet modules userspace guest unit check demo deb-nvme-cli \
 	checkpatch clean crash-test debug-kernel debug-modules debug-guest check-debug bench-store bench-xfer bench-cache lib install nvme-cli \
-	fio-engine plugin cost-test bench-cost pair-test bench series-each blktests deb install-fio check-install dkms-source
+	fio-engine plugin cost-test bench-cost pair-test bench bench-async series-each blktests deb install-fio check-install dkms-source
 
 all: modules userspace
 
@@ -401,6 +401,12 @@ bench-xfer: guest plugin
 # run: build/bench/cache.json + cache.png
 bench-cache: guest
 	@$(TOP)/scripts/bench-cache.sh "$(KVER)"
+
+# One thread's GET rate at io_uring depths 1..64 against fio's io_uring
+# 4 KiB reads on a block namespace, over tcp and rdma, rounds alternated
+# (build/bench/async.json; ROUNDS=, SECS= per run)
+bench-async: guest
+	@$(TOP)/scripts/bench-async.sh "$(KVER)" $(or $(ROUNDS),3) $(or $(SECS),3)
 
 # Every benchmark, then one summary table each (scripts/bench-summary.py):
 # bench-cost, bench-xfer, bench-store on the two guests, bench-cache

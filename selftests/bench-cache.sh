@@ -13,13 +13,9 @@
 . /selftests/kv/target.sh
 . /selftests/lin/lin.sh
 
-arg() { sed -n "s/.*nvmekv\.$1=\([0-9]*\).*/\1/p" /proc/cmdline; }
-records=$(arg bench_records)
-records=${records:-1000}
-ops=$(arg bench_ops)
-ops=${ops:-10000}
-threads=$(arg bench_threads)
-threads=${threads:-1}
+records=$(cmdline_num bench_records 1000)
+ops=$(cmdline_num bench_ops 10000)
+threads=$(cmdline_num bench_threads 1)
 CACHE="cache_slots=$((records * 4)) cache_block_slots=8"
 DBG=/sys/kernel/debug/nvmet_kv/1@$NQN
 

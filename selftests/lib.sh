@@ -81,3 +81,10 @@ module_sections() {
 		done
 	done
 }
+
+# cmdline_num <name> <default>: the number nvmekv.<name>= gives on the
+# kernel command line, else <default> (the benchmarks' parameters)
+cmdline_num() {
+	_v=$(sed -n "s/.*nvmekv\.$1=\([0-9]*\).*/\1/p" /proc/cmdline)
+	echo "${_v:-$2}"
+}

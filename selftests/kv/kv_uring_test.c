@@ -106,6 +106,22 @@ static int run1(struct io_uring *ring, int fd, unsigned int op,
 	return reap(ring, &tag, o);
 }
 
+/* one command on registered buffer 0, submitted and waited for */
+static int run1_fixed(struct io_uring *ring, int fd, unsigned int op,
+		      const struct nvme_kv_cmd *c, struct outcome *o)
+{
+	struct io_uring_sqe *sqe = prep(ring, fd, op, c, 1);
+	uint64_t tag;
+
+	if (!sqe)
+		return -EIO;
+	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+	sqe->buf_index = 0;
+	if (io_uring_submit(ring) != 1)
+		return -EIO;
+	return reap(ring, &tag, o);
+}
+
 static const char *const xfer_names[] = {
 	"default", "dptr", "piggyback", "piggyback_serial", "append", "auto",
 };
@@ -184,11 +200,9 @@ static void test_ops(struct io_uring *ring, int fd)
 static void test_fixed(struct io_uring *ring, int fd)
 {
 	static unsigned char buf[8192] __attribute__((aligned(4096)));
-	struct io_uring_sqe *sqe;
 	struct nvme_kv_cmd c;
 	struct outcome o;
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-	uint64_t tag;
 	size_t len;
 	int ret, i;
 
@@ -200,36 +214,24 @@ static void test_fixed(struct io_uring *ring, int fd)
 	for (i = 0; i < 3000; i++)
 		buf[i] = (unsigned char)(i * 13);
 	fill_cmd(&c, "u-fixed", 7, buf, 3000, NVME_KV_XFER_DPTR);
-	sqe = prep(ring, fd, NVME_KV_IOCTL_STORE, &c, 1);
-	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-	sqe->buf_index = 0;
-	ret = io_uring_submit(ring) == 1 ? reap(ring, &tag, &o) : -EIO;
+	ret = run1_fixed(ring, fd, NVME_KV_IOCTL_STORE, &c, &o);
 	check(!ret && o.res == 0, "uring: store from a fixed buffer",
 	      "ret %d res %d", ret, o.res);
 	fill_cmd(&c, "u-fixed", 7, buf + 4096, 4096, 0);
-	sqe = prep(ring, fd, NVME_KV_IOCTL_RETRIEVE, &c, 2);
-	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-	sqe->buf_index = 0;
-	ret = io_uring_submit(ring) == 1 ? reap(ring, &tag, &o) : -EIO;
+	ret = run1_fixed(ring, fd, NVME_KV_IOCTL_RETRIEVE, &c, &o);
 	check(!ret && o.res == 0 && o.result == 3000 &&
 	      !memcmp(buf, buf + 4096, 3000),
 	      "uring: retrieve into a fixed buffer",
 	      "ret %d res %d result %u", ret, o.res, o.result);
 	/* a value that runs past the registered buffer */
 	fill_cmd(&c, "u-fixed", 7, buf + 4096, 8192, 0);
-	sqe = prep(ring, fd, NVME_KV_IOCTL_RETRIEVE, &c, 3);
-	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-	sqe->buf_index = 0;
-	ret = io_uring_submit(ring) == 1 ? reap(ring, &tag, &o) : -EIO;
+	ret = run1_fixed(ring, fd, NVME_KV_IOCTL_RETRIEVE, &c, &o);
 	check(!ret && o.res == -EFAULT,
 	      "uring: a buffer past the end of the fixed buffer gets EFAULT",
 	      "ret %d res %d", ret, o.res);
 	/* PIGGYBACK runs from io-wq by another path: the same rules */
 	fill_cmd(&c, "u-fixed-pb", 10, buf + 100, 200, NVME_KV_XFER_PIGGYBACK);
-	sqe = prep(ring, fd, NVME_KV_IOCTL_STORE, &c, 4);
-	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-	sqe->buf_index = 0;
-	ret = io_uring_submit(ring) == 1 ? reap(ring, &tag, &o) : -EIO;
+	ret = run1_fixed(ring, fd, NVME_KV_IOCTL_STORE, &c, &o);
 	check(!ret && o.res == 0 &&
 	      !nvmekv_retrieve(fd, "u-fixed-pb", 10, buf + 4096, 4096, &len, 0,
 			       NULL) &&
@@ -237,10 +239,7 @@ static void test_fixed(struct io_uring *ring, int fd)
 	      "uring: a PIGGYBACK store from a fixed buffer stores its bytes",
 	      "ret %d res %d", ret, o.res);
 	fill_cmd(&c, "u-fixed-pb", 10, buf + 8000, 300, NVME_KV_XFER_PIGGYBACK);
-	sqe = prep(ring, fd, NVME_KV_IOCTL_STORE, &c, 5);
-	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-	sqe->buf_index = 0;
-	ret = io_uring_submit(ring) == 1 ? reap(ring, &tag, &o) : -EIO;
+	ret = run1_fixed(ring, fd, NVME_KV_IOCTL_STORE, &c, &o);
 	check(!ret && o.res == -EFAULT,
 	      "uring: a PIGGYBACK store past the end of the fixed buffer gets EFAULT",
 	      "ret %d res %d", ret, o.res);

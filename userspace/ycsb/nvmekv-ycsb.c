@@ -12,8 +12,8 @@
  * (constant theta, default 0.99).  Keys are 16 bytes, "user" and twelve
  * digits, as in YCSB; values are value bytes (default 64).
  *
- * Each thread keeps depth operations in flight on libnvmekv's io_uring
- * queue (-q; 1, the default, is one synchronous call at a time); -d bounds
+ * With -q, each thread keeps depth operations in flight on libnvmekv's
+ * io_uring queue; without it, one synchronous ioctl at a time; -d bounds
  * a run by time instead of by ops, -W runs that long first without
  * counting.  Latencies are per operation, from submit to completion, with
  * their mean and p50, p99 and p99.9.
@@ -294,7 +294,7 @@ static void *work(void *arg)
 		goto out;
 	}
 	memset(val, 'a' + (int)w->id % 26, c->value_len);
-	if (c->depth > 1) {
+	if (c->depth) {
 		work_async(w, val);
 		goto out;
 	}
@@ -352,7 +352,7 @@ int main(int argc, char **argv)
 {
 	struct cfg c = { .workload = 'c', .records = 1000, .ops = 10000,
 			 .threads = 4, .value_len = 64, .theta = 0.99,
-			 .depth = 1 };
+			 .depth = 0 };
 	uint64_t v, t0, t1, reads = 0, updates = 0, nf = 0, err = 0, lat = 0;
 	uint64_t *all = NULL, nall = 0;
 	double p50, p99, p999;
@@ -478,9 +478,10 @@ int main(int argc, char **argv)
 	p999 = all ? pct_us(all, nall, 99.9) : 0;
 	free(all);
 	if (c.json)
-		printf("{\"phase\": \"%s\", \"workload\": \"%c\", \"records\": %llu, \"threads\": %u, \"depth\": %u, \"theta\": %.2f, \"value_bytes\": %u, \"reads\": %llu, \"updates\": %llu, \"not_found\": %llu, \"errors\": %llu, \"seconds\": %.3f, \"ops_per_s\": %.1f, \"mean_latency_us\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"p99_9_us\": %.1f}\n",
+		printf("{\"phase\": \"%s\", \"workload\": \"%c\", \"records\": %llu, \"threads\": %u, \"depth\": %u, \"api\": \"%s\", \"theta\": %.2f, \"value_bytes\": %u, \"reads\": %llu, \"updates\": %llu, \"not_found\": %llu, \"errors\": %llu, \"seconds\": %.3f, \"ops_per_s\": %.1f, \"mean_latency_us\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"p99_9_us\": %.1f}\n",
 		       c.load ? "load" : "run", c.workload,
-		       (unsigned long long)c.records, c.threads, c.depth, c.theta,
+		       (unsigned long long)c.records, c.threads,
+		       c.depth ? c.depth : 1, c.depth ? "async" : "sync", c.theta,
 		       c.value_len, (unsigned long long)reads,
 		       (unsigned long long)updates, (unsigned long long)nf,
 		       (unsigned long long)err, secs,
