@@ -663,6 +663,20 @@ reconnected_values() {
 }
 t "tcp: the reconnected /dev/$kv still holds the values stored before" \
 	reconnected_values
+# 64 ring commands in flight when the controller is disconnected: each
+# ends (success, ECANCELED, ENOLINK or ENODEV), the ring drains, and the
+# binding goes; the module unloads at the end of the run (modules: ...)
+name="tcp: uring: disconnect while 64 ring commands are in flight: each ends with success, ECANCELED, ENOLINK or ENODEV and the ring drains"
+timeout 60 kv_uring_test inflight "/dev/$kv" 8 "$name" > /tmp/uinf.out 2>&1 &
+uinf_pid=$!
+sleep 1.5
+nvme disconnect -n "$NQN" > /dev/null
+wait $uinf_pid
+grep -q -e "^PASS " -e "^FAIL " /tmp/uinf.out ||
+	echo "FAIL $name: the ring did not drain within 60 s" >> /tmp/uinf.out
+tap_lines "" < /tmp/uinf.out
+echo 1 > /sys/class/nvme-kv/rescan
+t "tcp: uring: after that disconnect the binding goes" kv_dev_gone "$kv"
 disconnect_down tcp
 
 # reaped_without_udev: a disconnect and no rescan (no udevd runs yet):

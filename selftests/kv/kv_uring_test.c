@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <liburing.h>
 #include "check.h"
@@ -654,6 +655,85 @@ static int reread(const char *dev)
 	return failures ? 1 : 0;
 }
 
+/*
+ * inflight: keep 64 Stores and Retrieves in flight through the ring for up
+ * to @secs seconds, or until the device goes (a disconnect or an unbind
+ * the caller makes meanwhile): every command must end, with success or
+ * ECANCELED, ENOLINK or ENODEV, and the ring must drain.
+ */
+static int inflight(const char *dev, double secs, const char *name)
+{
+	enum { QD = 64 };
+	static unsigned char bufs[QD][256];
+	unsigned long ok = 0, canceled = 0, nolink = 0, nodev = 0, other = 0;
+	unsigned int i, live = 0, n = 0;
+	struct timespec t0, t;
+	struct io_uring ring;
+	struct nvme_kv_cmd c;
+	struct outcome o;
+	int fd, stop = 0, last = 0;
+	uint64_t tag;
+	char k[16];
+
+	fd = open(dev, O_RDWR);
+	if (fd < 0 || io_uring_queue_init(QD, &ring, IORING_SETUP_SQE128 |
+					   IORING_SETUP_CQE32)) {
+		printf("FAIL %s: setup\n", name);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < QD; i++) {
+		snprintf(k, sizeof(k), "inflight-%u", i);
+		fill_cmd(&c, k, strlen(k), bufs[i], sizeof(bufs[i]), 0);
+		prep(&ring, fd, i % 2 ? NVME_KV_IOCTL_RETRIEVE :
+			 NVME_KV_IOCTL_STORE, &c, i);
+		live++;
+	}
+	while (live) {
+		io_uring_submit(&ring);
+		if (reap(&ring, &tag, &o))
+			break;
+		live--;
+		switch (o.res) {
+		case 0:
+		case -ENOENT:	/* a Retrieve before its Store */
+			ok++;
+			break;
+		case -ECANCELED:
+			canceled++;
+			break;
+		case -ENOLINK:
+			nolink++;
+			break;
+		case -ENODEV:
+			nodev++;
+			break;
+		default:
+			other++;
+			last = o.res;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (o.res == -ENODEV ||
+		    (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 > secs)
+			stop = 1;
+		if (stop)
+			continue;
+		snprintf(k, sizeof(k), "inflight-%u", (unsigned int)tag);
+		fill_cmd(&c, k, strlen(k), bufs[tag], sizeof(bufs[tag]), 0);
+		prep(&ring, fd, n++ % 2 ? NVME_KV_IOCTL_RETRIEVE :
+			 NVME_KV_IOCTL_STORE, &c, tag);
+		live++;
+	}
+	check(!live && !other && ok, name,
+	      "%u never ended, %lu ok, %lu ECANCELED, %lu ENOLINK, %lu ENODEV, %lu other (last %d)",
+	      live, ok, canceled, nolink, nodev, other, last);
+	printf("# %s: %lu ok, %lu ECANCELED, %lu ENOLINK, %lu ENODEV, %lu other\n",
+	       name, ok, canceled, nolink, nodev, other);
+	io_uring_queue_exit(&ring);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned int depths[] = { 1, 4, 16, 64, 256 };
@@ -664,6 +744,8 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "reread"))
 		return reread(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "inflight"))
+		return inflight(argv[2], atof(argv[3]), argv[4]);
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s [reread] <kv-device>\n", argv[0]);
 		return 2;
