@@ -110,13 +110,16 @@ static enum rq_end_io_ret nvme_kv_uring_end_io(struct request *rq,
 }
 
 /*
- * Start one command that moves its data by the data pointer.  Returns
- * -EIOCBQUEUED once started, -EAGAIN when it would have had to wait for a
- * tag without blocking, or another negative errno (nothing was sent).
+ * Start one command that moves its data by the data pointer (@fallback: a
+ * Store that asked for APPEND and goes by DPTR).  Returns -EIOCBQUEUED
+ * once started, -EAGAIN when it would have had to wait for a tag without
+ * blocking, or another negative errno (nothing was sent).  Once started,
+ * the CQE may be posted and the file let go of before this returns: from
+ * blk_execute_rq_nowait() on, nothing here touches @kvns or @ioucmd.
  */
 static int nvme_kv_uring_start(struct nvme_kv_ns *kvns,
 			       struct io_uring_cmd *ioucmd,
-			       struct nvme_kv_uop *u, u8 method,
+			       struct nvme_kv_uop *u, u8 method, bool fallback,
 			       unsigned int issue_flags)
 {
 	struct nvme_kv_uring_pdu *pdu =
@@ -166,6 +169,9 @@ static int nvme_kv_uring_start(struct nvme_kv_ns *kvns,
 	pdu->bio = rq->bio;
 	pdu->len = len;
 	pdu->opcode = u->op.opcode;
+	/* counted by the issue that sends it, never by one handed back */
+	if (fallback)
+		atomic64_inc(&kvns->stats[NVME_KV_STAT_APPEND_FALLBACKS]);
 	if (u->op.opcode == NVME_KV_CMD_STORE)
 		nvme_kv_account_store(kvns, method, 1, len);
 	else
@@ -273,11 +279,10 @@ int nvme_kv_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	ret = nvme_kv_cmd_begin(kvns);
 	if (ret)
 		return ret;
+	fallback = false;
 	if (opcode == NVME_KV_CMD_STORE) {
 		method = nvme_kv_xfer_resolve(kvns, u.op.xfer, u.op.value_len,
 					      &fallback);
-		if (fallback)
-			atomic64_inc(&kvns->stats[NVME_KV_STAT_APPEND_FALLBACKS]);
 		if (method == NVME_KV_XFER_PIGGYBACK ||
 		    method == NVME_KV_XFER_PIGGYBACK_SERIAL) {
 			nvme_kv_cmd_end(kvns);
@@ -291,7 +296,8 @@ int nvme_kv_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 		return nvme_kv_uring_blocking(kvns, ioucmd, &u, issue_flags);
 	}
 	/* this count now belongs to the request: its end_io drops it */
-	ret = nvme_kv_uring_start(kvns, ioucmd, &u, method, issue_flags);
+	ret = nvme_kv_uring_start(kvns, ioucmd, &u, method, fallback,
+				  issue_flags);
 	if (ret != -EIOCBQUEUED)
 		nvme_kv_cmd_end(kvns);
 	return ret == -EAGAIN ? nvme_kv_uring_again(ioucmd) : ret;
