@@ -56,7 +56,10 @@ int main(void)
 	return 0;
 }
 PROG
-export PKG_CONFIG_SYSROOT_DIR="$stage" PKG_CONFIG_LIBDIR="$stage/usr/lib/pkgconfig"
+# the staged nvmekv.pc first, then the system's (its Requires.private,
+# liburing, comes from Debian's liburing-dev)
+export PKG_CONFIG_SYSROOT_DIR="$stage" \
+	PKG_CONFIG_LIBDIR="$stage/usr/lib/pkgconfig:$(pkg-config --variable pc_path pkg-config)"
 t "pkg-config names the flags of the installed nvmekv" \
 	sh -c 'pkg-config --cflags --libs nvmekv | grep -q -- "-lnvmekv"'
 t "a program built with pkg-config links to the shared libnvmekv.so.1 and runs" \
